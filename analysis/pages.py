@@ -3207,7 +3207,7 @@ class Document:
                     _formula_flowables(b)
                 refs += page_refs(b.text) if isinstance(b, Paragraph) else []
                 under = bool(heads) and isinstance(heads[-1], ns.HeadingFlowable)
-                held = _held(b, flow[0], under, intro > 0, blocks[i:i + 1])
+                held = _held(b, flow[0], under, intro > 0, blocks[i:i + 2])
                 intro -= held and isinstance(b, Paragraph)
                 kept, flow = _kept(b, flow, held)
                 heads.extend(kept)
@@ -3328,20 +3328,35 @@ _NOUN_REFERENCE = re.compile(r"\b(?:tables?|figures?|panels?)\b", re.IGNORECASE)
 
 def _held(b: Paragraph | Formula, f: Any, heads: bool, intro: bool, nxt: Sequence[Any]
           ) -> bool:
-    """Whether block ``b`` (first flowable ``f``) is kept with the block ``nxt`` after it
-    (keep-with-next): a formula right under a heading (``heads``), or followed by another
-    (the formulas of one display stay together); a paragraph that is the ``intro`` of a
-    heading's table, or a short :func:`lead_in` of what follows (a paragraph ending with a
-    colon, or one announcing the table or figure after it), or a short paragraph right
-    before a display (no page break just before a display).  Never at the end; a paragraph
-    never with a heading or a page break."""
+    """Whether block ``b`` (first flowable ``f``) is kept with the block ``nxt[0]`` after it
+    (keep-with-next; ``nxt``: the blocks after it, two of them suffice): a formula right
+    under a heading (``heads``), or followed by another (the formulas of one display stay
+    together); a paragraph that is the ``intro`` of a heading's table, or a short
+    :func:`lead_in` of what follows (a paragraph ending with a colon, or one announcing the
+    table or figure after it, itself or through the short lead-in of it that follows:
+    :func:`_leads_on`), or a short paragraph right before a display (no page break just
+    before a display).  Never at the end; a paragraph never with a heading or a page
+    break."""
     if not nxt:
         return False
     if isinstance(b, Formula):
         return heads or isinstance(nxt[0], Formula)
     if isinstance(nxt[0], (Heading, PageBreak)):
         return False
-    return intro or ((lead_in(b.text, nxt[0]) or isinstance(nxt[0], Formula)) and _short(f))
+    return intro or ((lead_in(b.text, nxt[0]) or _leads_on(b.text, nxt)
+                      or isinstance(nxt[0], Formula)) and _short(f))
+
+
+def _leads_on(text: str, nxt: Sequence[Any]) -> bool:
+    """Whether a paragraph of ``text`` announces the table or figure ``nxt[1]`` that the
+    paragraph ``nxt[0]`` right after it leads in (a short :func:`lead_in` of it): the
+    study's "Per run, the errors eₖ … as in Nocedal & Wright's tables", then "pure Newton
+    is measured cubic (per-step table below) …", then the table.  Held with them, no
+    figure waiting for the next page is placed between it and its table (one was, study
+    p. 21, the lead-in alone at the foot of p. 20)."""
+    return (len(nxt) > 1 and isinstance(nxt[0], Paragraph)
+            and isinstance(nxt[1], (Table, FigureBlock)) and lead_in(text, nxt[1])
+            and lead_in(nxt[0].text, nxt[1]) and _short(_paragraph(nxt[0])))
 
 
 def _kept(b: Paragraph | Formula, flow: list[Any], held: bool
@@ -3397,10 +3412,15 @@ def _formula_flowables(f: Formula) -> list[Any]:
 #: words of running text that point back to what precedes it: a figure waiting for the next
 #: page never floats past them (they might mean that figure)
 #: (not "from above", "bounded above": a bound, not a place on the page; nor "above" before
-#: what a value lies above, "above the floor", "above ρ", "above 1": a comparison)
+#: what a value lies above, "above the floor", "above ρ", "above 1": a comparison; "previous"
+#: and "preceding" only before a part of the document, "the previous figure", not "each
+#: step adds 0.9 × the previous one": a step, which held the Rosenbrock paths figure of the
+#: study before the text of the batch of starts and left p. 37 0.16 blank)
 _BACK_REFERENCE = re.compile(
     r"\b(?<!from )(?<!bounded )(?:above(?! (?:(?:the|an?|its?|their|this|that|these|those|"
-    r"them|one|each|every|all)\b|[\d−-]|[^\W\d_A-Za-z]))|preceding|previous)\b", re.IGNORECASE)
+    r"them|one|each|every|all)\b|[\d−-]|[^\W\d_A-Za-z]))|(?:preceding|previous)(?= "
+    r"(?:figures?|tables?|panels?|plots?|captions?|pages?|sections?|paragraphs?|chapters?)\b)"
+    r")\b", re.IGNORECASE)
 
 
 def _floats_past(f: Any, ns: Any) -> bool:

@@ -1244,7 +1244,7 @@ def _fit_window_aside(m: Any, table: str) -> str:
     the theory table: the table's order is a least-squares fit over the errors it names
     (``m.order_window``, the measurement's window less any pre-asymptotic steps the fit
     drops); ``table``: how the text names the per-step table that prints them (``the
-    convergence table above``); empty when the measurement has no window or no order."""
+    per-step table of pure Newton``); empty when the measurement has no window or no order."""
     win, q = getattr(m, "window", None), getattr(m, "order", None)
     if win is None or q is None:
         return ""
@@ -1306,13 +1306,14 @@ def section_newton_cosh(S: Study) -> None:
         # the predicted order of the theory table above (its value and its marker)
         order = st.prediction.order
         triple = f"from the errors at iterations {k - 1}–{k + 1}"
-        # the summary names the table by its section; this section's checks table has it above
+        # the summary names the table by its section; this section's checks table by the
+        # run it is of (it may lie on an earlier page, so not as "the table above")
         check = S.numeric_check(
             "order q of e_(k+1) ≈ C e_k^q (f‴(0) = 0)", 3.0 if order is None else float(order),
             q, rtol=0.05, how_p="exact" if order is None else "theory", how_m="measured",
             digits=3, reason=triple + _fit_window_aside(
                 st.measurement, "the convergence table of the Newton-on-cosh(cx) section"))
-        check.here = triple + _fit_window_aside(st.measurement, "the convergence table above")
+        check.here = triple + _fit_window_aside(st.measurement, f"the per-step table of {label}")
         S.numeric_check(f"constant C = e_(k+1)/e_k³ vs c²/3 (c = {c:g})", c * c / 3.0, C, rtol=0.05,
                         how_p="exact", how_m="measured", digits=4,
                         reason=f"the ratio e_(k+1)/e_k³ at the single step k = {k}, not a "

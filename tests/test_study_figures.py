@@ -1640,7 +1640,8 @@ def test_rows_read_alone_in_the_summary_give_their_parameters():
     assert not any("table above" in c.reason for c in s.checks)
     (order,) = [c for w, c in rows.items() if w.startswith("order q of")]
     assert "the convergence table of the Newton-on-cosh(cx) section fits" in order.reason
-    # the section's own checks table, under that convergence table, calls it the table above
+    # the section's own checks table, under that convergence table, names it by its run (the
+    # table may end a page before it: "above" would point back a page)
     def mine(r):  # the row's what cell is typeset (subscripts): found by its note
         return r[-1].startswith(order.reason.split(",")[0])
 
@@ -1648,7 +1649,8 @@ def test_rows_read_alone_in_the_summary_give_their_parameters():
                 and any(mine(r) for r in t.rows)]
     (row,) = [r for r in table.rows if mine(r)]
     assert row[-1] == order.reason.replace(
-        "the convergence table of the Newton-on-cosh(cx) section", "the convergence table above")
+        "the convergence table of the Newton-on-cosh(cx) section",
+        "the per-step table of pure Newton")
     assert row[-1] != order.reason
     kinds = [type(t).__name__ for t in s.doc.blocks]
     per_step = [i for i, t in enumerate(s.doc.blocks) if "pure Newton" in getattr(t, "title", "")
