@@ -2588,6 +2588,34 @@ def inner_parts(piece: str) -> list[str]:
     return [p.replace(NBSP, " ") for p in parts]
 
 
+#: the operators a formula is written with unspaced ("Var·(N − 1)/(N − B)")
+UNSPACED = "/·×"
+
+
+def operator_parts(piece: str) -> list[str]:
+    """``piece`` in two parts, split after the unspaced operator (:data:`UNSPACED`) nearest
+    its middle at the shallowest bracket depth that holds one, outside every short group
+    (at most :data:`SHORT_GROUP` characters inside), never at its end: for a formula wider
+    than its column with no spaced sign to break after, ``log(Var·(N − 1)/(N − B))`` →
+    ``log(Var·(N − 1)/``, ``(N − B))``, not ``log(Var·(N −`` / ``1)/(N − B))``;
+    ``[piece]`` when it has no such operator."""
+    d, stack, inner = _depths(piece), [], [SHORT_GROUP + 1] * len(piece)  # outside all: long
+    for i, c in enumerate(piece):  # the length inside the innermost group around each index
+        if c in _CLOSING:
+            stack.append(i)
+        elif c in _CLOSING.values() and stack and _CLOSING[piece[stack[-1]]] == c:
+            a = stack.pop()
+            for k in range(a + 1, i):
+                inner[k] = min(inner[k], i - a - 1)
+    at = [i for i, c in enumerate(piece[:-1]) if c in UNSPACED and " " not in piece[i - 1:i + 2]
+          and inner[i] > SHORT_GROUP and i > 0]
+    if not at:
+        return [piece]
+    top = min(d[i] for i in at)
+    i = min((i for i in at if d[i] == top), key=lambda i: abs(2 * i + 1 - len(piece)))
+    return [piece[:i + 1], piece[i + 1:]]
+
+
 #: two words in a row, each with two Latin letters in a row: prose, whose spaces break
 #: inside brackets too ("(constant − 4 standard errors)/10")
 _PROSE = re.compile(r"[A-Za-z]{2}\S* \S*[A-Za-z]{2}")
@@ -2624,7 +2652,9 @@ def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> s
     with no least length: a relation binds more loosely than a sum, "0.4200ⁿ ≤" / "1 +
     1e−12", "ηₘᵢₙ +" / "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2"), then after the signs of its
     shallowest brackets (:func:`inner_parts`: "(η₀ − ηₘᵢₙ)(1 +" / "cos(πk/Tₘₐₓ))/2"),
-    and a part wider still only
+    then after an unspaced operator (:func:`operator_parts`: "log(Var·(N − 1)/" / "(N −
+    B))", the space set between the parts falling at the line's end, as the piece is
+    wider than the column), and a part wider still only
     between its :func:`piece_parts`; a part wider than the column even then keeps its
     spaces breakable (a line may end next to its sign, "superlinear" / "≥ superlinear"),
     as ReportLab splits a bound run wider than its line inside a word ("supe" /
@@ -2638,7 +2668,7 @@ def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> s
 
     def line(s: str) -> str:
         levels = (unit_parts, partial(top_parts, chars=0, signs=RELATIONS),
-                  partial(top_parts, chars=0), inner_parts, piece_parts)
+                  partial(top_parts, chars=0), inner_parts, operator_parts, piece_parts)
         return " ".join(held(w, levels) for w in cell_words(s))
     return "\n".join(line(s) for s in str(text).split("\n"))
 
