@@ -1311,8 +1311,9 @@ def bound_formulas(text: str, formula_chars: int = 0) -> str:
 
 
 #: a factor of an implicit product: a symbol of one to three letters, digits as scripts,
-#: not a Latin word ("C", "ρᵏ", "xₖ", not "of")
-_FACTOR = r"(?![A-Za-z]{2})[^\W\d_]{1,3}"
+#: not a Latin word and not begun by a script ("C", "ρᵏ", "xₖ", not "of" nor a value's
+#: lone mark "ᵐ")
+_FACTOR = r"(?![A-Za-z]{2}|[\u02b0-\u02ff\u1d2c-\u1d6a\u1d9b-\u1dbf\u2070-\u209f])[^\W\d_]{1,3}"
 #: a word of a product: a symbol (:data:`_FACTOR`) or a bracketed group with no two Latin
 #: letters in a row and no breakable space, as :func:`bound_groups` leaves a short one
 #: ("(k + 1)" with non-breaking spaces), perhaps with a script after it ("(1 − ηλ)²")

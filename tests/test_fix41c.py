@@ -81,7 +81,7 @@ def test_an_implicit_product_and_an_opening_symbol_stay_together():
     assert pages.bound_products(f"≈ C (k{nb}+{nb}1) ρᵏ shrinks") == (
         f"≈ C{nb}(k{nb}+{nb}1){nb}ρᵏ shrinks")
     assert pages.bound_products("s/(√M·V) (V the measured") == f"s/(√M·V) (V{nb}the measured"
-    for alone in ("P4 (nondegenerate)", "of (x) the", "1.03 (0.5)"):
+    for alone in ("P4 (nondegenerate)", "of (x) the", "1.03 (0.5)", f"0.5 ᵐ [k{nb}={nb}1–9]"):
         assert pages.bound_products(alone) == alone
     assert _cell_lines(NESTEROV, 74.46)[:4] == [
         "double root:", "theory's", "‖eₖ‖ ≈ C (k + 1) ρᵏ", "shrinks"]
