@@ -1184,21 +1184,26 @@ _NUMBER_PAIR = re.compile(rf"{_PRINTED_NUMBER}, {_PRINTED_NUMBER}")
 _TUPLE = re.compile(r"(?:(?![A-Za-z]{2})[^\s,])+(?:, (?:(?![A-Za-z]{2})[^\s,])+)+")
 
 
-def _short_group(inside: str, chars: int) -> bool:
+def _short_group(inside: str, chars: int, formula_chars: int = 0) -> bool:
     """Whether a group with ``inside`` between its brackets or bars is short: at most
     ``chars`` characters, a pair of two numbers (:data:`_NUMBER_PAIR`, whatever its
-    length), or a tuple (:data:`_TUPLE`) of at most :data:`GROUP_CHARS`."""
+    length), a tuple (:data:`_TUPLE`) of at most :data:`GROUP_CHARS`, or a formula of at
+    most ``formula_chars`` (its only Latin words the names of :data:`FUNCTIONS`: "ln 0.00464
+    / ln 0.00630", not "f″ = −cos x < 0 near 0")."""
     return (len(inside) <= chars or bool(_NUMBER_PAIR.fullmatch(inside))
-            or (len(inside) <= GROUP_CHARS and bool(_TUPLE.fullmatch(inside))))
+            or (len(inside) <= GROUP_CHARS and bool(_TUPLE.fullmatch(inside)))
+            or (len(inside) <= formula_chars
+                and all(w in FUNCTIONS for w in re.findall(r"[A-Za-z]{2,}", inside))))
 
 
-def bound_groups(text: str, chars: int = SHORT_GROUP) -> str:
+def bound_groups(text: str, chars: int = SHORT_GROUP, formula_chars: int = 0) -> str:
     """``text`` with the spaces inside each bracketed group, matched with its nesting, and
     each group between bars that is short (:func:`_short_group`: at most ``chars``
-    characters inside, a tuple such as a coordinate pair "(−3.779, −3.283)", or an interval
-    or a pair of two numbers, "[0," / "3.601e+05ᵉ]" never) made non-breaking, so that a line
-    never ends inside it ("(√κ +" / "1)", "|1 −" / "ηL|", "(−3.779," / "−3.283)"); a longer
-    group breaks as words do."""
+    characters inside, a tuple such as a coordinate pair "(−3.779, −3.283)", an interval
+    or a pair of two numbers, "[0," / "3.601e+05ᵉ]" never, or a formula of at most
+    ``formula_chars``, "(ln 0.00464 /" / "ln 0.00630)" never) made non-breaking, so that a
+    line never ends inside it ("(√κ +" / "1)", "|1 −" / "ηL|", "(−3.779," / "−3.283)"); a
+    longer group breaks as words do."""
     out, stack = list(text), []
     for i, c in enumerate(text):
         if c in _CLOSING:
@@ -1206,10 +1211,10 @@ def bound_groups(text: str, chars: int = SHORT_GROUP) -> str:
         elif c in _CLOSING.values():
             while stack and _CLOSING[text[stack[-1]]] != c:
                 stack.pop()  # an unmatched opening bracket: no group
-            if stack and _short_group(text[(j := stack.pop()) + 1:i], chars):
+            if stack and _short_group(text[(j := stack.pop()) + 1:i], chars, formula_chars):
                 out[j + 1:i] = [NBSP if x == " " else x for x in out[j + 1:i]]
     for m in _BARRED.finditer(text):
-        if _short_group(m.group(2), chars):
+        if _short_group(m.group(2), chars, formula_chars):
             a, b = m.span(2)
             out[a:b] = [NBSP if x == " " else x for x in out[a:b]]
     return "".join(out)
@@ -1220,10 +1225,12 @@ OPERATIONS = "+−×/"
 #: a signed symbol standing as a factor before the formula it multiplies ("−η g/(|g| + ε)"):
 #: a minus sign and one or two letters, followed by a word that is not a Latin word
 _SIGNED_FACTOR = re.compile(r"(?<!\S)(−[^\W\d_]{1,2}) (?=(?![A-Za-z]{2})\S)")
+#: the elementary functions and extrema prose names ("ln 0.00464", "max f")
+FUNCTIONS = ("cos", "sin", "tan", "cosh", "sinh", "tanh", "exp", "log", "ln", "max", "min")
 #: an elementary function or an extremum applied to a one-letter argument or to a number,
 #: perhaps signed or after a slash or a Δ ("cos x", "−cos x", "Δln ρ/ln ρ", "max f − min f",
 #: "ln 0.00111"): one word, never "−cos" / "x", "ρ/ln" / "ρ" or "(ln" / "0.00111"
-_FUNCTION_ARG = re.compile(r"(?<![^\s(\[−/Δ])((?:cos|sin|tan|cosh|sinh|tanh|exp|log|ln|max|min)) "
+_FUNCTION_ARG = re.compile(rf"(?<![^\s(\[−/Δ])((?:{'|'.join(FUNCTIONS)})) "
                            r"(?=[^\W\d_](?![\w(])|\d)")
 
 
@@ -1288,15 +1295,46 @@ def bound_spaces(text: str, groups: bool = True) -> str:
     """``text`` with the spaces prose must not break at made non-breaking: a count's
     thousands (:func:`bound_numbers`) and, with ``groups`` (prose, not a table cell,
     whose pieces :func:`unbroken_groups` binds as its column allows), the spaces inside
-    short groups (:func:`bound_groups`) and around relation signs (:func:`bound_relations`)."""
+    short groups (:func:`bound_groups`, a group holding a formula and no prose up to
+    :data:`GROUP_CHARS` characters, as a table cell holds it) and around relation signs
+    (:func:`bound_relations`)."""
     text = bound_numbers(text)
-    return bound_relations(bound_formulas(text)) if groups else text
+    return bound_relations(bound_formulas(text, GROUP_CHARS)) if groups else text
 
 
-def bound_formulas(text: str) -> str:
+def bound_formulas(text: str, formula_chars: int = 0) -> str:
     """``text`` with its short formulas bound: short groups and tuples
-    (:func:`bound_groups`), then short operations and products (:func:`bound_operations`)."""
-    return bound_operations(bound_groups(text))
+    (:func:`bound_groups`, formulas in brackets up to ``formula_chars`` characters), then
+    implicit products (:func:`bound_products`), then short operations and signed factors
+    (:func:`bound_operations`)."""
+    return bound_operations(bound_products(bound_groups(text, SHORT_GROUP, formula_chars)))
+
+
+#: a factor of an implicit product: a symbol of one to three letters, digits as scripts,
+#: not a Latin word and not begun by a script ("C", "ρᵏ", "xₖ", not "of" nor a value's
+#: lone mark "ᵐ")
+_FACTOR = r"(?![A-Za-z]{2}|[\u02b0-\u02ff\u1d2c-\u1d6a\u1d9b-\u1dbf\u2070-\u209f])[^\W\d_]{1,3}"
+#: a word of a product: a symbol (:data:`_FACTOR`) or a bracketed group with no two Latin
+#: letters in a row and no breakable space, as :func:`bound_groups` leaves a short one
+#: ("(k + 1)" with non-breaking spaces), perhaps with a script after it ("(1 − ηλ)²")
+_PRODUCT_WORD = re.compile(rf"{_FACTOR}|[(\[](?:(?![A-Za-z]{{2}})[^ ])*[)\]][^\W\d_]*")
+#: an opening bracket and a symbol: a line never ends on it ("(V" / "the measured …")
+_OPENING_SYMBOL = re.compile(rf"[(\[]{_FACTOR}")
+
+
+def bound_products(text: str) -> str:
+    """``text`` with the space between the factors of an implicit product, a symbol next to
+    a short bracketed group (:data:`_PRODUCT_WORD`: "C (k + 1) ρᵏ", never "C" / "(k + 1)
+    ρᵏ"), and the space after an opening bracket and a symbol (:data:`_OPENING_SYMBOL`:
+    "(V the", never "(V" / "the") made non-breaking."""
+    words = text.split(" ")
+    seps = [" "] * len(words)
+    for k in range(len(words) - 1):
+        a, b = words[k], words[k + 1]
+        if (_PRODUCT_WORD.fullmatch(a) and _PRODUCT_WORD.fullmatch(b)
+                and (a[0] in "([") != (b[0] in "([")) or (_OPENING_SYMBOL.fullmatch(a) and b):
+            seps[k] = NBSP
+    return "".join(w + sep for w, sep in zip(words, seps, strict=True))[:-1]
 
 
 #: the precision, in points, of the width a heading's lines are balanced in
@@ -2551,6 +2589,34 @@ def inner_parts(piece: str) -> list[str]:
     return [p.replace(NBSP, " ") for p in parts]
 
 
+#: the operators a formula is written with unspaced ("Var·(N − 1)/(N − B)")
+UNSPACED = "/·×"
+
+
+def operator_parts(piece: str) -> list[str]:
+    """``piece`` in two parts, split after the unspaced operator (:data:`UNSPACED`) nearest
+    its middle at the shallowest bracket depth that holds one, outside every short group
+    (at most :data:`SHORT_GROUP` characters inside), never at its end: for a formula wider
+    than its column with no spaced sign to break after, ``log(Var·(N − 1)/(N − B))`` →
+    ``log(Var·(N − 1)/``, ``(N − B))``, not ``log(Var·(N −`` / ``1)/(N − B))``;
+    ``[piece]`` when it has no such operator."""
+    d, stack, inner = _depths(piece), [], [SHORT_GROUP + 1] * len(piece)  # outside all: long
+    for i, c in enumerate(piece):  # the length inside the innermost group around each index
+        if c in _CLOSING:
+            stack.append(i)
+        elif c in _CLOSING.values() and stack and _CLOSING[piece[stack[-1]]] == c:
+            a = stack.pop()
+            for k in range(a + 1, i):
+                inner[k] = min(inner[k], i - a - 1)
+    at = [i for i, c in enumerate(piece[:-1]) if c in UNSPACED and " " not in piece[i - 1:i + 2]
+          and inner[i] > SHORT_GROUP and i > 0]
+    if not at:
+        return [piece]
+    top = min(d[i] for i in at)
+    i = min((i for i in at if d[i] == top), key=lambda i: abs(2 * i + 1 - len(piece)))
+    return [piece[:i + 1], piece[i + 1:]]
+
+
 #: two words in a row, each with two Latin letters in a row: prose, whose spaces break
 #: inside brackets too ("(constant − 4 standard errors)/10")
 _PROSE = re.compile(r"[A-Za-z]{2}\S* \S*[A-Za-z]{2}")
@@ -2587,7 +2653,9 @@ def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> s
     with no least length: a relation binds more loosely than a sum, "0.4200ⁿ ≤" / "1 +
     1e−12", "ηₘᵢₙ +" / "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2"), then after the signs of its
     shallowest brackets (:func:`inner_parts`: "(η₀ − ηₘᵢₙ)(1 +" / "cos(πk/Tₘₐₓ))/2"),
-    and a part wider still only
+    then after an unspaced operator (:func:`operator_parts`: "log(Var·(N − 1)/" / "(N −
+    B))", the space set between the parts falling at the line's end, as the piece is
+    wider than the column), and a part wider still only
     between its :func:`piece_parts`; a part wider than the column even then keeps its
     spaces breakable (a line may end next to its sign, "superlinear" / "≥ superlinear"),
     as ReportLab splits a bound run wider than its line inside a word ("supe" /
@@ -2601,7 +2669,7 @@ def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> s
 
     def line(s: str) -> str:
         levels = (unit_parts, partial(top_parts, chars=0, signs=RELATIONS),
-                  partial(top_parts, chars=0), inner_parts, piece_parts)
+                  partial(top_parts, chars=0), inner_parts, operator_parts, piece_parts)
         return " ".join(held(w, levels) for w in cell_words(s))
     return "\n".join(line(s) for s in str(text).split("\n"))
 
