@@ -2723,17 +2723,22 @@ def cell_lines(text: str, width: float, size: float) -> int:
     return _cell_lines(_cell_words(text, size, FONT), width)
 
 
-def verdict_cuts(text: str) -> list[int]:
+def verdict_cuts(text: str, clauses: bool = False) -> list[int]:
     """The places where the verdict of a cell may end, its explanation following: before a
     parenthesis at the top level that holds prose (:data:`_PROSE`: "linear on average
     (R-linear: …)", not a formula's "C (k + 1) ρᵏ") and before a "; " or ": " at the top
-    level ("double root: theory's …", "… (at least as fast); ratios read to …")."""
+    level ("double root: theory's …", "… (at least as fast); ratios read to …"); with
+    ``clauses``, only before a ", " at the top level followed by a word ("the run ended
+    1.10 from P3, outside its convergence radius …", not "0.5, 0.25")."""
     d = _depths(text)
     cuts = []
     for i, c in enumerate(text):
         if d[i] or i == 0:
             continue
-        if c == "(" and text[i - 1] == " ":
+        if clauses:
+            if c == "," and re.match(r" [^\W\d_]{2}", text[i + 1:i + 4]):
+                cuts.append(i)
+        elif c == "(" and text[i - 1] == " ":
             end = next((k for k in range(i + 1, len(text)) if d[k] == 0 and text[k] == ")"),
                        len(text))
             if _PROSE.search(text[i:end]):
@@ -2748,10 +2753,14 @@ def cell_verdict(text: str, ref: str, width: float, size: float) -> str | None:
     the cell whole: its shortest beginning that ends at a :func:`verdict_cuts` place,
     "linear on average [3]" of "linear on average (R-linear: in each half of the window
     the errors stray …)", if with `` ref`` it takes at most :data:`VERDICT_LINES` lines
-    ``width`` points wide; else None."""
-    cuts = [i for i in verdict_cuts(text) if text[:i].strip()]
-    short = f"{text[:cuts[0]].rstrip()} {ref}" if cuts else ""
-    return short if short and cell_lines(short, width, size) <= VERDICT_LINES else None
+    ``width`` points wide; else its shortest beginning that ends before a clause ("the run
+    ended 1.10 from P3 [2]"), if that is so short; else None."""
+    for clauses in (False, True):
+        cuts = [i for i in verdict_cuts(text, clauses) if text[:i].strip()]
+        short = f"{text[:cuts[0]].rstrip()} {ref}" if cuts else ""
+        if short and cell_lines(short, width, size) <= VERDICT_LINES:
+            return short
+    return None
 
 
 def _cell_widths(t: Table, widths: Sequence[float]) -> list[list[float]]:

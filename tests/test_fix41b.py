@@ -79,5 +79,13 @@ def test_a_verdict_ends_at_a_parenthesis_of_prose_or_a_semicolon_or_colon():
         "theory's C (k + 1) ρᵏ shrinks on average",
         "theory's C (k + 1) ρᵏ shrinks on average (over the window)"]
     assert pages.cell_verdict(CG_KIND, "[3]", 200.0, pages.TABLE) == "linear on average [3]"
+    # a clause after a comma, when the first verdict is long
+    ended = ("the run ended 1.10 from P3, outside its convergence radius 0.202 (reasons "
+             "in full under “What failed”), ratios 0.5, 0.25")
+    assert [ended[:i] for i in cut(ended, clauses=True)] == [
+        "the run ended 1.10 from P3",
+        "the run ended 1.10 from P3, outside its convergence radius 0.202 (reasons in full "
+        "under “What failed”)"]
+    assert pages.cell_verdict(ended, "[2]", 55.0, pages.TABLE) == "the run ended 1.10 from P3 [2]"
     # no verdict short enough: the whole cell goes, "see [n] below"
     assert pages.cell_verdict("word " * 40 + "(and more)", "[3]", 40.0, pages.TABLE) is None
