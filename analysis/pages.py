@@ -2772,58 +2772,129 @@ def _summary_words(t: Table) -> list[list[str]]:
     return out
 
 
-#: a table cell taller than this many points (its lines at the table's leading, in the
-#: column :func:`column_widths` gives it) is set under its table as a footnote
-#: (:func:`long_cell_notes`): a fifth of the text area, some 14 lines of a table
-LONG_CELL = CONTENT_H / 5.0
+#: a table cell that takes more than this many lines in the column :func:`column_widths`
+#: gives it is shortened to its verdict with its explanation under the table
+#: (:func:`long_cell_notes`): a taller cell sets a row of a few words per line, mostly blank
+LONG_CELL_LINES = 6
+#: the verdict left in a shortened cell (:func:`cell_verdict`) takes at most this many lines
+VERDICT_LINES = 4
 
 
 def cell_height(text: str, width: float, size: float) -> float:
     """Points a cell of ``text`` takes in a column ``width`` points wide: its lines
     (:func:`_cell_lines`) at the leading 1.25 × ``size`` of a table's cells."""
-    return _cell_lines(_cell_words(text, size, FONT), width) * size * 1.25
+    return cell_lines(text, width, size) * size * 1.25
+
+
+def cell_lines(text: str, width: float, size: float) -> int:
+    """Lines a cell of ``text`` takes in a column ``width`` points wide (:func:`_cell_lines`)."""
+    return _cell_lines(_cell_words(text, size, FONT), width)
+
+
+def verdict_cuts(text: str, clauses: bool = False) -> list[int]:
+    """The places where the verdict of a cell may end, its explanation following: before a
+    parenthesis at the top level that holds prose (:data:`_PROSE`: "linear on average
+    (R-linear: …)", not a formula's "C (k + 1) ρᵏ") and before a "; " or ": " at the top
+    level ("double root: theory's …", "… (at least as fast); ratios read to …"); with
+    ``clauses``, only before a ", " at the top level followed by a word ("the run ended
+    1.10 from P3, outside its convergence radius …", not "0.5, 0.25")."""
+    d = _depths(text)
+    cuts = []
+    for i, c in enumerate(text):
+        if d[i] or i == 0:
+            continue
+        if clauses:
+            if c == "," and re.match(r" [^\W\d_]{2}", text[i + 1:i + 4]):
+                cuts.append(i)
+        elif c == "(" and text[i - 1] == " ":
+            end = next((k for k in range(i + 1, len(text)) if d[k] == 0 and text[k] == ")"),
+                       len(text))
+            if _PROSE.search(text[i:end]):
+                cuts.append(i - 1)
+        elif c in ";:" and text[i + 1:i + 2] == " ":
+            cuts.append(i)
+    return cuts
+
+
+def cell_verdict(text: str, ref: str, width: float, size: float) -> str | None:
+    """The short verdict of a long cell, with the reference ``ref`` of the note that gives
+    the cell whole: its shortest beginning that ends at a :func:`verdict_cuts` place,
+    "linear on average [3]" of "linear on average (R-linear: in each half of the window
+    the errors stray …)", if with `` ref`` it takes at most :data:`VERDICT_LINES` lines
+    ``width`` points wide; else its shortest beginning that ends before a clause ("the run
+    ended 1.10 from P3 [2]"), if that is so short; else None."""
+    for clauses in (False, True):
+        cuts = [i for i in verdict_cuts(text, clauses) if text[:i].strip()]
+        short = f"{text[:cuts[0]].rstrip()} {ref}" if cuts else ""
+        if short and cell_lines(short, width, size) <= VERDICT_LINES:
+            return short
+    return None
+
+
+def _cell_widths(t: Table, widths: Sequence[float]) -> list[list[float]]:
+    """The width each cell of table ``t`` is set in: its column's, or for a cell of a
+    summary row the columns it is set across (:func:`summary_spans`)."""
+    aligns = [c.align for c in t.columns]
+    out = [list(widths) for _ in t.rows]
+    for r, row in zip(out[len(t.rows) - t.summary:] if t.summary else [],
+                      t.rows[len(t.rows) - t.summary:], strict=True):
+        for a, z in summary_spans(row, aligns):
+            r[a] = sum(widths[a:z + 1])
+    return out
 
 
 def long_cell_notes(t: Table) -> Table:
-    """Table ``t`` with each cell taller than :data:`LONG_CELL` in its column
-    (:func:`cell_height`) replaced by a reference ``see [n] below`` and given under the
-    table as a note ``[n] header: text``, before its other notes (a mark of the cells,
-    :func:`note_mark`: each is printed at the foot of the page that holds its row; n
-    counts the table's long cells, :func:`number_cell_notes` numbers them through the
-    document); :attr:`Table.long_cells` lists those cells.  The tallest cell goes first
-    and the widths are worked out again without it, as the column it widened may narrow:
-    a note column of a wide table, too narrow for a long note, no longer sets one note
-    down a page in a column of a few words per line."""
+    """Table ``t`` with each cell that takes more than :data:`LONG_CELL_LINES` lines in its
+    column (:func:`cell_lines`) shortened to its verdict and a reference, "linear on average
+    [n]" (:func:`cell_verdict`), or replaced by ``see [n] below`` when it has no short
+    verdict, the cell given whole under the table as a note ``[n] header: text``, before
+    its other notes (a mark of the cells, :func:`note_mark`: each is printed at the foot of
+    the page that holds its row; n counts the table's long cells, :func:`number_cell_notes`
+    numbers them through the document); :attr:`Table.long_cells` lists those cells.  The
+    tallest cell goes first and the widths are worked out again without it, as the column
+    it widened may narrow and the others widen: a note column of a wide table, too narrow
+    for a long note, no longer sets one note down a page in a column of a few words per
+    line, and the columns balance so that no cell runs more than a few lines."""
     rows = [list(r) for r in t.rows]
     notes: list[str] = []
     cells: list[tuple[int, int]] = []
     while True:
         cur = replace(t, rows=rows)
-        widths = column_widths(cur, CONTENT_W)
-        tall = max(((cell_height(v, widths[j], t.size), i, j) for i, r in enumerate(rows)
-                    for j, v in enumerate(r) if str(v).strip()), default=None)
-        if tall is None or tall[0] <= LONG_CELL:
+        widths = _cell_widths(cur, column_widths(cur, CONTENT_W))
+        tall = max(((cell_lines(v, widths[i][j], t.size), i, j) for i, r in enumerate(rows)
+                    for j, v in enumerate(r) if str(v).strip() and (i, j) not in cells),
+                   default=None)
+        if tall is None or tall[0] <= LONG_CELL_LINES:
             return replace(cur, notes=[*notes, *t.notes], long_cells=cells)
         _, i, j = tall
         cells.append((i, j))
-        notes.append(f"[{len(cells)}] {t.columns[j].header}: {rows[i][j]}")
-        rows[i][j] = f"see [{len(cells)}] below"
+        ref = f"[{len(cells)}]"
+        notes.append(f"{ref} {t.columns[j].header}: {rows[i][j]}")
+        rows[i][j] = (cell_verdict(rows[i][j], ref, widths[i][j], t.size)
+                      or f"see {ref} below")
 
 
-_CELL_REFERENCE = re.compile(r"\[\d+\]")
+#: the reference a long cell ends with ("see [2] below", "linear on average [3]"), or a
+#: note begins with: the last "[n]" of the text
+_CELL_REFERENCE = re.compile(r"\[\d+\](?!.*\[\d+\])", re.S)
 
 
 def number_cell_notes(tables: Iterable[Table]) -> None:
     """Number the long cells set under ``tables`` (:func:`long_cell_notes`) 1, 2, … in
     the order of the tables and, in a table, of its rows (not the order the cells were
     found in, the tallest first), so that the references read in order through a document
-    whose tables were built in another order than they are printed."""
+    whose tables were built in another order than they are printed; their notes are put in
+    that order too."""
     n = 0
     for t in tables:
-        for m, (i, j) in sorted(enumerate(t.long_cells), key=lambda c: c[1]):
+        k = len(t.long_cells)
+        order = sorted(range(k), key=lambda m: t.long_cells[m])
+        t.notes[:k] = [t.notes[m] for m in order]
+        t.long_cells[:] = [t.long_cells[m] for m in order]
+        for m, (i, j) in enumerate(t.long_cells):
             n += 1
             t.rows[i][j] = _CELL_REFERENCE.sub(f"[{n}]", t.rows[i][j], count=1)
-            t.notes[m] = _CELL_REFERENCE.sub(f"[{n}]", t.notes[m], count=1)
+            t.notes[m] = f"[{n}]" + t.notes[m][t.notes[m].index("]") + 1:]
 
 
 def column_widths(t: Table, width: float) -> list[float]:

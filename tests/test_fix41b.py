@@ -1,0 +1,91 @@
+"""Long table cells: the explanation under the table, the verdict in the cell."""
+from test_pages import _laid_out
+
+from analysis import pages
+
+COLUMNS = ["method", "predicted kind", "predicted rate", "order", "measured kind",
+           "measured rate [window]", "order", "decided by", "verdict", "note"]
+LBFGS_NOTE = ("measured superlinear (two-step ratios e₍ₖ₊₂₎/eₖ: 0.0652, 0.00111, 1.18e−05 at "
+              "k = 34, 36, 38, each ≤ 1/2 of the one before): at least as fast as the "
+              "predicted linear bound")
+CG_KIND = ("linear on average (R-linear: in each half of the window the errors stray at "
+           "least 1.1 decades from the fitted line)")
+
+
+def _convergence_rows() -> list[list[str]]:
+    """The rows of the study's table "Predicted and measured convergence" (p. 41)."""
+    return [
+        ["Newton", "quadratic", "—", "2ᵗ", "quadratic", "—", "1.97ᶠ ± 0.025 (1 s.e.) "
+         "[k = 18–21]", "q = 1.97 in [1.8, 2.6]", "agrees",
+         "measured order 1.97 ± 0.025 (1 s.e.) within [0.9, 1.3] × the predicted 2"],
+        ["BFGS", "superlinear (bound, no rate)", "—", "—", "superlinear", "—",
+         "1.32ᶠ ± 0.093 (1 s.e.) [k = 33–38]", "bound: superlinear ≥ superlinear (at least "
+         "as fast)", "agrees", "same kind (superlinear); no number to compare"],
+        ["L-BFGS", "linear (bound, no rate)", "—", "—", "superlinear", "—", "—",
+         "bound: superlinear ≥ linear (at least as fast)", "agrees", LBFGS_NOTE],
+        ["CG", "linear (bound)", "≤ 0.96085ʸ", "—", CG_KIND, "0.47ᶠ [k = 25–45]", "1.00ᶠ",
+         "ρ 0.47 ≤ bound 0.96085", "agrees", ""],
+        ["GD with η = 0.001", "linear", "0.99960064ᵗ", "1ᵗ", "linear",
+         "0.99960001ᶠ [k = 9639–20000]", "1.00ᶠ", "Δln ρ/ln ρ 0.16% ≤ 1%", "agrees", ""],
+    ]
+
+
+def test_a_cell_over_six_lines_keeps_its_verdict_and_sets_its_explanation_under_the_table():
+    """Study p. 41: the narrow "measured kind" column wrapped CG's "linear on average
+    (R-linear: … 1.1 decades from the fitted line)" over 12 lines and L-BFGS's note over
+    13: tall rows, mostly blank.  A cell that would take more than LONG_CELL_LINES lines
+    keeps its verdict, the text before its parenthesis, with a reference "[n]"; the whole
+    cell is a note under the table "[n] header: text", printed once, at the foot of the page
+    that holds its row; the columns balance and no cell of the table, as ReportLab breaks
+    it, runs more than six lines."""
+    rows = _convergence_rows()
+    cols = [pages.Column(c) for c in COLUMNS]
+    before = _laid_out(pages.Table(cols, rows))  # as laid out before, whole
+    assert max(len(c) for r in before[1:] for c in r) > 6
+    d = pages.Document("probe")
+    t = d.table(COLUMNS, rows, title="Predicted and measured convergence",
+                notes=["Agreement: …"])
+    d.story()  # numbered through the document, down the rows
+    assert t.rows[2][9] == "measured superlinear [1]"
+    assert t.rows[3][4] == "linear on average [2]"
+    assert t.notes == [f"[1] note: {LBFGS_NOTE}", f"[2] measured kind: {CG_KIND}",
+                       "Agreement: …"]
+    # nothing else changed: every other cell as given
+    assert [[v for j, v in enumerate(r) if (i, j) not in {(2, 9), (3, 4)}]
+            for i, r in enumerate(t.rows)] == \
+        [[v for j, v in enumerate(r) if (i, j) not in {(2, 9), (3, 4)}]
+         for i, r in enumerate(rows)]
+    after = _laid_out(t)
+    assert max(len(c) for r in after[1:] for c in r) <= 6
+    # each note once, at the foot of the page holding its row only
+    def marked(part: list[list[str]]) -> list[str]:
+        return [n for n in pages.table_notes(t, part, ends=False) if pages.note_mark(n)]
+
+    assert marked(t.rows[2:3]) == [t.notes[0]] and marked(t.rows[3:4]) == [t.notes[1]]
+    assert marked(t.rows[:2]) == []
+    assert pages.table_notes(t).count(t.notes[0]) == 1
+
+
+def test_a_verdict_ends_at_a_parenthesis_of_prose_or_a_semicolon_or_colon():
+    """The verdict of a long cell is its beginning up to the first parenthesis holding
+    prose or the first "; " or ": " at the top level; a formula's brackets ("C (k + 1)
+    ρᵏ") and a colon inside brackets do not end it."""
+    cut = pages.verdict_cuts
+    text = "double root: theory's ‖eₖ‖ ≈ C (k + 1) ρᵏ shrinks; the measured rate"
+    assert text[:cut(text)[0]] == "double root"
+    assert [CG_KIND[:i] for i in cut(CG_KIND)] == ["linear on average"]
+    formula = "theory's C (k + 1) ρᵏ shrinks on average (over the window); in range"
+    assert [formula[:i] for i in cut(formula)] == [
+        "theory's C (k + 1) ρᵏ shrinks on average",
+        "theory's C (k + 1) ρᵏ shrinks on average (over the window)"]
+    assert pages.cell_verdict(CG_KIND, "[3]", 200.0, pages.TABLE) == "linear on average [3]"
+    # a clause after a comma, when the first verdict is long
+    ended = ("the run ended 1.10 from P3, outside its convergence radius 0.202 (reasons "
+             "in full under “What failed”), ratios 0.5, 0.25")
+    assert [ended[:i] for i in cut(ended, clauses=True)] == [
+        "the run ended 1.10 from P3",
+        "the run ended 1.10 from P3, outside its convergence radius 0.202 (reasons in full "
+        "under “What failed”)"]
+    assert pages.cell_verdict(ended, "[2]", 55.0, pages.TABLE) == "the run ended 1.10 from P3 [2]"
+    # no verdict short enough: the whole cell goes, "see [n] below"
+    assert pages.cell_verdict("word " * 40 + "(and more)", "[3]", 40.0, pages.TABLE) is None
