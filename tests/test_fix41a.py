@@ -1,0 +1,82 @@
+"""Per-step tables side by side: two short tables of a few narrow columns that may take half
+the text width (:attr:`analysis.pages.Table.half`) are set in one row, never split."""
+
+import pytest
+
+from analysis import pages, report
+from tests.test_pages import page_texts, reader, text_pieces
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+ROWS = 9  # step rows, then the geometric mean, the fit and the theory: 12 rows, short
+
+
+def _per_step(doc: pages.Document, name: str, lead: str = "") -> pages.Table:
+    """A per-step table like the reports' (k | e_k | e_(k+1)/e_k, summary rows last), each
+    row's k and error named after the table so that the test finds its page."""
+    if lead:
+        doc.paragraph(lead, size=pages.SMALL, style="italic")
+    rows = [[f"{k}", f"{name}{k}e", f"0.9{k}0000"] for k in range(ROWS)]
+    rows += [["0–9", "geometric mean", "0.950000"], ["0–9", "robust fit (measured rate)",
+                                                     "0.950001"], ["theory", "", "0.95"]]
+    return doc.table(["k", "e_k = ‖x_k − x*‖", "e_(k+1)/e_k"], rows,
+                     title=f"{name}: errors and ratios at k = 0, 1, 2, 3 of 0–9 "
+                           "(fit window k = 0–9)", summary=3, half=True)
+
+
+def _height(t: pages.Table, width: float) -> float:
+    """The height of table ``t`` (title and rows) set ``width`` points wide."""
+    f = pages._flowables().TableFlowable(t, pages.Document("x"), pages.column_widths(t, width))
+    return f.wrap(width, 1e6)[1]
+
+
+def _pages_of(texts: list[str], name: str) -> set[int]:
+    """The pages that show a row (or the title) of table ``name``."""
+    return {i for i, t in enumerate(texts) for k in range(ROWS) if f"{name}{k}e" in t}
+
+
+def test_two_short_per_step_tables_at_a_page_foot_go_whole_side_by_side(tmp_path):
+    """The rosenbrock report set its per-step tables one under the other at the text width,
+    three narrow columns filling less than half of it, and split them 3 + 6 and 4 + 5 rows
+    across pages.  Two of them at a page foot, the first missing the rest of the page by a
+    fifth of its height (more than SHORT_SPLIT_GAP of the page left: a lone short table
+    splits there), now go together in one row, each whole, their titles side by side."""
+    b = report.Builder("Pair")
+    first = _per_step(b.doc, "AAA")
+    _per_step(b.doc, "BBB")
+    full = _height(first, pages.CONTENT_W)
+    free = 0.8 * full  # the first table alone, at the text width, misses it
+    assert free > pages.SHORT_SPLIT_GAP * pages.CONTENT_H  # so it would split there
+    assert pages.natural_width(first, pages.HALF_W) <= pages.HALF_W  # three narrow columns
+    b.doc.blocks.insert(0, pages.Spacer(pages.CONTENT_H - free))
+    res = b.write(tmp_path / "pair.pdf")
+    texts = page_texts(res.pdf)
+    a, z = _pages_of(texts, "AAA"), _pages_of(texts, "BBB")
+    assert len(a) == 1 and a == z, (a, z)  # both whole, on one page
+    page = reader(res.pdf).pages[a.pop()]
+    pieces = text_pieces(page)
+    xa = min(x for s, x, *_ in pieces if s.startswith("AAA"))
+    xb = min(x for s, x, *_ in pieces if s.startswith("BBB"))
+    ya = max(y for s, _, y, *_ in pieces if s.startswith("AAA:"))
+    yb = max(y for s, _, y, *_ in pieces if s.startswith("BBB:"))
+    assert xb - xa == pytest.approx(pages.HALF_W + pages.FIGURE_GAP, abs=1.0)  # side by side
+    assert ya == pytest.approx(yb, abs=0.5)  # top-aligned
+
+
+def test_the_lead_in_of_the_second_table_goes_above_the_pair():
+    """A paragraph announcing the second table ("Newton is measured quadratic (per-step
+    table below)") goes above the pair, which holds its table; a third table is left alone
+    (at the text width, as before), and so is a table of more than SHORT_ROWS rows."""
+    d = pages.Document("x")
+    _per_step(d, "AAA")
+    _per_step(d, "BBB", lead="BBB is measured quadratic (per-step table below).")
+    _per_step(d, "CCC")
+    blocks = pages.pair_tables(d.blocks)
+    assert [type(b).__name__ for b in blocks] == ["TablePair", "Table"]
+    assert [p.text for p in blocks[0].leads] == ["BBB is measured quadratic (per-step "
+                                                 "table below)."]
+    assert [t.title[:3] for t in blocks[0].tables] == ["AAA", "BBB"]
+    long = pages.Document("y")
+    _per_step(long, "AAA").rows.extend([["9", "x", "y"]] * 4)
+    _per_step(long, "BBB")
+    assert [type(b).__name__ for b in pages.pair_tables(long.blocks)] == ["Table", "Table"]
