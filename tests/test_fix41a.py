@@ -80,3 +80,21 @@ def test_the_lead_in_of_the_second_table_goes_above_the_pair():
     _per_step(long, "AAA").rows.extend([["9", "x", "y"]] * 4)
     _per_step(long, "BBB")
     assert [type(b).__name__ for b in pages.pair_tables(long.blocks)] == ["Table", "Table"]
+
+
+def test_a_pair_that_misses_a_page_left_more_than_fill_gap_blank_goes_one_under_the_other():
+    """The pair, taller than its first table alone (titles wrapped in half the width), moved
+    whole off the kink report's p. 6 and left it 0.30 blank where its first table fitted:
+    when moving it would leave more than FILL_GAP of the page blank, its tables go one under
+    the other at the text width, as they would alone; with less, it moves whole."""
+    d = pages.Document("x")
+    a, z = _per_step(d, "AAA"), _per_step(d, "BBB")
+    ns = pages._flowables()
+    row = ns.TableRow([a, z], d)
+    more = (pages.FILL_GAP + 0.01) * pages.CONTENT_H
+    less = (pages.FILL_GAP - 0.01) * pages.CONTENT_H
+    assert row.split(pages.CONTENT_W, less) == []
+    parts = row.split(pages.CONTENT_W, more)
+    assert [type(p).__name__ for p in parts] == ["TableFlowable"] * 2
+    assert [p.t for p in parts] == [a, z]
+    assert parts[0].full_widths == pytest.approx(pages.column_widths(a, pages.CONTENT_W))
