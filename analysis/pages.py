@@ -2172,7 +2172,14 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             left it 0.30 blank, or split, :meth:`TableFlowable.splits_short`)."""
             if aH + self.lead <= FILL_GAP * self.doc._frame_height:
                 return []
-            return [TableFlowable(p.t, self.doc) for p in self.parts]
+            first, second = (TableFlowable(p.t, self.doc) for p in self.parts)
+            first.canv = getattr(self, "canv", None)
+            first._frame = getattr(self, "_frame", None)
+            first.lead = self.lead
+            if first.wrap(aW, aH)[1] <= aH:
+                return [first, second]
+            parts = first.split(aW, aH)
+            return [*parts, second] if parts else []
 
         def _notes(self) -> list[str]:
             """The notes of both tables, each once."""

@@ -98,3 +98,20 @@ def test_a_pair_that_misses_a_page_left_more_than_fill_gap_blank_goes_one_under_
     assert [type(p).__name__ for p in parts] == ["TableFlowable"] * 2
     assert [p.t for p in parts] == [a, z]
     assert parts[0].full_widths == pytest.approx(pages.column_widths(a, pages.CONTENT_W))
+
+
+def test_a_pair_unpaired_at_a_page_foot_splits_its_first_table_to_the_page():
+    """When the first table of the pair does not fit the page either, it splits there as it
+    would alone (each part that goes on the page fits it: a part that does not is a
+    layout error), and the second follows."""
+    d = pages.Document("x")
+    a, z = _per_step(d, "AAA"), _per_step(d, "BBB")
+    a.rows[:0] = [[f"{k}", f"AAA{k}x", "0.9"] for k in range(20, 30)]
+    ns = pages._flowables()
+    room = (pages.FILL_GAP + 0.02) * pages.CONTENT_H
+    whole = ns.TableFlowable(a, d).wrap(pages.CONTENT_W, room)[1]
+    assert whole > room  # it misses the page
+    parts = ns.TableRow([a, z], d).split(pages.CONTENT_W, room)
+    assert len(parts) == 3 and parts[-1].t is z
+    assert parts[0].wrap(pages.CONTENT_W, room)[1] <= room
+    assert len(parts[0].rows) + len(parts[1].rows) == len(a.rows)
