@@ -1934,13 +1934,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             room of a lead-in kept with it, :attr:`lead`, which would move with it), and it
             has rows enough for :data:`MIN_ROWS` step rows on this page and the part
             :meth:`split` leaves on the next (:meth:`_tail`; a table of a few rows stays
-            whole).  A per-step table (:attr:`Table.half`) splits only when moving it
-            would leave more than :data:`FILL_GAP` of the page blank: two of them go side
-            by side whole (:class:`TableRow`), and one left alone stays whole as they do
-            (split 3 + 6 under a repeated title, the rows of one run read as two tables)
-            unless the page would be left that blank in the middle of a section."""
-            gap = FILL_GAP if self.t.half else SHORT_SPLIT_GAP
-            return (aH + self.lead > gap * CONTENT_H
+            whole)."""
+            return (aH + self.lead > SHORT_SPLIT_GAP * CONTENT_H
                     and len(self.rows) >= MIN_ROWS + self._tail(aH))
 
         def _tail(self, aH: float | None = None) -> int:
@@ -2165,12 +2160,13 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 
         def split(self, aW: float, aH: float) -> list[Flowable]:
             """Nothing (the row moves whole to the next page), unless that would leave more
-            than :data:`FILL_GAP` of this page blank (``aH`` points and the room of a lead-in
-            kept with it): then its tables go one under the other at the text width, as
-            they would alone, the first filling the page (whole: the pair, taller than it
-            with its titles wrapped in half the width, missed the kink report's p. 6 and
-            left it 0.30 blank, or split, :meth:`TableFlowable.splits_short`)."""
-            if aH + self.lead <= FILL_GAP * self.doc._frame_height:
+            than :data:`SHORT_SPLIT_GAP` of this page blank (``aH`` points and the room of a
+            lead-in kept with it), as a short table would: then its tables go one under the
+            other at the text width, as they would alone, the first filling the page (whole:
+            the pair, taller than it with its titles wrapped in half the width, missed the
+            kink report's p. 6 and left it 0.30 blank, or split,
+            :meth:`TableFlowable.splits_short`)."""
+            if aH + self.lead <= SHORT_SPLIT_GAP * self.doc._frame_height:
                 return []
             first, second = (TableFlowable(p.t, self.doc) for p in self.parts)
             first.canv = getattr(self, "canv", None)

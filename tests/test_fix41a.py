@@ -38,15 +38,18 @@ def _pages_of(texts: list[str], name: str) -> set[int]:
 def test_two_short_per_step_tables_at_a_page_foot_go_whole_side_by_side(tmp_path):
     """The rosenbrock report set its per-step tables one under the other at the text width,
     three narrow columns filling less than half of it, and split them 3 + 6 and 4 + 5 rows
-    across pages.  Two of them at a page foot, the first missing the rest of the page by a
-    fifth of its height (more than SHORT_SPLIT_GAP of the page left: a lone short table
-    splits there), now go together in one row, each whole, their titles side by side."""
+    across pages.  Two of them at a page foot, the second missing the room the first leaves
+    (more than SHORT_SPLIT_GAP of the page: a lone short table splits there), now go
+    together in one row, each whole, their titles side by side."""
     b = report.Builder("Pair")
     first = _per_step(b.doc, "AAA")
-    _per_step(b.doc, "BBB")
-    full = _height(first, pages.CONTENT_W)
-    free = 0.8 * full  # the first table alone, at the text width, misses it
-    assert free > pages.SHORT_SPLIT_GAP * pages.CONTENT_H  # so it would split there
+    second = _per_step(b.doc, "BBB")
+    h1, h2 = _height(first, pages.CONTENT_W), _height(second, pages.CONTENT_W)
+    left = (pages.SHORT_SPLIT_GAP + 0.02) * pages.CONTENT_H  # under the first table
+    free = h1 + 8.0 + left
+    assert left < h2  # the second table alone, at the text width, misses it: it splits
+    pair = max(_height(t, pages.HALF_W) for t in (first, second))
+    assert pair < free  # the two side by side fit
     assert pages.natural_width(first, pages.HALF_W) <= pages.HALF_W  # three narrow columns
     b.doc.blocks.insert(0, pages.Spacer(pages.CONTENT_H - free))
     res = b.write(tmp_path / "pair.pdf")
@@ -82,18 +85,21 @@ def test_the_lead_in_of_the_second_table_goes_above_the_pair():
     assert [type(b).__name__ for b in pages.pair_tables(long.blocks)] == ["Table", "Table"]
 
 
-def test_a_pair_that_misses_a_page_left_more_than_fill_gap_blank_goes_one_under_the_other():
+def test_a_pair_that_would_leave_a_page_blank_goes_one_under_the_other():
     """The pair, taller than its first table alone (titles wrapped in half the width), moved
     whole off the kink report's p. 6 and left it 0.30 blank where its first table fitted:
-    when moving it would leave more than FILL_GAP of the page blank, its tables go one under
-    the other at the text width, as they would alone; with less, it moves whole."""
+    when moving it would leave more than SHORT_SPLIT_GAP of the page blank (as a short table
+    may), its tables go one under the other at the text width, as they would alone; with
+    less, it moves whole."""
     d = pages.Document("x")
     a, z = _per_step(d, "AAA"), _per_step(d, "BBB")
     ns = pages._flowables()
     row = ns.TableRow([a, z], d)
-    more = (pages.FILL_GAP + 0.01) * pages.CONTENT_H
-    less = (pages.FILL_GAP - 0.01) * pages.CONTENT_H
+    less = (pages.SHORT_SPLIT_GAP - 0.01) * pages.CONTENT_H
     assert row.split(pages.CONTENT_W, less) == []
+    more = max(_height(a, pages.CONTENT_W) + 1.0, (pages.SHORT_SPLIT_GAP + 0.01)
+               * pages.CONTENT_H)  # the first table fits alone at the text width
+    assert max(_height(t, pages.HALF_W) for t in (a, z)) > more  # the pair does not
     parts = row.split(pages.CONTENT_W, more)
     assert [type(p).__name__ for p in parts] == ["TableFlowable"] * 2
     assert [p.t for p in parts] == [a, z]
@@ -108,7 +114,7 @@ def test_a_pair_unpaired_at_a_page_foot_splits_its_first_table_to_the_page():
     a, z = _per_step(d, "AAA"), _per_step(d, "BBB")
     a.rows[:0] = [[f"{k}", f"AAA{k}x", "0.9"] for k in range(20, 30)]
     ns = pages._flowables()
-    room = (pages.FILL_GAP + 0.02) * pages.CONTENT_H
+    room = (pages.SHORT_SPLIT_GAP + 0.02) * pages.CONTENT_H
     whole = ns.TableFlowable(a, d).wrap(pages.CONTENT_W, room)[1]
     assert whole > room  # it misses the page
     parts = ns.TableRow([a, z], d).split(pages.CONTENT_W, room)
