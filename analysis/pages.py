@@ -2148,9 +2148,10 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 
     class TableRow(Row):
         """Two short tables side by side, each in half the text width (:data:`HALF_W`, its
-        title wrapped there), top-aligned (:func:`paired_tables`): never split, so each
-        stays whole, and the pair takes the height of the taller one rather than the sum of
-        both; their notes are the footnotes of its page."""
+        title wrapped there), top-aligned (:func:`pair_tables`): the pair takes the height
+        of the taller one rather than the sum of both, and neither table splits; a row that
+        misses the page goes whole to the next one unless that leaves this one blank
+        (:meth:`split`); the notes of both tables are the footnotes of its page."""
 
         def __init__(self, tables: Sequence[Table], doc: Document):
             super().__init__()
