@@ -171,8 +171,10 @@ SUMMARY_WITH = MIN_ROWS
 #: Fewer than :data:`MIN_ROWS` rows may open a split table only when they are tall: at least
 #: this fraction of the frame's height (two one-line rows at the foot of a page are not).
 TALL_ROWS = 0.15
-#: Horizontal gap between the two figures of a row, in points.
+#: Horizontal gap between the two figures (or tables) of a row, in points.
 FIGURE_GAP = 14.0
+#: The width of a half slot of a row: half the text width less half the gap.
+HALF_W = (CONTENT_W - FIGURE_GAP) / 2.0
 #: Footnote rule: drawn this far above the first footnote line, and this much clear space
 #: kept between it and the text area above (a figure or caption that fills the page down
 #: to its foot must not sit on the rule).
@@ -932,6 +934,18 @@ class Table:
     #: the cells (row, column) set under the table as its first notes, in their order
     #: (:func:`long_cell_notes`; :func:`number_cell_notes` numbers their references)
     long_cells: list[tuple[int, int]] = field(default_factory=list)
+    #: it may be set in half the text width beside the next table that may too, when both
+    #: are short and fit there (a per-step table's few narrow columns: :class:`TableRow`)
+    half: bool = False
+
+
+@dataclass
+class TablePair:
+    """Two tables set side by side (:func:`pair_tables`), with the lead-ins of either
+    (the paragraph announcing it, :func:`lead_in`) moved above the pair, in their order."""
+
+    leads: list[Paragraph]
+    tables: list[Table]
 
 
 @dataclass
@@ -953,7 +967,7 @@ class FigureBlock:
     @property
     def width(self) -> float:
         """Width of the slot in points: the text width, or half of it less half the gap."""
-        return (CONTENT_W - FIGURE_GAP) / 2.0 if self.half else CONTENT_W
+        return HALF_W if self.half else CONTENT_W
 
 
 @dataclass
@@ -2116,20 +2130,112 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                     self.doc._add_notes(canv, self._notes(), getattr(self, "_frame", None),
                                         self._reserve)
                 return
-            top = y + self.height
-            if self.title is not None:
-                _, h = self.title.wrap(self.width, 1e6)
-                self.title.drawOn(canv, x, top - h)
-                top -= h + self.title.getSpaceAfter()
-            _, h = self.table.wrap(self.width, 1e6)
-            self.table.drawOn(canv, x, top - h)
+            self._draw_body(canv, x, y + self.height, self.width)
             if self._notes():
                 self.doc._add_notes(canv, self._notes(), getattr(self, "_frame", None),
                                     self._reserve)
 
+        def _body_h(self, width: float) -> float:
+            """The height of its title and table set ``width`` points wide."""
+            return self._title_h(width) + self.table.wrap(width, 1e6)[1]
+
+        def _draw_body(self, canv: Any, x: float, top: float, width: float) -> None:
+            """Its title and table, ``width`` points wide, from ``top`` down."""
+            if self.title is not None:
+                _, h = self.title.wrap(width, 1e6)
+                self.title.drawOn(canv, x, top - h)
+                top -= h + self.title.getSpaceAfter()
+            _, h = self.table.wrap(width, 1e6)
+            self.table.drawOn(canv, x, top - h)
+
     ns.TableFlowable = TableFlowable
 
-    class FigureRow(Flowable):
+    class Row(Flowable):
+        """Blocks set side by side across the text width, each in a slot of its own (a
+        figure row, a table row): never split; the notes of its blocks go to the footnotes
+        of its page (:attr:`_reserve` points of it)."""
+
+        doc: Document
+        _reserve = 0.0
+
+        def _notes(self) -> list[str]:
+            return []
+
+        @staticmethod
+        def _slot_x(i: int, n: int, slot: float, width: float) -> float:
+            """The left edge of slot ``i`` of ``n`` slots ``slot`` points wide in a row
+            ``width`` points wide: two side by side, :data:`FIGURE_GAP` apart from the left
+            margin; a lone slot narrower than the row centred."""
+            x0 = 0.0 if n == 2 else (width - slot) / 2.0
+            return x0 + i * (slot + FIGURE_GAP)
+
+        def split(self, aW: float, aH: float) -> list[Flowable]:
+            return []
+
+        def getSpaceAfter(self) -> float:
+            # the footnote space is taken at the foot of the page, not under the row
+            return 8.0 - getattr(self, "_reserve", 0.0)
+
+        def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
+            super().drawOn(canv, x, y, _sW)
+            if self._notes():
+                self.doc._add_notes(canv, self._notes(), getattr(self, "_frame", None),
+                                    getattr(self, "_reserve", 0.0))
+
+    ns.Row = Row
+
+    class TableRow(Row):
+        """Two short tables side by side, each in half the text width (:data:`HALF_W`, its
+        title wrapped there), top-aligned (:func:`pair_tables`): the pair takes the height
+        of the taller one rather than the sum of both, and neither table splits; a row that
+        misses the page goes whole to the next one unless that leaves this one blank
+        (:meth:`split`); the notes of both tables are the footnotes of its page."""
+
+        def __init__(self, tables: Sequence[Table], doc: Document):
+            super().__init__()
+            self.doc = doc
+            self.parts = [TableFlowable(t, doc, column_widths(t, HALF_W)) for t in tables]
+            self.lead = 0.0  # points of a lead-in kept with it (:class:`KeepWithNext`)
+
+        def split(self, aW: float, aH: float) -> list[Flowable]:
+            """Nothing (the row moves whole to the next page), unless that would leave more
+            than :data:`SHORT_SPLIT_GAP` of this page blank (``aH`` points and the room of a
+            lead-in kept with it), as a short table would: then its tables go one under the
+            other at the text width, as they would alone, the first filling the page (whole:
+            the pair, taller than it with its titles wrapped in half the width, missed the
+            kink report's p. 6 and left it 0.30 blank, or split,
+            :meth:`TableFlowable.splits_short`)."""
+            if aH + self.lead <= SHORT_SPLIT_GAP * self.doc._frame_height:
+                return []
+            first, second = (TableFlowable(p.t, self.doc) for p in self.parts)
+            first.canv = getattr(self, "canv", None)
+            first._frame = getattr(self, "_frame", None)
+            first.lead = self.lead
+            if first.wrap(aW, aH)[1] <= aH:
+                return [first, second]
+            parts = first.split(aW, aH)
+            return [*parts, second] if parts else []
+
+        def _notes(self) -> list[str]:
+            """The notes of both tables, each once."""
+            return list(dict.fromkeys(n for p in self.parts for n in p._notes()))
+
+        def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+            canv = getattr(self, "canv", None)
+            self._reserve = self.doc._note_space(canv, self._notes()) \
+                if canv is not None else 0.0
+            self.width = aW
+            self.height = max(p._body_h(HALF_W) for p in self.parts) + self._reserve
+            return aW, self.height
+
+        def draw(self) -> None:
+            for i, p in enumerate(self.parts):
+                p._draw_body(self.canv, self._slot_x(i, len(self.parts), HALF_W, self.width),
+                             self.height, HALF_W)
+
+    ns.TableRow = TableRow
+
+    class FigureRow(Row):
         """One full-width figure, or two half-width ones side by side, captions under each;
         shrinks to the rest of the page down to :data:`MIN_SHRINK` of its height (to
         :data:`LAST_SHRINK` when the rest is more than a third of the page), never so far
@@ -2282,29 +2388,15 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self.width, self.height = aW, fh * scale + cap + self._reserve - self._squeeze
             return aW, self.height
 
-        def split(self, aW: float, aH: float) -> list[Flowable]:
-            return []
-
-        def getSpaceAfter(self) -> float:
-            # the footnote space is taken at the foot of the page, not under the figure
-            return 8.0 - getattr(self, "_reserve", 0.0)
-
-        def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
-            super().drawOn(canv, x, y, _sW)
-            if self._notes():
-                self.doc._add_notes(canv, self._notes(), getattr(self, "_frame", None),
-                                    getattr(self, "_reserve", 0.0))
-
         def draw(self) -> None:
             for b in self.items:  # the page a paragraph names for it (page_ref)
                 if b.label:
                     self.doc._figure_pages.setdefault(b.label, self.canv.getPageNumber())
             n = len(self.items)
             slot = self.items[0].width
-            x0 = 0.0 if n == 2 or not self.items[0].half else (self.width - slot) / 2.0
             fh = self._fig_h() * self.scale
             for i, (b, cap) in enumerate(zip(self.items, self.caps, strict=True)):
-                x = x0 + i * (slot + FIGURE_GAP)
+                x = self._slot_x(i, n, slot, self.width)
                 h = b.fig_height * self.scale
                 drawing = self.doc._figure(b, slot, h)
                 top = self.height
@@ -2923,30 +3015,10 @@ def column_widths(t: Table, width: float) -> list[float]:
     (a long label such as "robust fit on the two-step cycles (measured rate)" wraps rather
     than squeezing the columns of the steps' numbers)."""
     cols = t.columns
-    steps = t.rows[:len(t.rows) - t.summary]
-    extra = _summary_words(t)
     if all(c.share for c in cols):
         tot = sum(c.share for c in cols)  # type: ignore[misc]
         return [width * c.share / tot for c in cols]  # type: ignore[operator]
-    fonts = {True: f"{FONT}-Bold", False: FONT}
-    nat_j, words, formulas, groups, cells = [], [], [], [], []
-    for j, c in enumerate(cols):
-        col = [(c.header, True)] + [(r[j], False) for r in steps]
-        cells.append([_cell_words(s, t.size, fonts[b]) for s, b in col])
-        nat_j.append(max(max((string_width(line, t.size, fonts[b])
-                              for line in str(s).split("\n")), default=0.0)
-                         for s, b in col) + CELL_PAD + FIT_SLACK)
-        alone = [_cell_words(s, t.size, FONT) for s in extra[j]]
-        mn = max([w for cell in cells[-1] + alone for ps, _ in cell for _, us in ps
-                  for _, ws in us for w in ws] or [10.0])
-        words.append(min(mn, width / 3.0) + CELL_PAD + FIT_SLACK)
-        formula = max([u for cell in cells[-1] + alone for ps, _ in cell for _, us in ps
-                       for u, _ in us] or [0.0])
-        formulas.append(max(min(formula, width / 3.0) + CELL_PAD + FIT_SLACK, words[-1]))
-        group = max([w for cell in cells[-1] for ps, _ in cell for w, _ in ps] or [10.0])
-        groups.append(max(min(group, width / 3.0) + CELL_PAD + FIT_SLACK, formulas[-1]))
-    minimal = _floors(words, formulas, width)
-    natural = [max(n, m) for n, m in zip(nat_j, minimal, strict=True)]
+    natural, minimal, groups, cells = _column_measures(t, width)
     if sum(natural) <= width:  # the room left over goes to every column alike
         return [w + (width - sum(natural)) / len(natural) for w in natural]
     if sum(minimal) >= width:
@@ -2970,6 +3042,43 @@ def column_widths(t: Table, width: float) -> list[float]:
 
     more = height(grouped) - height(plain)
     return grouped if more <= max(1.0, GROUP_GROWTH * height(plain)) else plain
+
+
+def _column_measures(t: Table, width: float
+                     ) -> tuple[list[float], list[float], list[float], list[Any]]:
+    """The natural and minimal widths of the columns of ``t`` in ``width`` points, the
+    widths that hold their short groups, and their cells' words
+    (:func:`column_widths`)."""
+    cols = t.columns
+    steps = t.rows[:len(t.rows) - t.summary]
+    extra = _summary_words(t)
+    fonts = {True: f"{FONT}-Bold", False: FONT}
+    nat_j, words, formulas, groups, cells = [], [], [], [], []
+    for j, c in enumerate(cols):
+        col = [(c.header, True)] + [(r[j], False) for r in steps]
+        cells.append([_cell_words(s, t.size, fonts[b]) for s, b in col])
+        nat_j.append(max(max((string_width(line, t.size, fonts[b])
+                              for line in str(s).split("\n")), default=0.0)
+                         for s, b in col) + CELL_PAD + FIT_SLACK)
+        alone = [_cell_words(s, t.size, FONT) for s in extra[j]]
+        mn = max([w for cell in cells[-1] + alone for ps, _ in cell for _, us in ps
+                  for _, ws in us for w in ws] or [10.0])
+        words.append(min(mn, width / 3.0) + CELL_PAD + FIT_SLACK)
+        formula = max([u for cell in cells[-1] + alone for ps, _ in cell for _, us in ps
+                       for u, _ in us] or [0.0])
+        formulas.append(max(min(formula, width / 3.0) + CELL_PAD + FIT_SLACK, words[-1]))
+        group = max([w for cell in cells[-1] for ps, _ in cell for w, _ in ps] or [10.0])
+        groups.append(max(min(group, width / 3.0) + CELL_PAD + FIT_SLACK, formulas[-1]))
+    minimal = _floors(words, formulas, width)
+    natural = [max(n, m) for n, m in zip(nat_j, minimal, strict=True)]
+    return natural, minimal, groups, cells
+
+
+def natural_width(t: Table, width: float = CONTENT_W) -> float:
+    """The width table ``t`` takes with every cell on one line (its summary rows' words
+    each in its column, :func:`column_widths`): Σ n_j, the least width that wraps none of
+    its step rows."""
+    return sum(_column_measures(t, width)[0])
 
 
 def _floors(words: list[float], formulas: list[float], width: float) -> list[float]:
@@ -3189,7 +3298,7 @@ class Document:
 
     def table(self, columns: Sequence[Column | str], rows: Sequence[Sequence[Any]], *,
               title: str | None = None, notes: Sequence[str] = (), size: float = TABLE,
-              summary: int = 0) -> Table:
+              summary: int = 0, half: bool = False) -> Table:
         cols = [c if isinstance(c, Column) else Column(str(c)) for c in columns]
         body = [[str(v) for v in r] for r in rows]
         if body:
@@ -3197,7 +3306,7 @@ class Document:
         if not body:
             body = [["(none)"] + [""] * (len(cols) - 1)]
         return self.add(long_cell_notes(Table(cols, body, title, list(notes), size,
-                                              summary)))
+                                              summary, half=half)))
 
     def figure(self, draw: Callable[[Any], Any], *, height: float = 300.0, caption: str = "",
                label: str = "", trial: bool = True, half: bool = False) -> FigureBlock:
@@ -3314,7 +3423,8 @@ class Document:
     # ---------------------------------------------------------------- story
     def story(self) -> list[Any]:
         """The blocks as platypus flowables: headings (and a formula right under a heading)
-        kept with what follows, consecutive half figures paired into rows."""
+        kept with what follows, consecutive half figures paired into rows, and so are
+        tables that go side by side (:func:`pair_tables`)."""
         from reportlab.platypus import PageBreak as RLPageBreak
         from reportlab.platypus import Spacer as RLSpacer
         from reportlab.platypus import TableStyle
@@ -3325,7 +3435,7 @@ class Document:
         number_cell_notes(b for b in self.blocks if isinstance(b, Table))
         out: list[Any] = []
         heads: list[Any] = []
-        blocks = list(self.blocks)
+        blocks = pair_tables(self.blocks)
         i = 0
         intro = 0  # paragraphs after a heading kept with it and the table they introduce
         refs: list[str] = []  # labels of the figures whose pages paragraphs name
@@ -3352,15 +3462,13 @@ class Document:
                 heads.extend(kept)
                 if not flow:
                     continue
-            elif isinstance(b, Table):
-                flow = [ns.TableFlowable(b, self)]
-            elif isinstance(b, FigureBlock):
-                row = [b]
-                if b.half and i < len(blocks) and isinstance(blocks[i], FigureBlock) \
-                        and blocks[i].half:
-                    row.append(blocks[i])
-                    i += 1
-                flow = [ns.FigureRow(row, self)]
+            elif isinstance(b, (Table, FigureBlock)):
+                row, i = self._row(b, blocks, i, ns)
+                flow = [row]
+            elif isinstance(b, TablePair):  # its lead-ins kept with it
+                heads += [_paragraph(p, self) for p in b.leads]
+                refs += [r for p in b.leads for r in page_refs(p.text)]
+                flow = [ns.TableRow(b.tables, self)]
             elif isinstance(b, Contents):
                 toc = TableOfContents(dotsMinLevel=0, tableStyle=TableStyle([
                     ("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -3388,6 +3496,18 @@ class Document:
             out.append(ns.PageRefCheck(self, list(dict.fromkeys(refs))))
         return out
 
+    def _row(self, b: Table | FigureBlock, blocks: Sequence[Any], i: int, ns: Any
+             ) -> tuple[Any, int]:
+        """The flowable of table or figure ``b`` (``blocks[i]`` the block after it) and the
+        index of the block after those it takes: two half figures make one figure row (two
+        tables side by side come as one :class:`TablePair`, :func:`pair_tables`)."""
+        nxt = blocks[i] if i < len(blocks) else None
+        if isinstance(b, Table):
+            return ns.TableFlowable(b, self), i
+        if b.half and isinstance(nxt, FigureBlock) and nxt.half:
+            return ns.FigureRow([b, nxt], self), i + 1
+        return ns.FigureRow([b], self), i
+
     # ---------------------------------------------------------------- rendering
     def render(self, path: str | os.PathLike, *, metadata: Mapping[str, str] | None = None
                ) -> int:
@@ -3412,6 +3532,51 @@ class Document:
         return head + tail
 
 
+def side_by_side(t: Table, nxt: Any) -> bool:
+    """Whether table ``t`` and the block ``nxt`` right after it are set side by side
+    (:class:`TableRow`): two tables that may take half the text width (:attr:`Table.half`),
+    each short (at most :data:`SHORT_ROWS` rows: it is never split) and at most
+    :data:`HALF_W` wide with every cell on one line (:func:`natural_width`).  Two per-step
+    tables set one under the other at the text width left most of it empty, and moving
+    them whole left the page before blank."""
+    return (isinstance(nxt, Table) and all(
+        u.half and len(u.rows) <= SHORT_ROWS and natural_width(u, HALF_W) <= HALF_W
+        for u in (t, nxt)))
+
+
+def _table_unit(blocks: Sequence[Any], i: int) -> tuple[list[Paragraph], Table, int] | None:
+    """The table at ``blocks[i]``, or at ``blocks[i + 1]`` after the short paragraph that
+    announces it (:func:`lead_in`): its lead-ins, the table and the index after it; None
+    when neither."""
+    if i < len(blocks) and isinstance(blocks[i], Table):
+        return [], blocks[i], i + 1
+    if i + 1 < len(blocks) and isinstance(blocks[i], Paragraph) \
+            and isinstance(blocks[i + 1], Table) and lead_in(blocks[i].text, blocks[i + 1]) \
+            and _short(_paragraph(blocks[i])):
+        return [blocks[i]], blocks[i + 1], i + 2
+    return None
+
+
+def pair_tables(blocks: Sequence[Any]) -> list[Any]:
+    """``blocks`` with each two tables that go side by side (:func:`side_by_side`), the
+    second right after the first or after the short paragraph announcing it, made one
+    :class:`TablePair`, from the first on: the paragraphs announcing either go above the
+    pair, each still directly above the row that holds its table (a per-step table of a
+    measured quadratic run comes after the sentence that says why)."""
+    out: list[Any] = []
+    i = 0
+    while i < len(blocks):
+        a = _table_unit(blocks, i)
+        b = _table_unit(blocks, a[2]) if a is not None else None
+        if a is not None and b is not None and side_by_side(a[1], b[1]):
+            out.append(TablePair(a[0] + b[0], [a[1], b[1]]))
+            i = b[2]
+            continue
+        out.append(blocks[i])
+        i += 1
+    return out
+
+
 #: at most this many paragraphs between a heading and a table are kept with both
 INTRO_PARAGRAPHS = 2
 
@@ -3425,7 +3590,7 @@ def _intro_before_table(blocks: Sequence[Any], i: int) -> int:
     while i + n < len(blocks) and isinstance(blocks[i + n], Paragraph):
         n += 1
     if n == 0 or n > INTRO_PARAGRAPHS or i + n >= len(blocks) \
-            or not isinstance(blocks[i + n], Table):
+            or not isinstance(blocks[i + n], (Table, TablePair)):
         return 0
     short = all(_short(_paragraph(p)) for p in blocks[i:i + n])
     return n if short else 0
@@ -3458,7 +3623,8 @@ def lead_in(text: str, nxt: Any) -> bool:
         return True
     if page_refs(t):  # it names a figure by its page: a pointer, not an announcement
         t = _NOUN_REFERENCE.sub("", t)
-    return isinstance(nxt, (Table, FigureBlock)) and bool(_FORWARD_REFERENCE.search(t))
+    return isinstance(nxt, (Table, TablePair, FigureBlock)) \
+        and bool(_FORWARD_REFERENCE.search(t))
 
 
 #: the nouns among :data:`_FORWARD_REFERENCE`'s words
@@ -3578,6 +3744,8 @@ def _floats_past(f: Any, ns: Any) -> bool:
         return not _BACK_REFERENCE.search(f.getPlainText())
     if isinstance(f, ns.TableFlowable):
         return not _BACK_REFERENCE.search(" ".join([f.t.title or "", *f.t.notes]))
+    if isinstance(f, ns.TableRow):  # tables side by side: as each of them
+        return all(_floats_past(g, ns) for g in f.parts)
     if isinstance(f, ns.ClosingNotes):  # the closing paragraphs: as each of them
         return all(_floats_past(g, ns) for g in f._content)
     if isinstance(f, ns.KeepWithNext):  # a lead-in and the table it announces: as its parts
@@ -3610,7 +3778,8 @@ def _unlink_float(f: Any, ns: Any) -> None:
 
 def _moves_whole(f: Any, ns: Any) -> bool:
     """Whether flowable ``f`` goes whole to the next page when it misses the rest of this
-    one: a short table (:meth:`TableFlowable.short`), alone or with a lead-in kept with it
+    one: a short table (:meth:`TableFlowable.short`) or two side by side
+    (:class:`TableRow`), alone or with a lead-in kept with it
     (not a heading: a section's opening may begin the next page), or a figure row that may
     not float, the block after it one no figure passes (:func:`_floats_past`: a figure)."""
     if isinstance(f, ns.KeepWithNext):
@@ -3618,7 +3787,8 @@ def _moves_whole(f: Any, ns: Any) -> bool:
                 and f.nxt is not None and _moves_whole(f.nxt, ns))
     if isinstance(f, ns.FigureRow):
         return f.then is not None and not _floats_past(f.then, ns)
-    return isinstance(f, ns.ClosingNotes) or (isinstance(f, ns.TableFlowable) and f.short())
+    return isinstance(f, (ns.ClosingNotes, ns.TableRow)) or (
+        isinstance(f, ns.TableFlowable) and f.short())
 
 
 #: the paragraphs that end a document stay together (:func:`_closing`) when they take at

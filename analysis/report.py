@@ -4128,7 +4128,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     kind_paragraph(b, label, study, name)
     b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps, settled,
                                             printed, order_only),
-                 notes=notes, summary=len(body) - data)
+                 notes=notes, summary=len(body) - data, half=True)
     return True
 
 
