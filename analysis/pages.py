@@ -2917,10 +2917,29 @@ def cell_verdict(text: str, ref: str, width: float, size: float) -> str | None:
     ended 1.10 from P3 [2]"), if that is so short; else None."""
     for clauses in (False, True):
         cuts = [i for i in verdict_cuts(text, clauses) if text[:i].strip()]
-        short = f"{text[:cuts[0]].rstrip()} {ref}" if cuts else ""
-        if short and cell_lines(short, width, size) <= VERDICT_LINES:
-            return short
+        shorts = [f"{text[:cuts[0]].rstrip()} {ref}"] if cuts else []
+        if cuts and not clauses and text[cuts[0] + 1:cuts[0] + 2] == "(":
+            shorts.insert(0, f"{without_group(text, cuts[0] + 1)} {ref}")
+        for short in shorts:
+            if cell_lines(short, width, size) <= VERDICT_LINES:
+                return short
     return None
+
+
+def without_group(text: str, start: int) -> str:
+    """``text`` without the bracketed group that opens at ``start`` and the space before
+    it, when what follows the group is a short tail with no verdict cut of its own
+    (:func:`verdict_cuts`): "linear on average, ρ = 0.70863ᶠ" of "linear on average
+    (R-linear: …), ρ = 0.70863ᶠ", a verdict that keeps its number; else the text up to
+    the group ("linear on average")."""
+    d = _depths(text)
+    end = next((k for k in range(start + 1, len(text)) if d[k] == 0 and text[k] == ")"),
+               len(text) - 1)
+    tail = text[end + 1:]
+    head = text[:start].rstrip()
+    if tail.strip() and not verdict_cuts(tail) and not verdict_cuts(tail, True):
+        return head + tail.rstrip()
+    return head
 
 
 def _cell_widths(t: Table, widths: Sequence[float]) -> list[list[float]]:

@@ -89,3 +89,17 @@ def test_a_verdict_ends_at_a_parenthesis_of_prose_or_a_semicolon_or_colon():
     assert pages.cell_verdict(ended, "[2]", 55.0, pages.TABLE) == "the run ended 1.10 from P3 [2]"
     # no verdict short enough: the whole cell goes, "see [n] below"
     assert pages.cell_verdict("word " * 40 + "(and more)", "[3]", 40.0, pages.TABLE) is None
+
+
+def test_a_shortened_cell_keeps_the_number_after_its_explanation():
+    """Study p. 4: "linear on average (R-linear: in each half of the window the errors stray
+    at least 0.58 decades from the fitted line), ρ = 0.70863ᶠ" was shortened to "linear on
+    average [10]", its measured rate only in the note.  The cell drops the parenthesis and
+    keeps the short tail after it; a tail that is a clause of its own is left to the note."""
+    text = ("linear on average (R-linear: in each half of the window the errors stray at "
+            "least 0.58 decades from the fitted line), ρ = 0.70863ᶠ")
+    assert pages.cell_verdict(text, "[10]", 80.0, 7.5) == "linear on average, ρ = 0.70863ᶠ [10]"
+    clause = ("linear on average (R-linear: the errors stray 1.1 decades), the run ended 1.10 "
+              "from P3, outside its convergence radius")
+    assert pages.cell_verdict(clause, "[2]", 80.0, 7.5) == "linear on average [2]"
+    assert pages.cell_verdict(CG_KIND, "[3]", 60.0, 7.5) == "linear on average [3]"
