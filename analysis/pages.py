@@ -3783,10 +3783,9 @@ def _place_floats(floats: list[Any], flowables: list[Any], fresh: bool, ns: Any)
 
 def _figure_first(t: Any, flowables: list[Any], ns: Any) -> None:
     """Before template ``t`` lays out a figure row ``flowables[0]`` that misses the rest of
-    the page (even shrunk to :data:`MIN_SHRINK`) with no text after it to fill it (it does
-    not float): a later figure of its run that fits goes first (:func:`_figure_ahead`);
-    else it goes to the next page, shrunk to the rest of this one when it may
-    (:meth:`FigureRow._scale`)."""
+    the page (even shrunk as far as :meth:`FigureRow.wrap` shrinks it there) with no text
+    after it to fill it (it does not float): a later figure of its run that fits goes first
+    (:func:`_figure_ahead`); else it goes to the next page."""
     f, frame = flowables[0], getattr(t, "frame", None)
     if t._floats or not ns.floating(f) or frame is None or frame._atTop:
         return
@@ -3795,7 +3794,7 @@ def _figure_first(t: Any, flowables: list[Any], ns: Any) -> None:
     def room(g: Any) -> float:
         return frame._y - frame._y1p - g.getSpaceBefore()
 
-    if f.fits(room(f)):
+    if f.fits(room(f), last=True):
         return
     j = _figure_ahead(flowables, room, t.canv, ns)
     if j is not None:
