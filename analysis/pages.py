@@ -129,6 +129,10 @@ LAST_SHRINK = 0.5
 #: ... but never so far that a panel (axes) of the figure ends up lower than this many points:
 #: such a figure goes to the next page whole instead of being squashed to a strip.
 MIN_PANEL = 90.0
+#: Points by which a figure shrunk to fill the rest of a page (scale = rest / height) may
+#: miss it in floating point and still fit, as platypus's frame allows (a row at its floor
+#: scale that filled the rest exactly was taken for one that misses it: 353.8 pt).
+FIT_FUZZ = 1e-6
 #: A figure shrinks (down to :data:`MIN_SHRINK`) so that the short table after it, which would
 #: otherwise move whole to the next page, fits under it, when the table would leave more than
 #: this share of the page blank.
@@ -1707,11 +1711,11 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             """The figures of a lead-in kept with its figure row (it floats with them)."""
             return self.nxt.items if isinstance(self.nxt, FigureRow) else []
 
-        def fits(self, aH: float) -> bool:
+        def fits(self, aH: float, last: bool = False) -> bool:
             """Whether the lead-in and its figure row fit ``aH`` points (see
             :meth:`FigureRow.fits`)."""
             return self.nxt.fits(aH - self._heads_h(self.width or CONTENT_W)
-                                 - self.nxt.getSpaceBefore())
+                                 - self.nxt.getSpaceBefore(), last)
 
         def getSpaceAfter(self) -> float:
             return self.nxt.getSpaceAfter() if self.nxt is not None else \
@@ -2295,20 +2299,22 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             width: a lone half-width figure that fits no allowed shrink under its narrow
             caption (a long one is tall there) may fit with the caption spread under it."""
             scale = self._scale(aH, last)
-            if self._fig_h() * scale + self._cap_h() + 4.0 <= aH or not self._may_widen():
+            if self._fig_h() * scale + self._cap_h() + 4.0 <= aH + FIT_FUZZ \
+                    or not self._may_widen():
                 return scale, False
             wide = self._scale(aH, last, wide=True)
-            if self._fig_h() * wide + self._cap_h(wide=True) + 4.0 <= aH:
+            if self._fig_h() * wide + self._cap_h(wide=True) + 4.0 <= aH + FIT_FUZZ:
                 return wide, True
             return scale, False
 
-        def fits(self, aH: float) -> bool:
+        def fits(self, aH: float, last: bool = False) -> bool:
             """Whether the row fits ``aH`` points at its size or shrunk to at least
-            :data:`MIN_SHRINK` (a float goes to the next page rather than shrink further),
-            or misses them shrunk as far as it may by at most the points it may take above
-            the page's footnotes (:meth:`_spare`)."""
-            scale, wide = self._layout(aH, last=False)
-            return (self._fig_h() * scale + self._cap_h(wide) + 4.0 <= aH
+            :data:`MIN_SHRINK` (a float goes to the next page rather than shrink further;
+            ``last``: to :data:`LAST_SHRINK` when more than a third of the page is left, as
+            :meth:`wrap` shrinks it), or misses them shrunk as far as it may by at most the
+            points it may take above the page's footnotes (:meth:`_spare`)."""
+            scale, wide = self._layout(aH, last)
+            return (self._fig_h() * scale + self._cap_h(wide) + 4.0 <= aH + FIT_FUZZ
                     or self._squeezed_scale(aH) is not None)
 
         def _spare(self) -> float:
@@ -3774,6 +3780,81 @@ def _floats_past(f: Any, ns: Any) -> bool:
     return isinstance(f, (ns.MathFlowable, RLSpacer))
 
 
+#: words of a caption or lead-in that place a figure by what follows it: "the figure below",
+#: "the next figure" (not "below the floor", "below 1", "below ρ": a comparison)
+_AHEAD_REFERENCE = re.compile(
+    r"\b(?:below(?! (?:(?:the|an?|its?|their|this|that|these|those|them|one|each|every|all)"
+    r"\b|[\d−-]|[^\W\d_A-Za-z]))|(?:next|following)(?= (?:figures?|tables?|panels?|plots?|"
+    r"pages?)\b))\b", re.IGNORECASE)
+
+
+def _figure_row(f: Any, ns: Any) -> Any:
+    """The figure row of a floating flowable ``f`` (alone or kept with its lead-in)."""
+    return f.nxt if isinstance(f, ns.KeepWithNext) else f
+
+
+def _placed_by_neighbours(f: Any, ns: Any) -> bool:
+    """Whether the captions of figure row ``f`` or its lead-in place it by its neighbours
+    (:data:`_BACK_REFERENCE`: "the figure above"; :data:`_AHEAD_REFERENCE`: "the figure
+    below"): such a figure keeps its place among the others."""
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    heads = f.heads if isinstance(f, ns.KeepWithNext) else []
+    text = " ".join([*(h.getPlainText() for h in heads if isinstance(h, RLParagraph)),
+                     *(b.caption for b in _figure_row(f, ns).items)])
+    return bool(_BACK_REFERENCE.search(text) or _AHEAD_REFERENCE.search(text))
+
+
+def _figure_ahead(flowables: Sequence[Any], room: Callable[[Any], float], canv: Any,
+                  ns: Any) -> int | None:
+    """The index of a later figure of the run of figures that opens ``flowables`` (the
+    first misses the rest of the page, and no text follows it to fill it) that fits the
+    rest (``room(g)`` points, :meth:`FigureRow.fits`, shrunk as far as :meth:`FigureRow.wrap`
+    shrinks it there) and may go first: the figures it
+    passes take at most one page together shrunk as far as they may (each moves at most to
+    the next page), none of them nor it places itself by its neighbours
+    (:func:`_placed_by_neighbours`), and the text after the run does not point back
+    (:data:`_BACK_REFERENCE`) at the last of them when it is the one that moves; None when
+    no figure may."""
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    passed = 0.0
+    for j, g in enumerate(flowables):
+        if not ns.floating(g) or _placed_by_neighbours(g, ns):
+            return None
+        g.canv = canv
+        if j > 0 and g.fits(room(g), last=True):
+            nxt = flowables[j + 1] if j + 1 < len(flowables) else None
+            if isinstance(nxt, RLParagraph) and _BACK_REFERENCE.search(nxt.getPlainText()):
+                return None
+            return j
+        passed += _figure_row(g, ns).least()
+        if passed > CONTENT_H:
+            return None
+    return None
+
+
+def _relinked(f: Any, then: Any, ns: Any) -> Any:
+    """A copy of floating flowable ``f`` whose figure row makes room for ``then``
+    (:attr:`FigureRow.then`); the story's own flowable keeps its link for the next pass."""
+    f = copy.copy(f)
+    row = copy.copy(_figure_row(f, ns))
+    row.then = then
+    if isinstance(f, ns.KeepWithNext):
+        f.nxt = row
+        return f
+    return row
+
+
+def _bring_forward(flowables: list[Any], j: int, ns: Any) -> None:
+    """Move the figure ``flowables[j]`` to the front (:func:`_figure_ahead`): it then makes
+    room for the figure it passed first, and the figure before it, for what followed it."""
+    after = flowables[j + 1] if j + 1 < len(flowables) else None
+    g = flowables.pop(j)
+    flowables[j - 1] = _relinked(flowables[j - 1], after, ns)
+    flowables.insert(0, _relinked(g, flowables[0], ns))
+
+
 def _link_figures(flowables: Sequence[Any], ns: Any) -> None:
     """Tell each figure row (alone or kept with its lead-in) the flowable after it: it makes
     room for that block when it may (:attr:`FigureRow.then`, :meth:`FigureRow._room_for`;
@@ -3889,6 +3970,26 @@ def _place_floats(floats: list[Any], flowables: list[Any], fresh: bool, ns: Any)
     flowables[0:0] = floats
 
 
+def _figure_first(t: Any, flowables: list[Any], ns: Any) -> None:
+    """Before template ``t`` lays out a figure row ``flowables[0]`` that misses the rest of
+    the page (even shrunk as far as :meth:`FigureRow.wrap` shrinks it there) with no text
+    after it to fill it (it does not float): a later figure of its run that fits goes first
+    (:func:`_figure_ahead`); else it goes to the next page."""
+    f, frame = flowables[0], getattr(t, "frame", None)
+    if t._floats or not ns.floating(f) or frame is None or frame._atTop:
+        return
+    f.canv = t.canv
+
+    def room(g: Any) -> float:
+        return frame._y - frame._y1p - g.getSpaceBefore()
+
+    if f.fits(room(f), last=True):
+        return
+    j = _figure_ahead(flowables, room, t.canv, ns)
+    if j is not None:
+        _bring_forward(flowables, j, ns)
+
+
 def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
     """A BaseDocTemplate with one frame on A4 that records how full each page is and draws
     the footnotes of each page."""
@@ -3930,6 +4031,7 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
                 _unlink_float(f, ns)
                 self._floats.append(flowables.pop(0))
                 return
+            _figure_first(self, flowables, ns)
             super().handle_flowable(flowables)
 
         def _may_float(self, f: Any, flowables: list[Any]) -> bool:
