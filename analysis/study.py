@@ -3297,14 +3297,16 @@ def curvature_symbols_text(texts: Iterable[str]) -> str:
     """The sentence that defines the curvature symbols ``texts`` use before the sections
     that define them (the summary table's "η < 2/L", "(κ − 1)/(κ + 1)"): L and μ, the
     largest and smallest eigenvalue of the Hessian ∇²f at the minimum, and κ = L/μ when κ
-    is used; "" when none is."""
+    is used; and the rate ρ = e₍ₖ₊₁₎/eₖ when ρ is ("linear, ρ = 0.6"); "" when none is."""
     text = "\n".join(texts)
     kappa = "κ" in text
+    rate = ("  ρ: a linear rate, the factor e₍ₖ₊₁₎/eₖ by which the error eₖ = ‖xₖ − x*‖ "
+            "shrinks per step." if "ρ" in text else "")
     if not (kappa or "μ" in text or _SYMBOL_L.search(text)):
-        return ""
+        return rate.strip()
     return ("L and μ: the largest and smallest eigenvalue of the Hessian ∇²f at the minimum "
             "(f″ there in one dimension)" + ("; κ = L/μ, the condition number." if kappa
-                                              else "."))
+                                              else ".") + rate)
 
 
 def _summary(S: Study) -> None:

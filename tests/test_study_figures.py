@@ -2241,6 +2241,11 @@ def test_the_summary_defines_the_curvature_symbols_its_rows_use():
     assert study.curvature_symbols_text(["L-BFGS: superlinear", "ηL < 2"]).endswith(
         "(f″ there in one dimension).")
     assert study.curvature_symbols_text(["L-BFGS: superlinear"]) == ""
+    # study p. 2: "linear, ρ = 0.6" and "Δρ/ρ" used ρ before p. 11's footnote defined it
+    assert study.curvature_symbols_text(["linear, ρ = 0.6", "ηL < 2"]).endswith(
+        "(f″ there in one dimension).  ρ: a linear rate, the factor e₍ₖ₊₁₎/eₖ by which the "
+        "error eₖ = ‖xₖ − x*‖ shrinks per step.")
+    assert study.curvature_symbols_text(["ρ = 0.6"]).startswith("ρ: a linear rate")
 
 
 def test_newton_on_cosh_names_its_start_and_last_iterate_markers():
