@@ -4875,6 +4875,19 @@ def rerun_text(studies: Mapping[str, Any]) -> str:
             f"phase is visible, until {listed}.")
 
 
+#: the book the theory's notes cite by its short name, "N&W Thm 6.6"
+NW_BOOK = "N&W: Nocedal & Wright, Numerical Optimization (2nd ed., Springer, 2006)"
+
+
+def citation_key_text(texts: Sequence[str]) -> str:
+    """The sentence that says what a short citation of ``texts`` stands for, before the
+    table whose cells and notes use it ("N&W Thm 6.6", "N&W Eq. 5.36": :data:`NW_BOOK`,
+    whose theorems, equations and sections they name); "" when none is used."""
+    if not any("N&W" in t for t in texts):
+        return ""
+    return f"  {NW_BOOK}, whose theorems, equations and sections the notes name."
+
+
 def _theory(b: Builder, A: Analysis) -> None:
     """The theory-vs-measurement table of the rate studies."""
     d = b.doc
@@ -4883,16 +4896,16 @@ def _theory(b: Builder, A: Analysis) -> None:
     if not studies:
         d.paragraph("No rate study is available; see “What failed”.", style="italic")
         return
-    d.paragraph(rerun_text({r.shown: r.study for r in studies}) + "  "
-                + error_point_text({r.shown: r.study for r in studies}))
     full_in = failed_heading(b, A)
     rows = [theory_row(b, r.label, r.study, r.shown, full_in, A.cps) for r in studies]
     where = reference_text(studies)  # a note of the table: printed with its other notes
-    d.table(THEORY_COLUMNS, rows, title=THEORY_TABLE,
-            notes=[theory_legend([r.study for r in studies]),
-                   *theory_notes([r.study for r in studies]),
-                   *(["Where the theory was evaluated: " + "; ".join(where) + "."]
-                     if where else [])])
+    notes = [theory_legend([r.study for r in studies]),
+             *theory_notes([r.study for r in studies]),
+             *(["Where the theory was evaluated: " + "; ".join(where) + "."] if where else [])]
+    d.paragraph(rerun_text({r.shown: r.study for r in studies}) + "  "
+                + error_point_text({r.shown: r.study for r in studies})
+                + citation_key_text([str(v) for row in rows for v in row] + notes))
+    d.table(THEORY_COLUMNS, rows, title=THEORY_TABLE, notes=notes)
     b.data["rates"] = {r.label: r.study.to_json() for r in studies}
     promised = [r for r in studies if r.study.prediction.kind != "none"]
     silent = [r.shown for r in studies if r.study.prediction.kind == "none"]

@@ -141,6 +141,21 @@ def test_every_report_defines_eta_where_it_first_uses_it(four_reports):
         assert text[:first + 1].endswith("step size (learning rate) η"), (name, text[:first + 1])
 
 
+def test_every_report_says_what_nw_stands_for_before_it_first_uses_it(four_reports):
+    """Quadratic p. 5: "N&W Eq. 5.36", "N&W Thm 6.6" were cited in the theory table's notes
+    before "Nocedal & Wright" was written anywhere; the theory section's introduction names
+    the book wherever its table cites it, before the table, so before any of its citations."""
+    for name, (res, _) in four_reports.items():
+        text = squash(pdf_text(res.pdf))
+        if "N&W" not in text:
+            continue
+        key = squash(report.NW_BOOK)
+        assert key in text, name
+        assert text.index(key) <= text.index("N&W"), name
+    assert report.citation_key_text(["Thm 3.5", "linear"]) == ""
+    assert report.citation_key_text(["see N&W Thm 6.6"]).startswith("  N&W: Nocedal & Wright")
+
+
 def test_method_titles_and_shown_names():
     assert report.method_titles(["gd", "adam", "lbfgs", "newton"]) == (
         "gradient descent (GD), Adam, limited-memory BFGS (L-BFGS), Newton's method")
