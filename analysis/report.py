@@ -4460,8 +4460,8 @@ def exact_floor_text(refs: Sequence[Any]) -> str | None:
     if not all(float_exact(r) for r in pts):
         return None
     if all(not np.any(r) for r in pts):
-        return ("on x* = 0 the errors carry only a relative rounding ε, so the ratios stay "
-                "accurate below it")
+        return ("on x* = 0 the errors carry only a relative rounding ε, so the ratios would "
+                "stay accurate below it")
     return ("x* is exact in floating point, so xₖ − x* adds no rounding, but the iterates' "
             "own rounding, about ε·‖x*‖, still limits the errors")
 

@@ -845,7 +845,7 @@ def test_per_step_tables_keep_every_step_of_the_fit_window_above_the_measurement
             f"{report.fmt_num(float(f'{floor:.2g}'), 2)} (ε = {eps}, the double-precision "
             "machine epsilon) are left out (a common cut-off, applied so that every run is "
             "fitted by one rule: on x* = 0 the errors carry only a relative rounding ε, so "
-            "the ratios stay accurate below it)") in text
+            "the ratios would stay accurate below it)") in text
     assert "machine epsilons" not in text
 
 
@@ -879,8 +879,8 @@ def test_the_floor_is_called_rounding_noise_only_where_x_star_is_rounded():
                     "minimizer": np.array([np.sqrt(2.0)])})
     one_rule = "a common cut-off, applied so that every run is fitted by one rule"
     assert report.floor_why_text([exact]) == (f"{one_rule}: on x* = 0 the errors carry only "
-                                              "a relative rounding ε, so the ratios stay "
-                                              "accurate below it")
+                                              "a relative rounding ε, so the ratios would "
+                                              "stay accurate below it")
     # study p. 41: on x* = (1, 1), exact but not 0, the iterates' own rounding (ε·‖x*‖)
     # still limits the errors; the note says so, not "no rounding noise"
     one = NS(**{**vars(exact), "reference": np.array([1.0, 1.0]),
@@ -897,7 +897,8 @@ def test_the_floor_is_called_rounding_noise_only_where_x_star_is_rounded():
     cycles = NS(**{**vars(exact), "measurement": NS(kind="bounded", window=(4, 1000))})
     assert report.floor_why_text([cycles, cycles]) == (
         "a common cut-off, applied to every run alike, though no run is fitted; on x* = 0 "
-        "the errors carry only a relative rounding ε, so the ratios stay accurate below it")
+        "the errors carry only a relative rounding ε, so the ratios would stay accurate below "
+        "it")
     assert report.floor_why_text([exact, cycles]).startswith(
         "a common cut-off, applied to every run, so that the fitted ones are fitted by one "
         "rule: on x* = 0")
