@@ -1309,6 +1309,17 @@ def bound_relations(text: str) -> str:
     return _RELATION_SPACE.sub(NBSP, text)
 
 
+#: the space before a marker's symbol in brackets, "(×)", "(○)", "[▽]": no letter or digit
+_MARK_SPACE = re.compile(r"(?<=\S) (?=[(\[][^\w\s]{1,2}[)\]])")
+
+
+def bound_marks(text: str) -> str:
+    """``text`` with the space before a marker's symbol in brackets made non-breaking, so
+    that the symbol stays with the word it marks and no line holds it alone ("diverged" /
+    "(×)." never)."""
+    return _MARK_SPACE.sub(NBSP, text)
+
+
 def bound_spaces(text: str, groups: bool = True) -> str:
     """``text`` with the spaces prose must not break at made non-breaking: a count's
     thousands (:func:`bound_numbers`) and, with ``groups`` (prose, not a table cell,
@@ -1317,7 +1328,7 @@ def bound_spaces(text: str, groups: bool = True) -> str:
     :data:`GROUP_CHARS` characters, as a table cell holds it) and around relation signs
     (:func:`bound_relations`)."""
     text = bound_numbers(text)
-    return bound_relations(bound_formulas(text, GROUP_CHARS)) if groups else text
+    return bound_marks(bound_relations(bound_formulas(text, GROUP_CHARS))) if groups else text
 
 
 def bound_formulas(text: str, formula_chars: int = 0) -> str:

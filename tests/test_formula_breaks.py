@@ -105,3 +105,16 @@ def test_a_long_group_breaks_after_an_unspaced_operator_not_inside_a_short_group
         line[1] if isinstance(line, tuple) else line.words)).replace(pages.NBSP, " ").split())
         for line in para.blPara.lines]
     assert lines == ["slope of", "log(Var·(N − 1)/", "(N − B))", "against log B"]
+
+
+def test_a_markers_symbol_stays_with_the_word_it_marks():
+    """Quadratic p. 11: a caption ended "… 3 diverged" / "(✕)." with the symbol alone on its
+    last line; the space before a bracketed symbol is non-breaking, the one before a
+    bracketed letter or formula is not touched."""
+    from analysis import pages
+
+    text = "of the 3 steps tested there, 3 diverged (✕). Filled (●) ones converged (a) to x*"
+    bound = pages.bound_marks(text)
+    assert "diverged\u00a0(✕)." in bound and "Filled\u00a0(●)" in bound
+    assert "converged (a)" in bound
+    assert bound.replace("\u00a0", " ") == text
