@@ -269,10 +269,37 @@ def test_the_whole_boundary_is_drawn_within_the_axes_which_run_on_past_the_cells
     assert lo <= x[ok].min() and x[ok].max() <= hi and hi > 1.5
     assert x[ok].min() == pytest.approx(1 + np.log10(2 / 85 / 0.01), abs=0.01)
     assert x[ok].max() == pytest.approx(1 + np.log10(3.8 / 85 / 0.01), abs=0.01)
-    # the axes tick only the cells: the boundary's values are given in the caption
-    assert boundary_note(g) == ("The η axis runs on past the last column (same spacing) to "
-                                f"hold the boundary; the boundary is at η = {fmt(2 / 85, 3)} for "
-                                f"β = 0 and η = {fmt(3.8 / 85, 3)} for β = 0.9.")
+    # no whole cell position past the cells within the axes: the caption gives the values
+    assert [t for t in ax.get_xticks() if t > 1] == []
+    assert boundary_note(g) == ("The η axis runs on past the last column (same spacing, "
+                                "ticked in grey) to hold the boundary; the boundary is at "
+                                f"η = {fmt(2 / 85, 3)} for β = 0 and η = {fmt(3.8 / 85, 3)} "
+                                "for β = 0.9.")
+
+
+def test_an_axis_run_on_past_its_cells_is_ticked_there_with_its_extrapolated_values():
+    """Campaign p. 5: Booth's momentum grid (η = 0.01, 0.05, 0.1, L = 18) runs its η axis on
+    past 0.1 to hold the boundary η < 2(1+β)/L (0.111, 0.167, 0.211 for β = 0, 0.5, 0.9)
+    with no tick there, so the boundary could be read only from the caption.  The axis is
+    ticked at its whole cell positions past the cells, in grey, with the values its end
+    spacing gives them (×2 per column from 0.05 to 0.1: 0.2 at position 3)."""
+    from analysis.campaign.figures import axis_positions, extension_ticks
+
+    g = Grid("lr", np.array([0.01, 0.05, 0.1]), np.ones((3, 3)), np.zeros((3, 3), bool),
+             "momentum", np.array([0.0, 0.5, 0.9]),
+             lambda b: None if not 0 <= b < 1 else 2 * (1 + b) / 18, "η < 2(1+β)/L")
+    fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 3.4), layout="constrained"))
+    assert plots.audit(fig) == []
+    ax = fig.axes[0]
+    ticks = list(ax.get_xticks())
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks[:3] == [0, 1, 2] and ticks[3:] == [3]
+    assert labels[3] == "0.2"
+    assert axis_positions(g.x, [0.2])[0] == pytest.approx(3.0)
+    assert ax.get_xticklabels()[3].get_color() == "0.45"
+    assert ax.get_xticklabels()[0].get_color() != "0.45"
+    assert extension_ticks([1.0, 2.0, 3.0], (-2.4, 4.2)) == ([3, 4, -1, -2],
+                                                            [4.0, 5.0, 0.0, -1.0])
 
 
 def test_the_boundary_runs_along_the_cell_edges_from_the_lower_to_the_upper_edge():

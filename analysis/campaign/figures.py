@@ -118,11 +118,47 @@ def axis_positions(values: ArrayLike, v: ArrayLike) -> NDArray[np.float64]:
     return np.where(tw < tg[0], lo, np.where(tw > tg[-1], hi, idx))
 
 
-def _ticks(ax: Any, values: NDArray[np.float64], axis: str) -> None:
+def _ticks(ax: Any, values: NDArray[np.float64], axis: str,
+           lim: tuple[float, float] | None = None) -> None:
+    """Ticks at the cells of a grid axis, labelled with their values (at most 8), and, where
+    the axis runs on past its cells to ``lim`` (:func:`grid_xlim`), grey ticks at the whole
+    cell positions there labelled with the values the axis's end spacing gives them
+    (:func:`extension_ticks`), so that a boundary drawn past the cells can be read."""
     pos = np.arange(values.size)
     labels = [fmt(v, 3) for v in values]
     step = max(1, int(np.ceil(values.size / 8)))
-    (ax.set_xticks if axis == "x" else ax.set_yticks)(pos[::step], labels[::step])
+    ext_pos, ext_val = extension_ticks(values, lim) if lim is not None else ([], [])
+    ticks = [*pos[::step], *ext_pos]
+    texts = [*labels[::step], *(fmt(v, 2) for v in ext_val)]
+    (ax.set_xticks if axis == "x" else ax.set_yticks)(ticks, texts)
+    got = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
+    for t in got[len(ticks) - len(ext_pos):]:
+        t.set_color(EXTENSION_GREY)
+
+
+#: the colour of the ticks of a grid axis past its cells (:func:`extension_ticks`)
+EXTENSION_GREY = "0.45"
+
+
+def extension_ticks(values: ArrayLike, lim: tuple[float, float]) -> tuple[list[int], list[float]]:
+    """The whole cell positions of a grid axis past its cells within ``lim`` and the values
+    there by the end spacing :func:`axis_positions` extrapolates with: on a log grid
+    0.01, 0.05, 0.1 (×2 from the last column) position 3 is 0.2, on a linear one the last
+    difference is added per cell."""
+    g = np.asarray(values, dtype=float)
+    if g.size < 2:
+        return [], []
+    geo = log_grid(g)
+    tg = np.log10(g) if geo else g
+    n = g.size
+    out = [p for p in range(n, int(np.floor(lim[1])) + 1)]
+    out += [p for p in range(-1, int(np.ceil(lim[0])) - 1, -1)]
+    vals = []
+    for p in out:
+        t = (tg[-1] + (p - (n - 1)) * (tg[-1] - tg[-2]) if p >= n
+             else tg[0] + p * (tg[1] - tg[0]))
+        vals.append(float(10.0 ** t) if geo else float(t))
+    return out, vals
 
 
 #: how far (in cells) a grid's x axis runs on past its outer cells to hold the stability
@@ -252,8 +288,8 @@ def boundary_note(g: Grid) -> str:
     if (lo, hi) != (-0.5, g.x.size - 0.5):
         ends = ("first and last columns" if lo < -0.5 and hi > g.x.size - 0.5
                 else "last column" if hi > g.x.size - 0.5 else "first column")
-        parts.append(f"The {xn} axis runs on past the {ends} (same spacing) to hold "
-                     "the boundary")
+        parts.append(f"The {xn} axis runs on past the {ends} (same spacing, ticked in "
+                     "grey) to hold the boundary")
     for side, out, far in (("right", px > hi, np.nanmax), ("left", px < lo, np.nanmin)):
         out = out & np.isfinite(px) & np.isfinite(ys)
         if out.any():
@@ -379,7 +415,7 @@ def plot_grid(g: Grid, *, title: str, fig: Any = None) -> Any:
                 handles.append(h)
         ax.set_xlim(*grid_xlim(g))
         ax.set_ylim(-0.5, g.y.size - 0.5)
-        _ticks(ax, g.x, "x")
+        _ticks(ax, g.x, "x", grid_xlim(g))
         _ticks(ax, g.y, "y")
         ax.set_ylabel(axis_name(g.y_name))
         ax.grid(False)
