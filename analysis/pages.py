@@ -3528,8 +3528,9 @@ class Document:
         out = _closing(out, ns)
         _link_figures(out, ns)
         out.append(ns.FloatBarrier())  # figures still waiting are placed before the end
-        if refs:
-            out.append(ns.PageRefCheck(self, list(dict.fromkeys(refs))))
+        if refs:  # first: it takes no room, and multiBuild asks it wherever it stands,
+            # but at the end of a page filled to its foot it would begin an empty page
+            out.insert(0, ns.PageRefCheck(self, list(dict.fromkeys(refs))))
         return out
 
     def _row(self, b: Table | FigureBlock, blocks: Sequence[Any], i: int, ns: Any

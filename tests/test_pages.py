@@ -258,6 +258,10 @@ def check_fill(result) -> None:
         if not f.ends_section:
             assert blank <= 1 / 3 and f.blank <= 1 / 3, (result.pdf.name, f, blank)
     assert fill[-1].ends_section
+    for k, page in enumerate(pdf.pages, start=1):  # no page holds its footer alone (the
+        # quadratic report's last figure filled p. 11 to its foot and a zero-height flowable
+        # after it began an empty p. 12)
+        assert any(y > FOOTER_BAND[1] for _, _, y, *_ in text_pieces(page)), (result.pdf.name, k)
     texts = page_texts(result.pdf)
     chapters = [" ".join(m.title.split()) for m in pdf.outline if not isinstance(m, list)]
     for f, nxt in zip(fill[1:-1], texts[2:], strict=True):
