@@ -550,9 +550,10 @@ def full_note_page(note: str, printed: Mapping[str, int]) -> int | None:
                default=None)
 
 
-#: the head of a footnote that names what it explains ("Agreement: …", "Decided by: …"): a
-#: capitalised word or two before the colon, no formula
-_NOTE_HEAD = re.compile(r"^([A-Z‘][\w‘’]*(?: [\w‘’]+){0,2}):\s+")
+#: the head of a footnote that names what it explains ("Agreement: …", "Decided by: …",
+#: "L-BFGS: …"): a capitalised word or two before the colon, a word's parts joined by
+#: hyphens, no formula
+_NOTE_HEAD = re.compile(r"^([A-Z‘][\w‘’]*(?:-[\w‘’]+)*(?: [\w‘’]+(?:-[\w‘’]+)*){0,2}):\s+")
 
 
 def note_head(note: str) -> str:
