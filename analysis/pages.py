@@ -550,9 +550,10 @@ def full_note_page(note: str, printed: Mapping[str, int]) -> int | None:
                default=None)
 
 
-#: the head of a footnote that names what it explains ("Agreement: …", "Decided by: …"): a
-#: capitalised word or two before the colon, no formula
-_NOTE_HEAD = re.compile(r"^([A-Z‘][\w‘’]*(?: [\w‘’]+){0,2}):\s+")
+#: the head of a footnote that names what it explains ("Agreement: …", "Decided by: …",
+#: "L-BFGS: …"): a capitalised word or two before the colon, a word's parts joined by
+#: hyphens, no formula
+_NOTE_HEAD = re.compile(r"^([A-Z‘][\w‘’]*(?:-[\w‘’]+)*(?: [\w‘’]+(?:-[\w‘’]+)*){0,2}):\s+")
 
 
 def note_head(note: str) -> str:
@@ -3203,8 +3204,57 @@ def _share_room(cells: list[list[Any]], minimal: list[float], natural: list[floa
     left = width - sum(widths)
     spare = [max(n - w, 0.0) for n, w in zip(natural, widths, strict=True)]
     if sum(spare) > 0:
-        return [w + left * sp / sum(spare) for w, sp in zip(widths, spare, strict=True)]
-    return [w * width / sum(widths) for w in widths]
+        out = [w + left * sp / sum(spare) for w, sp in zip(widths, spare, strict=True)]
+    else:
+        out = [w * width / sum(widths) for w in widths]
+    _lower_tall_rows(cells, out, minimal, natural, lines)
+    return out
+
+
+#: a row of a table taller than this many lines is made shorter, where it can be, by
+#: :func:`_lower_tall_rows`
+BALANCE_LINES = 4
+
+
+def _lower_tall_rows(cells: list[list[Any]], widths: list[float], minimal: list[float],
+                     natural: list[float], lines: Callable[[int, float], Any]) -> None:
+    """Widen in place a column whose cell makes a row taller than :data:`BALANCE_LINES`
+    lines just enough to take a line off it (:func:`_fit_width`), the width taken from
+    one other column that keeps its minimal width, when that leaves the table's height
+    H = Σ_rows h_r no greater and lowers Σ_rows h_r²: the table as tall, its lines spread
+    more evenly ("the iterates blow" / "up (growth factor" / "1.400 per step)" five lines
+    in a note column beside rows of one or two lines, against a header of three); the
+    move that lowers Σ h_r² most first, until none does."""
+    import numpy as np
+
+    def rows(ws: Sequence[float]) -> Any:
+        return np.array([lines(j, w) for j, w in enumerate(ws)]).max(axis=0)
+
+    while True:
+        now = rows(widths)
+        key = (int(now.sum()), int((now ** 2).sum()))
+        best = None
+        for r in np.flatnonzero(now > BALANCE_LINES):
+            for b in range(len(widths)):
+                if lines(b, widths[b])[r] < now[r]:
+                    continue
+                need = _fit_width(cells[b][r], int(now[r]) - 1, widths[b],
+                                  max(natural[b], widths[b])) - widths[b]
+                if need <= 0:
+                    continue
+                for a in range(len(widths)):
+                    if a == b or widths[a] - need < minimal[a]:
+                        continue
+                    trial = list(widths)
+                    trial[a] -= need
+                    trial[b] += need
+                    got = rows(trial)
+                    k = (int(got.sum()), int((got ** 2).sum()))
+                    if k[0] <= key[0] and k[1] < key[1] and (best is None or k < best[0]):
+                        best = (k, trial)
+        if best is None:
+            return
+        widths[:] = best[1]
 
 
 def _unwrap_short_cells(cells: list[list[Any]], widths: list[float], natural: list[float],
