@@ -3981,6 +3981,25 @@ def _place_floats(floats: list[Any], flowables: list[Any], fresh: bool, ns: Any)
     flowables[0:0] = floats
 
 
+def _notes_wait(t: Any, flowables: list[Any], ns: Any) -> bool:
+    """Before template ``t`` lays out ``flowables[0]``: the notes of a table whose rows end
+    this page and whose notes go to the foot of the next
+    (:meth:`TableFlowable._rows_here_notes_next`) wait there while the blocks after the
+    table fill the rest of this page (returns True: it took them), and are laid out first
+    on the next page (or before the end of the story).  Laid out here they ended the page:
+    the quadratic report's p. 5 was left 0.28 blank under its convergence table, the lead-in
+    after it moved whole to p. 6 although it splits across a page."""
+    f = flowables[0]
+    if isinstance(f, ns.TableFlowable) and f.notes_only and t.canv is not None \
+            and f.after_page == t.canv.getPageNumber():
+        t._notes.append(flowables.pop(0))
+        return True
+    if t._notes and (isinstance(f, ns.FloatBarrier) or t._fresh and not _is_action(f, ns)):
+        flowables[0:0] = t._notes
+        t._notes = []
+    return False
+
+
 def _figure_first(t: Any, flowables: list[Any], ns: Any) -> None:
     """Before template ``t`` lays out a figure row ``flowables[0]`` that misses the rest of
     the page (even shrunk as far as :meth:`FigureRow.wrap` shrinks it there) with no text
@@ -4001,7 +4020,7 @@ def _figure_first(t: Any, flowables: list[Any], ns: Any) -> None:
         _bring_forward(flowables, j, ns)
 
 
-def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
+def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:  # noqa: C901
     """A BaseDocTemplate with one frame on A4 that records how full each page is and draws
     the footnotes of each page."""
     from reportlab.platypus import Frame, PageTemplate
@@ -4019,6 +4038,7 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
             self._broken: set[int] = set()
             self.page_count = 0
             self._floats: list[Any] = []  # figures waiting for the top of the next page
+            self._notes: list[Any] = []  # table notes waiting for the next page
             self._fresh = False
             self._after_rest = False  # the rest of a split paragraph was just placed
             d.deferred = []
@@ -4032,6 +4052,8 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
             """Figure floats: a figure row that does not fit the rest of the page (even
             shrunk to :data:`MIN_SHRINK`) waits for the top of the next page while the text
             after it fills this one (:func:`_floats_past`); figures keep their order."""
+            if _notes_wait(self, flowables, ns):
+                return
             if _rest_of_paragraph_first(self, flowables, ns):
                 super().handle_flowable(flowables)
                 return
