@@ -1991,6 +1991,22 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             return (aH + self.lead > SHORT_SPLIT_GAP * CONTENT_H
                     and len(self.rows) >= MIN_ROWS + self._tail(aH))
 
+        def _tall_first(self, aH: float, k: int, rows_h: Sequence[float],
+                        avail: float) -> int:
+            """The rows of the first part when this short table splits as a long one does
+            (its rows are tall), else 0: of the ``k`` rows that fit (``rows_h``: the heights
+            of the header and the rows; ``avail`` points under its title), the most that
+            leave :data:`GAP_ROWS` for the next page, at least :data:`GAP_ROWS` of them, when
+            with the header they fill at least :data:`TALL_ROWS` of the page and half that
+            room and moving the table whole would leave more than :data:`FILL_GAP` of the
+            page blank (``aH`` points and its lead-in's room).  Study p. 38: 'Predicted and
+            measured convergence', five rows 210 points tall, moved whole and left the page
+            0.30 blank under a figure."""
+            j = min(k, len(self.rows) - GAP_ROWS)
+            fills = sum(rows_h[:j + 1]) >= max(0.5 * avail, TALL_ROWS * self.doc._frame_height)
+            gap = aH + self.lead > FILL_GAP * self.doc._frame_height
+            return j if j >= GAP_ROWS and fills and gap else 0
+
         def _tail(self, aH: float | None = None) -> int:
             """The fewest rows a split leaves for the next page: the summary rows
             (:attr:`Table.summary`) with :data:`SUMMARY_WITH` rows they sum up, else
@@ -2072,6 +2088,10 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 # (a short table too: moving it whole for its notes' sake left study p. 27
                 # 0.42 blank, its 3 rows and 8 lines of notes missing the page by 9 points)
                 return self._rows_here_notes_next()
+            # a short table of tall rows splits as a long table does (GAP_ROWS rows next)
+            tall = self._tall_first(aH, k, rows_h, avail) if short else 0
+            short, k = short and not tall, tall or k
+            used = sum(rows_h[:k + 1])
             if short and not self.splits_short(aH):
                 return []
             tail = self._tail() if self.t.summary else 0

@@ -27,3 +27,32 @@ def test_text_after_a_table_whose_notes_go_next_fills_its_page(tmp_path):
     assert "NOTE:" in texts[1] and "NOTE:" not in texts[0]
     assert "AFTER-0" in texts[0], texts[0][-400:]
     assert res.page_fill[0].blank <= pages.SHORT_SPLIT_GAP, res.page_fill
+
+
+def test_a_short_table_of_tall_rows_splits_rather_than_leave_a_quarter_blank(tmp_path):
+    """Study p. 38: 'Predicted and measured convergence' (five rows, 210 points) missed the
+    0.30 of the page left under a figure and, too few rows for MIN_ROWS on either side,
+    moved whole.  A short table whose first rows are tall (they fill TALL_ROWS of the page
+    and half the room) splits as a long one does, GAP_ROWS rows at least on either side."""
+    cols = [pages.Column("what"), pages.Column("note")]
+    rows = [[f"TROW-{i}", "words that wrap over lines " * (24 if i < 2 else 10)]
+            for i in range(5)]
+    probe = pages._flowables().TableFlowable(pages.Table(cols, rows, "CHECKS"),
+                                             pages.Document("probe"))
+    _, whole = probe.wrap(pages.CONTENT_W, 1e6)
+    heights = probe.table._rowHeights
+    room = 200.0
+    assert probe.short() and not probe.splits_short(room)  # it moved whole
+    assert pages.FILL_GAP * pages.CONTENT_H < room < whole
+    assert sum(heights[:3]) >= pages.TALL_ROWS * pages.CONTENT_H  # header and 2 rows
+    b = report.Builder("Tall rows")
+    b.doc.heading("Section")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - room - 30.0))  # (the heading's 30 points)
+    b.doc.table(cols, rows, title="CHECKS")
+    res, texts = _rest_of_section(b, tmp_path / "tall_rows.pdf")
+    first = [i for i in range(5) if f"TROW-{i}" in texts[0]]
+    rest = [i for i in range(5) if f"TROW-{i}" in texts[1]]
+    assert first + rest == list(range(5)) and min(len(first), len(rest)) >= pages.GAP_ROWS, \
+        (first, rest)
+    assert "CHECKS" in texts[1]  # the header repeated over the rest
+    assert res.page_fill[0].blank <= pages.SHORT_SPLIT_GAP, res.page_fill
