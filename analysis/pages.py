@@ -1992,6 +1992,22 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             return (aH + self.lead > SHORT_SPLIT_GAP * CONTENT_H
                     and len(self.rows) >= MIN_ROWS + self._tail(aH))
 
+        def _tall_first(self, aH: float, k: int, rows_h: Sequence[float],
+                        avail: float) -> int:
+            """The rows of the first part when this short table splits as a long one does
+            (its rows are tall), else 0: of the ``k`` rows that fit (``rows_h``: the heights
+            of the header and the rows; ``avail`` points under its title), the most that
+            leave :data:`GAP_ROWS` for the next page, at least :data:`GAP_ROWS` of them, when
+            with the header they fill at least :data:`TALL_ROWS` of the page and half that
+            room and moving the table whole would leave more than :data:`FILL_GAP` of the
+            page blank (``aH`` points and its lead-in's room).  Study p. 38: 'Predicted and
+            measured convergence', five rows 210 points tall, moved whole and left the page
+            0.30 blank under a figure."""
+            j = min(k, len(self.rows) - GAP_ROWS)
+            fills = sum(rows_h[:j + 1]) >= max(0.5 * avail, TALL_ROWS * self.doc._frame_height)
+            gap = aH + self.lead > FILL_GAP * self.doc._frame_height
+            return j if j >= GAP_ROWS and fills and gap else 0
+
         def _tail(self, aH: float | None = None) -> int:
             """The fewest rows a split leaves for the next page: the summary rows
             (:attr:`Table.summary`) with :data:`SUMMARY_WITH` rows they sum up, else
@@ -2073,6 +2089,10 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 # (a short table too: moving it whole for its notes' sake left study p. 27
                 # 0.42 blank, its 3 rows and 8 lines of notes missing the page by 9 points)
                 return self._rows_here_notes_next()
+            # a short table of tall rows splits as a long table does (GAP_ROWS rows next)
+            tall = self._tall_first(aH, k, rows_h, avail) if short else 0
+            short, k = short and not tall, tall or k
+            used = sum(rows_h[:k + 1])
             if short and not self.splits_short(aH):
                 return []
             tail = self._tail() if self.t.summary else 0
@@ -4032,6 +4052,25 @@ def _place_floats(floats: list[Any], flowables: list[Any], fresh: bool, ns: Any)
     flowables[0:0] = floats
 
 
+def _notes_wait(t: Any, flowables: list[Any], ns: Any) -> bool:
+    """Before template ``t`` lays out ``flowables[0]``: the notes of a table whose rows end
+    this page and whose notes go to the foot of the next
+    (:meth:`TableFlowable._rows_here_notes_next`) wait there while the blocks after the
+    table fill the rest of this page (returns True: it took them), and are laid out first
+    on the next page (or before the end of the story).  Laid out here they ended the page:
+    the quadratic report's p. 5 was left 0.28 blank under its convergence table, the lead-in
+    after it moved whole to p. 6 although it splits across a page."""
+    f = flowables[0]
+    if isinstance(f, ns.TableFlowable) and f.notes_only and t.canv is not None \
+            and f.after_page == t.canv.getPageNumber():
+        t._notes.append(flowables.pop(0))
+        return True
+    if t._notes and (isinstance(f, ns.FloatBarrier) or t._fresh and not _is_action(f, ns)):
+        flowables[0:0] = t._notes
+        t._notes = []
+    return False
+
+
 def _figure_first(t: Any, flowables: list[Any], ns: Any) -> None:
     """Before template ``t`` lays out a figure row ``flowables[0]`` that misses the rest of
     the page (even shrunk as far as :meth:`FigureRow.wrap` shrinks it there) with no text
@@ -4052,7 +4091,7 @@ def _figure_first(t: Any, flowables: list[Any], ns: Any) -> None:
         _bring_forward(flowables, j, ns)
 
 
-def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
+def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:  # noqa: C901
     """A BaseDocTemplate with one frame on A4 that records how full each page is and draws
     the footnotes of each page."""
     from reportlab.platypus import Frame, PageTemplate
@@ -4070,6 +4109,7 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
             self._broken: set[int] = set()
             self.page_count = 0
             self._floats: list[Any] = []  # figures waiting for the top of the next page
+            self._notes: list[Any] = []  # table notes waiting for the next page
             self._fresh = False
             self._after_rest = False  # the rest of a split paragraph was just placed
             d.deferred = []
@@ -4083,6 +4123,8 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
             """Figure floats: a figure row that does not fit the rest of the page (even
             shrunk to :data:`MIN_SHRINK`) waits for the top of the next page while the text
             after it fills this one (:func:`_floats_past`); figures keep their order."""
+            if _notes_wait(self, flowables, ns):
+                return
             if _rest_of_paragraph_first(self, flowables, ns):
                 super().handle_flowable(flowables)
                 return
