@@ -1852,8 +1852,10 @@ def section_rosenbrock(S: Study) -> None:
     S.figure(lambda fig: plots.plot_paths_grid(
         obj, box, {f"{k}": r.path for k, r in runs.items()}, cps,
         title="Paths from (−1.2, 1) to the minimum (1, 1), one panel per method", fig=fig),
-        340.0, "One panel per method on the same axes (equal scales, contours geometric in "
-        "f − f_min).  These are runs with each method's default stopping rule (the gradient "
+        340.0, f"One panel per method run alone from (−1.2, 1) ({_names(list(runs))}; "
+        "heavy-ball momentum runs only in the batch of starts), on the same axes (equal "
+        "scales, contours geometric in f − f_min).  These are runs with each method's "
+        "default stopping rule (the gradient "
         f"tolerance {gtol}: a run stops once ‖∇f‖∞ ≤ {gtol}; GD may run {gd_max_text} "
         "iterations), with "
         "iterations: "

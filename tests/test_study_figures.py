@@ -1590,6 +1590,19 @@ def test_the_rosenbrock_section_prints_method_labels_not_code_names(rosenbrock):
     assert "GD with η = 0.001" in [r[0] for r in conv.rows]
 
 
+def test_the_rosenbrock_paths_caption_names_its_panels_and_the_method_without_one(rosenbrock):
+    """Study p. 36: the paths figure said "one panel per method" beside a batch table of six
+    methods, with five panels; momentum, run only in the batch, had none.  The caption names
+    the methods it draws and says why momentum has no panel."""
+    from optimizers import registry
+
+    (paths,) = [b for b in rosenbrock.doc.figures() if b.label == "rosenbrock paths"]
+    drawn = ", ".join(registry.label(m) for m in ("newton", "bfgs", "lbfgs", "cg"))
+    assert paths.caption.startswith(
+        f"One panel per method run alone from (−1.2, 1) ({drawn} and GD with η = 0.001; "
+        "heavy-ball momentum runs only in the batch of starts), on the same axes")
+
+
 def test_the_split_chain_figure_says_how_many_decades_its_values_span():
     """Study p. 37: "the values span more than 12 decades" where sigmoid alone spans 32."""
     s = built(study.section_chain)
