@@ -2492,8 +2492,8 @@ def section_sgd(S: Study) -> None:
            "Robbins–Monro conditions of the notes — and E(xₖ − x*)² → 0 like "
            "a²σ²/((2aL − 1)k) with a = η₀/γ when 2aL > 1, while a constant step stalls at "
            f"the noise floor ησ²/(L(2 − ηL)); here f = x²/2, so L = {L_:g}.  The lines "
-           "below are the exact expected values (the recursion sₖ₊₁ = (1 − ηₖL)²sₖ + "
-           "ηₖ²σ²), not fits.")
+           "below are the exact expected values (the recursion vₖ₊₁ = (1 − ηₖL)²vₖ + "
+           "ηₖ²σ² for vₖ = E(xₖ − x*)²), not fits.")
     # the constant step's floor: theory, and one time average per run over the last half
     # (its steps are correlated), then mean ± SE over the runs; both print with the digits
     # of their check, wherever the section names them
@@ -2714,8 +2714,9 @@ def section_schedules(S: Study) -> None:
         c = S.numeric_check(f"E(x_K − x*)² after {Ks} noisy steps: {lab}", exact[lab],
                             finals[lab], rtol=se_tolerance(se, exact[lab]), how_p="numeric",
                             digits=digits,
-                            reason="exact recursion sₖ₊₁ = (1 − ηₖL)²sₖ + ηₖ²σ² on x²/2 "
-                            f"(L = 1), σ = {sigma:g}, s₀ = x₀² = {x0**2:g}, η₀ = {lr0:g}, "
+                            reason="exact recursion vₖ₊₁ = (1 − ηₖL)²vₖ + ηₖ²σ² for "
+                            "vₖ = E xₖ² on x²/2 "
+                            f"(L = 1), σ = {sigma:g}, v₀ = x₀² = {x0**2:g}, η₀ = {lr0:g}, "
                             f"{_schedule_form(name, p)}; measured {_pm(finals[lab], se)} (mean ± "
                             f"standard error over {R} runs); agree within {SE_RULE}")
         rows.append([lab, c.theory, c.measured, c.verdict])
@@ -2725,7 +2726,7 @@ def section_schedules(S: Study) -> None:
            "ends far below it.  Annealing all the way to 0 is not automatically best: the "
            "last cosine steps are so small that they no longer contract the noise injected "
            "in the middle of the run, and the step schedule, which keeps a moderate final "
-           "step, ends lower — the exact recursion sₖ₊₁ = (1 − ηₖL)²sₖ + ηₖ²σ² predicts this "
+           "step, ends lower — the exact recursion vₖ₊₁ = (1 − ηₖL)²vₖ + ηₖ²σ² predicts this "
            "ordering, and the runs follow it.  Warm-up costs a little here (20 steps at small "
            "η): on a quadratic with exact statistics nothing needs it; its benefit is for "
            "methods whose early statistics are poor, such as Adam's second moment.")
@@ -2772,7 +2773,7 @@ def section_schedules(S: Study) -> None:
 
 def warmup_dip_text(label: str, expected: np.ndarray, warmup: int, floor: float) -> str:
     """Why a warm-up run's expected error (``expected[i]`` at step i + 1) dips below the
-    constant step's noise ``floor`` and climbs back: by sₖ₊₁ − sₖ = (ηₖ² − 2ηₖ)sₖ + ηₖ²σ²
+    constant step's noise ``floor`` and climbs back: by vₖ₊₁ − vₖ = (ηₖ² − 2ηₖ)vₖ + ηₖ²σ²
     (L = 1) the error falls exactly while it lies above its step's floor ηₖσ²/(2 − ηₖ), which
     rises with ηₖ during the warm-up, and climbs once that rising floor has passed it.
     Empty when it does not dip below the floor within twice the warm-up."""

@@ -1114,7 +1114,9 @@ def test_the_schedule_rows_give_their_settings_and_forms(S):
             if c.what.startswith("E(x_K − x*)² after")}
     assert len(rows) == 4
     for c in rows.values():
-        assert "(L = 1), σ = 1, s₀ = x₀² = 9, η₀ = 0.5" in c.reason, c.reason
+        assert "(L = 1), σ = 1, v₀ = x₀² = 9, η₀ = 0.5" in c.reason, c.reason
+        # study p. 33: the error recursion's sₖ read as the step period s of "every s steps"
+        assert "vₖ₊₁ = (1 − ηₖL)²vₖ + ηₖ²σ² for vₖ = E xₖ²" in c.reason and "sₖ" not in c.reason
     assert "constant: η = η₀" in rows["constant"].reason
     assert "η₀γ^(⌊k/s⌋) (γ every s steps)" in rows["step (s = 50, γ = 0.3)"].reason
     cos = [c for lab, c in rows.items() if lab.startswith("cosine")]
@@ -1594,8 +1596,8 @@ def test_the_beta_quarter_text_and_legend_quote_rho_as_the_tables_print_it(S):
 def test_the_warmup_dip_is_explained_by_each_steps_own_floor():
     """Study p. 35: the caption said the warm-up's error "falls towards [the lower floor]
     until η reaches η₀", while its lowest value came at k = 14 and it rose from 0.219 to
-    0.303 over k = 14–19 with η still ramping.  By the recursion s_(k+1) = (1 − ηₖ)²sₖ +
-    ηₖ²σ², the error falls exactly while sₖ lies above ηₖσ²/(2 − ηₖ): checked here step by
+    0.303 over k = 14–19 with η still ramping.  By the recursion v_(k+1) = (1 − ηₖ)²vₖ +
+    ηₖ²σ², the error falls exactly while vₖ lies above ηₖσ²/(2 − ηₖ): checked here step by
     step on the closed-form schedule, and the caption names the step after which it climbs."""
     from analysis.study import schedule_closed_form, warmup_dip_text
     from analysis.theory import sgd_mean_square_path
