@@ -2714,8 +2714,7 @@ def section_schedules(S: Study) -> None:
         c = S.numeric_check(f"E(x_K − x*)² after {Ks} noisy steps: {lab}", exact[lab],
                             finals[lab], rtol=se_tolerance(se, exact[lab]), how_p="numeric",
                             digits=digits,
-                            reason="exact recursion vₖ₊₁ = (1 − ηₖL)²vₖ + ηₖ²σ² for "
-                            "vₖ = E xₖ² on x²/2 "
+                            reason="exact recursion vₖ₊₁ = (1 − ηₖL)²vₖ + ηₖ²σ² on x²/2 "
                             f"(L = 1), σ = {sigma:g}, v₀ = x₀² = {x0**2:g}, η₀ = {lr0:g}, "
                             f"{_schedule_form(name, p)}; measured {_pm(finals[lab], se)} (mean ± "
                             f"standard error over {R} runs); agree within {SE_RULE}")

@@ -1115,8 +1115,9 @@ def test_the_schedule_rows_give_their_settings_and_forms(S):
     assert len(rows) == 4
     for c in rows.values():
         assert "(L = 1), σ = 1, v₀ = x₀² = 9, η₀ = 0.5" in c.reason, c.reason
-        # study p. 33: the error recursion's sₖ read as the step period s of "every s steps"
-        assert "vₖ₊₁ = (1 − ηₖL)²vₖ + ηₖ²σ² for vₖ = E xₖ²" in c.reason and "sₖ" not in c.reason
+        # study p. 33: the error recursion's sₖ read as the step period s of "every s steps";
+        # vₖ = E(xₖ − x*)² is defined where the section's text first gives the recursion
+        assert "vₖ₊₁ = (1 − ηₖL)²vₖ + ηₖ²σ² on x²/2" in c.reason and "sₖ" not in c.reason
     assert "constant: η = η₀" in rows["constant"].reason
     assert "η₀γ^(⌊k/s⌋) (γ every s steps)" in rows["step (s = 50, γ = 0.3)"].reason
     cos = [c for lab, c in rows.items() if lab.startswith("cosine")]
