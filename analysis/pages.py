@@ -2921,6 +2921,14 @@ def cell_lines(text: str, width: float, size: float) -> int:
     return _cell_lines(_cell_words(text, size, FONT), width)
 
 
+def group_end(text: str, start: int, depths: Sequence[int]) -> int:
+    """The index of the ")" that closes the parenthesis opening at ``start`` of ``text``
+    (the first one after it at the top level, ``depths`` = :func:`_depths` of ``text``), or
+    ``len(text)`` when none does."""
+    return next((k for k in range(start + 1, len(text)) if depths[k] == 0 and text[k] == ")"),
+                len(text))
+
+
 def verdict_cuts(text: str, clauses: bool = False) -> list[int]:
     """The places where the verdict of a cell may end, its explanation following: before a
     parenthesis at the top level that holds prose (:data:`_PROSE`: "linear on average
@@ -2937,9 +2945,7 @@ def verdict_cuts(text: str, clauses: bool = False) -> list[int]:
             if c == "," and re.match(r" [^\W\d_]{2}", text[i + 1:i + 4]):
                 cuts.append(i)
         elif c == "(" and text[i - 1] == " ":
-            end = next((k for k in range(i + 1, len(text)) if d[k] == 0 and text[k] == ")"),
-                       len(text))
-            if _PROSE.search(text[i:end]):
+            if _PROSE.search(text[i:group_end(text, i, d)]):
                 cuts.append(i - 1)
         elif c in ";:" and text[i + 1:i + 2] == " ":
             cuts.append(i)
@@ -2950,9 +2956,11 @@ def cell_verdict(text: str, ref: str, width: float, size: float) -> str | None:
     """The short verdict of a long cell, with the reference ``ref`` of the note that gives
     the cell whole: its shortest beginning that ends at a :func:`verdict_cuts` place,
     "linear on average [3]" of "linear on average (R-linear: in each half of the window
-    the errors stray …)", if with `` ref`` it takes at most :data:`VERDICT_LINES` lines
-    ``width`` points wide; else its shortest beginning that ends before a clause ("the run
-    ended 1.10 from P3 [2]"), if that is so short; else None."""
+    the errors stray …)", or that beginning with the short tail after its parenthesis
+    (:func:`without_group`: "linear on average, ρ = 0.70863ᶠ [10]"), first, if with
+    `` ref`` it takes at most :data:`VERDICT_LINES` lines ``width`` points wide; else its
+    shortest beginning that ends before a clause ("the run ended 1.10 from P3 [2]"), if
+    that is so short; else None."""
     for clauses in (False, True):
         cuts = [i for i in verdict_cuts(text, clauses) if text[:i].strip()]
         shorts = [f"{text[:cuts[0]].rstrip()} {ref}"] if cuts else []
@@ -2970,10 +2978,7 @@ def without_group(text: str, start: int) -> str:
     (:func:`verdict_cuts`): "linear on average, ρ = 0.70863ᶠ" of "linear on average
     (R-linear: …), ρ = 0.70863ᶠ", a verdict that keeps its number; else the text up to
     the group ("linear on average")."""
-    d = _depths(text)
-    end = next((k for k in range(start + 1, len(text)) if d[k] == 0 and text[k] == ")"),
-               len(text) - 1)
-    tail = text[end + 1:]
+    tail = text[group_end(text, start, _depths(text)) + 1:]
     head = text[:start].rstrip()
     if tail.strip() and not verdict_cuts(tail) and not verdict_cuts(tail, True):
         return head + tail.rstrip()
