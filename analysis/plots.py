@@ -2705,15 +2705,22 @@ def split_ratio_axes(axr: Any, count: int) -> list[Any]:
     return [fig.add_subplot(grid[i, 0]) for i in range(count)]
 
 
-def ratio_theory_line(ax: Any, rho: float, color: Any, lw: float = THEORY_WIDTH) -> Any:
+def ratio_theory_line(ax: Any, rho: float, color: Any, lw: float = THEORY_WIDTH,
+                      span: Sequence[float] | None = None) -> Any:
     """The predicted ratio ρ as a horizontal dashed line, thin and light
     (:data:`THEORY_WIDTH`, :data:`THEORY_ALPHA`), with a white halo, under the measured
     markers (zorder :data:`THEORY_ZORDER` < :data:`RATIO_ZORDER`), tagged ``gid="theory"``
-    so that :func:`audit` checks that it shows (:func:`hidden_share`)."""
-    return ax.axhline(rho, color=color, ls=(0, (4, 2)), lw=lw, alpha=THEORY_ALPHA,
-                      zorder=THEORY_ZORDER, gid="theory",
-                      path_effects=[patheffects.withStroke(linewidth=lw + 1.5,
-                                                           foreground="white")])
+    so that :func:`audit` checks that it shows (:func:`hidden_share`).  ``span``: the
+    iterations (first, last) of the ratios it is the prediction for (their fit window): the
+    line runs from the first to the last only, so that in a panel shared with a longer
+    window it does not claim the other run's iterations; without it, across the panel."""
+    style = dict(color=color, ls=(0, (4, 2)), lw=lw, alpha=THEORY_ALPHA,
+                 zorder=THEORY_ZORDER, gid="theory",
+                 path_effects=[patheffects.withStroke(linewidth=lw + 1.5, foreground="white")])
+    if span is None:
+        return ax.axhline(rho, **style)
+    a, b = (float(v) for v in span)
+    return ax.plot([a, b], [rho, rho], **style)[0]
 
 
 def _draw_bands(axr: Any, bands: Mapping[str, tuple[float, float]],
@@ -2731,6 +2738,13 @@ def _draw_bands(axr: Any, bands: Mapping[str, tuple[float, float]],
         names[label] = (f"theory band for {label}: ρ to the window's average factor, "
                         f"{fmt_rate(lo)}–{fmt_rate(hi)}")
     return names
+
+
+def ratio_span(kr: ArrayLike) -> tuple[int, int] | None:
+    """The iterations (first, last) of the ratios ``kr`` a ratio panel draws for a run, over
+    which its theory line runs (:func:`ratio_theory_line`); None when it draws none."""
+    kr = np.asarray(kr)
+    return (int(kr.min()), int(kr.max())) if kr.size else None
 
 
 def ratio_band(ax: Any, lo: float, hi: float, color: Any) -> None:
@@ -3423,7 +3437,8 @@ def plot_error(
             # so that the legend keeps two columns beside the series
             theory_names[label] = f"theory for {label}: slope ρᵏ, {text.removeprefix('theory ')}"
             if axr is not None:
-                ratio_theory_line(axr, rho, tc)
+                ratio_theory_line(axr, rho, tc, span=ratio_span(
+                    drawn_ratios(e, (floors or {}).get(label), win)[0]))
                 ratio_vals.append(float(rho))
                 ratio_texts.append((float(rho), text.removeprefix("theory "), tc))
 
