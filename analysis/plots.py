@@ -781,13 +781,25 @@ def _title_room(ax: Any, width_pt: float) -> float:
     return 0.92 * width_pt * min(pos.width * 1.1, 2.0 * min(centre, 1.0 - centre) - 0.2)
 
 
+def shared_title_size(grids: Mapping[tuple[Any, ...], Sequence[Any]],
+                      key: tuple[Any, ...]) -> bool:
+    """Whether the titles of the panel group ``key`` of one container (``grids``: (grid,
+    width, title size) → its titled axes, :func:`fit_titles`) share their size with another
+    group's: shrinking them to fit one line would set titles side by side at two sizes
+    (quadratic report: "Error: Newton, quasi-Newton and CG methods" shrunk below 10 pt beside
+    "Ratio per step vs ρ" at 10 pt), so they wrap instead."""
+    return any(other != key and other[2] == key[2] for other in grids)
+
+
 def fit_titles(fig: FigureLike) -> None:
     """Re-wrap the title of every axes of ``fig`` (and subfigure titles) to the width it has:
     the axes' width (its grid slot before layout) and the subfigure's width, so that no title
     runs past its panel into the next one or off the figure.  The panels of one grid with
     the same width and title size are titled alike: when one title would wrap, all are set
     at the size at which each fits on one line (:func:`grid_title_size`); a lone panel's title
-    too, so a narrow panel keeps the height a second title line would take from it."""
+    too, so a narrow panel keeps the height a second title line would take from it — unless
+    another panel of the container is titled at the same size (:func:`shared_title_size`):
+    then it wraps at that size, and the titles side by side keep one size."""
     root = _root(fig)
     for container in _containers(fig):
         width_pt = container.bbox.width / root.dpi * 72.0
@@ -799,10 +811,12 @@ def fit_titles(fig: FigureLike) -> None:
             key = (id(spec.get_gridspec()) if spec is not None else id(ax),
                    round(ax.get_position().width, 3), float(ax.title.get_fontsize()))
             grids.setdefault(key, []).append(ax)
-        for group in grids.values():
+        for key, group in grids.items():
             flats = [" ".join(ax.title.get_text().replace("\n", " ").split()) for ax in group]
             rooms = [_title_room(ax, width_pt) for ax in group]
-            size = grid_title_size(flats, rooms, float(group[0].title.get_fontsize()))
+            size = float(group[0].title.get_fontsize())
+            if not shared_title_size(grids, key):  # alone at its size: may shrink to fit
+                size = grid_title_size(flats, rooms, size)
             for ax, flat, room in zip(group, flats, rooms, strict=True):
                 ax.title.set_fontsize(size)
                 ax.title.set_text(wrap_words(flat, room, size))

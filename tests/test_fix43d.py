@@ -1,0 +1,52 @@
+"""Figure and formula typesetting: row titles of split error figures, one title size per
+figure, captions without a lone short last line, ECDF cost-axis margins on a log axis, and
+the gradient's and Hessian's left-hand sides at full size."""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace as NS
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from analysis import pages, plots
+
+
+def _page_figure(height: float = 300.0) -> Figure:
+    """A figure of the text width, as a page draws it."""
+    return Figure(figsize=(pages.CONTENT_W / 72.0, height / 72.0), layout="constrained")
+
+
+def test_titles_side_by_side_keep_one_size_and_wrap_instead_of_shrinking():
+    """Quadratic p. 11: the error panel's title "Error: Newton, quasi-Newton and CG methods"
+    was shrunk to fit one line, set smaller than "Ratio per step vs ρ" beside it.  Panel
+    titles of one figure that start at one size keep it; the long one wraps (2 lines)."""
+    k = np.arange(9)
+    errors = {"newton": np.r_[6.0, 1e-15], "bfgs": 6.0 * 0.2 ** k, "cg": 6.0 * 0.5 ** k}
+    title = "Error: Newton, quasi-Newton and CG methods"
+    fig = plots.plot_error(errors, rates={"cg": 0.63451}, title=title,
+                           fig=Figure(figsize=(pages.CONTENT_W / 72.0, 250 / 72.0),
+                                      layout="constrained"))
+    titled = [ax for ax in fig.axes if ax.title.get_text()]
+    texts = [ax.title.get_text() for ax in titled]
+    assert len(titled) == 2 and any(t.startswith("Ratio per step") for t in texts), texts
+    err = next(ax for ax in titled if ax.title.get_text().startswith("Error"))
+    # the title could not stay on one line at its size in its panel
+    room = err.get_position().width * fig.bbox.width * 72.0 / fig.dpi
+    assert plots.text_width_pt(title, float(plots.STYLE["axes.titlesize"])) > 0.92 * room
+    assert {ax.title.get_fontsize() for ax in titled} == {plots.STYLE["axes.titlesize"]}
+    assert err.title.get_text().count("\n") == 1
+    assert " ".join(err.title.get_text().split()) == title
+
+
+def test_a_lone_grid_title_still_shrinks_to_one_line():
+    """A figure whose only titles are one grid's keeps the rule of :func:`plots.fit_titles`:
+    they are set at the size at which each fits on one line."""
+    fig = Figure(figsize=(3.0, 2.0), layout="constrained")
+    ax = fig.add_subplot()
+    text = "A title a little too long for this narrow panel"
+    ax.set_title(text, fontsize=10)
+    plots.fit_titles(fig)
+    assert ax.title.get_fontsize() < 10 and "\n" not in ax.title.get_text()
