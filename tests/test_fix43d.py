@@ -50,3 +50,37 @@ def test_a_lone_grid_title_still_shrinks_to_one_line():
     ax.set_title(text, fontsize=10)
     plots.fit_titles(fig)
     assert ax.title.get_fontsize() < 10 and "\n" not in ax.title.get_text()
+
+
+def _last_line(text: str, width: float, bind: bool = True) -> str:
+    """The last line of caption ``text`` set as a figure caption is (SMALL, italic) in
+    ``width`` points by ReportLab, its last words bound (:func:`pages.bound_tail`) or not."""
+    from reportlab.platypus import Paragraph
+
+    ns = pages._flowables()
+    para = Paragraph(pages.markup(pages.bound_tail(text) if bind else text),
+                     ns.style(pages.SMALL, slant="italic"))
+    para.wrap(width, 1e6)
+    bl = para.blPara
+    last = bl.lines[-1]
+    words = last[1] if bl.kind == 0 else [w.text for w in last.words]
+    return (" ".join(words) if bl.kind == 0 else "".join(words)).replace("\u00a0", " ")
+
+
+CAPTION = ("Each curve is drawn until its error first falls below 10⁴·ε·max(1, ‖x*‖), a "
+           "common cut-off: on x* = 0 the errors carry only a relative rounding ε, so the "
+           "ratios would stay accurate below it.  A larger hollow marker (L-BFGS) rings an "
+           "equal or nearly equal ratio drawn below it at that k.")
+
+
+def test_a_caption_never_ends_in_a_lone_short_line():
+    """Quadratic p. 11: the caption of the error figure ended in a line holding only "k.".
+    At every width its last line holds at least LAST_LINE_CHARS characters (the last words
+    move down together)."""
+    widths = [float(w) for w in np.arange(200.0, pages.CONTENT_W, 2.0)]
+    assert any(_last_line(CAPTION, w, bind=False) == "k." for w in widths)  # unbound
+    for w in widths:
+        assert len(_last_line(CAPTION, w)) >= pages.LAST_LINE_CHARS, w
+    assert pages.bound_tail("one two three") == "one two\u00a0three"
+    assert pages.bound_tail("at that k.") == "at\u00a0that\u00a0k."
+    assert pages.bound_tail("ends a sentence") == "ends a sentence"  # 8 characters
