@@ -4988,8 +4988,23 @@ def ecdf_zoom_range(zoom: float) -> str:
 #: size (points) of the black-edged markers where ECDF curves reach ½ (:func:`plot_ecdf`)
 ECDF_HALF_MS = 5.0
 
-#: the least factor between the ends of an ECDF's cost axis before its margins of 1.25
+#: the least factor between the ends of an ECDF's cost axis before its margins
+#: (:func:`ecdf_margin`)
 ECDF_MIN_SPAN = 1.5
+#: the least factor of an ECDF's cost-axis margins (:func:`ecdf_margin`)
+ECDF_MARGIN = 1.25
+#: the share of its log span an ECDF's cost axis leaves as margin at either end
+#: (:func:`ecdf_margin`)
+ECDF_MARGIN_SHARE = 0.07
+
+
+def ecdf_margin(lo: float, hi: float) -> float:
+    """The factor m of the margins of an ECDF's log cost axis over the costs ``lo``–``hi``
+    (axis m⁻¹·lo … m·hi): m = max(:data:`ECDF_MARGIN`, (hi/lo)^s), s =
+    :data:`ECDF_MARGIN_SHARE` — a share of the log span, so that on an axis of several
+    decades the last step (a curve ending at ``hi``) and the pale line carrying its level on
+    to the edge still show (a fixed 1.25 was about 3% of a 3.5-decade axis: a stub)."""
+    return max(ECDF_MARGIN, (hi / lo) ** ECDF_MARGIN_SHARE)
 
 
 @styled
@@ -5094,12 +5109,13 @@ def plot_ecdf(
         # doubling both ends left the kink report's 52–76 with 40% of the axis empty
         g = math.sqrt(ECDF_MIN_SPAN * lo / hi)
         lo, hi = lo / g, hi * g
-    ax.set_xlim(lo / 1.25, hi * 1.25)
+    m = ecdf_margin(lo, hi)
+    ax.set_xlim(lo / m, hi * m)
     stripes = flat_stripes([level for _, _, level in flats])
     for (label, x_end, level), (dy, lw) in zip(flats, stripes, strict=True):
         # each final level carried on to the right edge (the last curve's too): wide and
         # pale, no markers; levels shared by several side by side, each in its colour
-        (ln,) = ax.plot([x_end, hi * 1.25], [level, level], color=sty[label].color,
+        (ln,) = ax.plot([x_end, hi * m], [level, level], color=sty[label].color,
                 lw=lw, alpha=ECDF_FLAT_ALPHA, ls="-", solid_capstyle="butt",
                 zorder=1.5, label="_flat " + label,
                 # from its curve's end, at its level, to the axes' right edge

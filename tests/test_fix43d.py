@@ -84,3 +84,24 @@ def test_a_caption_never_ends_in_a_lone_short_line():
     assert pages.bound_tail("one two three") == "one two\u00a0three"
     assert pages.bound_tail("at that k.") == "at\u00a0that\u00a0k."
     assert pages.bound_tail("ends a sentence") == "ends a sentence"  # 8 characters
+
+
+def test_ecdf_cost_axis_margins_grow_with_its_log_span():
+    """Campaign p. 2, ECDF over time: costs from 3.4e−8 to 1.04e−4 s (3.5 decades) on an axis
+    running to 1.25 × the last cost: Newton's last rise to 0.900 sat at the right edge, its
+    pale line a stub.  The margins are now a share of the log span, m = max(1.25,
+    (hi/lo)^0.07): here 10^(0.07·log10(1.04e−4/3.4e−8)) ≈ 1.75, so the last step and its
+    line keep ≥ 6% of the axis; a span of a factor 20 keeps 1.25."""
+    lo, hi = 3.4e-8, 1.04e-4
+    costs = {"newton": np.r_[lo, 1e-6, 2e-5, hi, np.nan],
+             "gd": np.r_[5e-8, 2e-7, 1e-6, 3e-6, np.nan]}
+    fig = plots.plot_ecdf(costs, fig=_page_figure(250.0))
+    ax = fig.axes[0]
+    a, b = ax.get_xlim()
+    m = 10.0 ** (0.07 * math.log10(hi / lo))
+    assert (a, b) == pytest.approx((lo / m, hi * m))
+    assert math.log(b / hi) / math.log(b / a) > 0.06
+    flat = next(ln for ln in ax.lines if ln.get_label() == "_flat newton")
+    assert list(flat.get_xdata()) == pytest.approx([hi, hi * m])
+    wide = {"gd": np.array([10.0, 200.0])}  # 200/10 = 20, 20^0.07 = 1.23 < 1.25
+    assert plots.plot_ecdf(wide).axes[0].get_xlim() == pytest.approx((10 / 1.25, 200 * 1.25))
