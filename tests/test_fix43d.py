@@ -105,3 +105,21 @@ def test_ecdf_cost_axis_margins_grow_with_its_log_span():
     assert list(flat.get_xdata()) == pytest.approx([hi, hi * m])
     wide = {"gd": np.array([10.0, 200.0])}  # 200/10 = 20, 20^0.07 = 1.23 < 1.25
     assert plots.plot_ecdf(wide).axes[0].get_xlim() == pytest.approx((10 / 1.25, 200 * 1.25))
+
+
+@pytest.mark.parametrize("names", [["x"], ["y", "y"], ["x", "y"], ["x1", "x1"]])
+def test_gradient_and_hessian_left_sides_are_set_at_full_size(names):
+    """Kink p. 3: ∂f/∂x, ∂f/∂y and ∂²f/∂y² were text-style fractions, ∂f over ∂x in script
+    size beside "= sign(x)" at 11 pt.  The left side is set in a line, ∂f/∂x: as wide as its
+    full-size pieces side by side (a fraction is as wide as its wider part, set smaller)."""
+    import sympy as sp
+
+    from analysis import report
+
+    lhs = report.derivative_latex([sp.Symbol(n) for n in names])
+    assert r"\frac" not in lhs
+    num, den = lhs.split("/")
+    w = pages._math_extent10(f"${lhs}$")[0]
+    assert w >= pages._math_extent10(f"${num}$")[0] + pages._math_extent10(f"${den}$")[0]
+    line = pages.typeset(lhs, sp.sign(sp.Symbol("x")), sizes=(11.0,))
+    assert len(line) == 1 and line[0].math and line[0].size == 11.0
