@@ -5290,6 +5290,7 @@ def plot_rate_studies(
     studies: Mapping[str, Any],
     *,
     title: str | None = None,
+    ends_said: bool = False,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -5300,7 +5301,9 @@ def plot_rate_studies(
     very different lengths (:func:`rate_study_groups`) go to separate rows, each with its
     own linear iteration axis (:func:`error_rows_height`: the height a page gives the
     figure) and a title saying how far its runs are drawn (the runs themselves may go on
-    past the floor)."""
+    past the floor) — unless ``ends_said``: the caption gives where each curve ends, and the
+    title names the row only ("…: long runs"), so that it keeps to the lines its
+    neighbours' take."""
     errs, rates, wins, labels, promised, finite = _rate_study_args(studies)
     floors = {k: study_floor(s) for k, s in studies.items()}
     bands = study_bands(studies)
@@ -5320,8 +5323,9 @@ def plot_rate_studies(
         plot_error.__wrapped__({k: errs[k] for k in group}, rates=rates, windows=wins,
                                rate_labels=labels, ratio_series=promised, finite=finite,
                                floors=floors, bands=bands, ylabel=ylabel, fig=sub,
-                               title=(f"{title}: " if title else "") + f"{word} runs "
-                                     f"(drawn up to {iteration_count(n)})")
+                               title=(f"{title}: " if title else "") + f"{word} runs"
+                                     + ("" if ends_said else
+                                        f" (drawn up to {iteration_count(n)})"))
     fig.balanced_rows = subs  # balanced once the titles are wrapped (styled)
     return fig
 

@@ -19,6 +19,36 @@ def _page_figure(height: float = 300.0) -> Figure:
     return Figure(figsize=(pages.CONTENT_W / 72.0, height / 72.0), layout="constrained")
 
 
+def _study(errors, rate):
+    return NS(result=NS(path=np.asarray(errors, float).reshape(-1, 1)),
+              reference=np.zeros(1), minimizer=np.zeros(1),
+              prediction=NS(kind="linear", rate=rate, order=None, exact=True),
+              measurement=NS(kind="linear", window=(2, 20), finite_steps=None))
+
+
+def test_split_error_rows_titled_by_row_only_when_the_caption_says_where_curves_end():
+    """Study p. 38: "Error ‖xₖ − (1, 1)‖ against iteration: long runs (drawn up to 20 000
+    iterations)" took 3 lines beside one-line titles, while the caption gives every run's
+    iterations and where each curve cut at the floor ends.  With ``ends_said`` the row title
+    is "<title>: long runs" and takes at most 2 lines; without it the count stays."""
+    studies = {"a": _study(np.r_[0.5 ** np.arange(30), np.full(10, 1e-17)], 0.5),
+               "b": _study(np.r_[0.999 ** np.arange(20000), np.full(10, 1e-17)], 0.999)}
+    assert len(plots.rate_study_groups(studies)) == 2
+    title = "Error ‖xₖ − (1, 1)‖ against iteration"
+
+    def row_titles(**kw):
+        fig = plots.plot_rate_studies(studies, title=title, fig=_page_figure(370.0), **kw)
+        return [ax.title.get_text() for sf in fig.subfigs for ax in sf.axes
+                if ax.title.get_text().replace("\n", " ").startswith("Error")]
+
+    said = row_titles(ends_said=True)
+    assert [" ".join(t.split()) for t in said] == [f"{title}: short runs",
+                                                   f"{title}: long runs"]
+    assert all(t.count("\n") <= 1 for t in said), said
+    kept = [" ".join(t.split()) for t in row_titles()]
+    assert any("long runs (drawn up to" in t for t in kept), kept
+
+
 def test_titles_side_by_side_keep_one_size_and_wrap_instead_of_shrinking():
     """Quadratic p. 11: the error panel's title "Error: Newton, quasi-Newton and CG methods"
     was shrunk to fit one line, set smaller than "Ratio per step vs ρ" beside it.  Panel
