@@ -2756,9 +2756,10 @@ def _draw_bands(axr: Any, bands: Mapping[str, tuple[float, float]],
 
 def ratio_span(kr: ArrayLike) -> tuple[int, int] | None:
     """The iterations (first, last) of the ratios ``kr`` a ratio panel draws for a run, over
-    which its theory line runs (:func:`ratio_theory_line`); None when it draws none."""
+    which its theory line runs (:func:`ratio_theory_line`); None (the line across the panel)
+    when it draws fewer than two steps: a line over one step would lie under its marker."""
     kr = np.asarray(kr)
-    return (int(kr.min()), int(kr.max())) if kr.size else None
+    return (int(kr.min()), int(kr.max())) if kr.size and kr.max() > kr.min() else None
 
 
 def ratio_band(ax: Any, lo: float, hi: float, color: Any) -> None:
