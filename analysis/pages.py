@@ -2280,8 +2280,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
         def __init__(self, items: list[FigureBlock], doc: Document):
             super().__init__()
             self.items, self.doc = items, doc
-            self.caps = [RLParagraph(markup(b.caption), style(SMALL, slant="italic",
-                                                              color="#222222"))
+            self.caps = [RLParagraph(markup(bound_tail(b.caption)),
+                                     style(SMALL, slant="italic", color="#222222"))
                          if b.caption else None for b in items]
             self.scale = 1.0
             self.wide = False  # the caption takes the text width (:meth:`_layout`)
@@ -2539,6 +2539,22 @@ def unbroken(text: str) -> str:
     (a formula: ``V·(1 − (1 − ηλ)²ᵏ)``, not ``V·(1`` at the end of one line and ``− (1 −
     ηλ)²ᵏ)`` at the start of the next)."""
     return text.replace(" ", NBSP)
+
+
+#: the fewest characters a caption's last line holds (:func:`bound_tail`)
+LAST_LINE_CHARS = 8
+
+
+def bound_tail(text: str, least: int = LAST_LINE_CHARS) -> str:
+    """``text`` with the spaces before its last words made non-breaking until those words
+    hold at least ``least`` characters (at most the last three words), so that a paragraph
+    never ends in a lone short word on a line of its own ("… drawn below it at that" / "k."
+    becomes "… drawn below it at" / "that k." never: "at that k." moves down together)."""
+    words = str(text).rstrip().split(" ")
+    n = 1
+    while n < min(3, len(words)) and len(" ".join(words[-n:])) < least:
+        n += 1
+    return " ".join(words[:-n] + [NBSP.join(words[-n:])]) if n > 1 else str(text)
 
 
 def _bound_cell(text: str) -> str:

@@ -781,13 +781,25 @@ def _title_room(ax: Any, width_pt: float) -> float:
     return 0.92 * width_pt * min(pos.width * 1.1, 2.0 * min(centre, 1.0 - centre) - 0.2)
 
 
+def shared_title_size(grids: Mapping[tuple[Any, ...], Sequence[Any]],
+                      key: tuple[Any, ...]) -> bool:
+    """Whether the titles of the panel group ``key`` of one container (``grids``: (grid,
+    width, title size) → its titled axes, :func:`fit_titles`) share their size with another
+    group's: shrinking them to fit one line would set titles side by side at two sizes
+    (quadratic report: "Error: Newton, quasi-Newton and CG methods" shrunk below 10 pt beside
+    "Ratio per step vs ρ" at 10 pt), so they wrap instead."""
+    return any(other != key and other[2] == key[2] for other in grids)
+
+
 def fit_titles(fig: FigureLike) -> None:
     """Re-wrap the title of every axes of ``fig`` (and subfigure titles) to the width it has:
     the axes' width (its grid slot before layout) and the subfigure's width, so that no title
     runs past its panel into the next one or off the figure.  The panels of one grid with
     the same width and title size are titled alike: when one title would wrap, all are set
     at the size at which each fits on one line (:func:`grid_title_size`); a lone panel's title
-    too, so a narrow panel keeps the height a second title line would take from it."""
+    too, so a narrow panel keeps the height a second title line would take from it — unless
+    another panel of the container is titled at the same size (:func:`shared_title_size`):
+    then it wraps at that size, and the titles side by side keep one size."""
     root = _root(fig)
     for container in _containers(fig):
         width_pt = container.bbox.width / root.dpi * 72.0
@@ -799,10 +811,12 @@ def fit_titles(fig: FigureLike) -> None:
             key = (id(spec.get_gridspec()) if spec is not None else id(ax),
                    round(ax.get_position().width, 3), float(ax.title.get_fontsize()))
             grids.setdefault(key, []).append(ax)
-        for group in grids.values():
+        for key, group in grids.items():
             flats = [" ".join(ax.title.get_text().replace("\n", " ").split()) for ax in group]
             rooms = [_title_room(ax, width_pt) for ax in group]
-            size = grid_title_size(flats, rooms, float(group[0].title.get_fontsize()))
+            size = float(group[0].title.get_fontsize())
+            if not shared_title_size(grids, key):  # alone at its size: may shrink to fit
+                size = grid_title_size(flats, rooms, size)
             for ax, flat, room in zip(group, flats, rooms, strict=True):
                 ax.title.set_fontsize(size)
                 ax.title.set_text(wrap_words(flat, room, size))
@@ -2705,15 +2719,22 @@ def split_ratio_axes(axr: Any, count: int) -> list[Any]:
     return [fig.add_subplot(grid[i, 0]) for i in range(count)]
 
 
-def ratio_theory_line(ax: Any, rho: float, color: Any, lw: float = THEORY_WIDTH) -> Any:
+def ratio_theory_line(ax: Any, rho: float, color: Any, lw: float = THEORY_WIDTH,
+                      span: Sequence[float] | None = None) -> Any:
     """The predicted ratio ρ as a horizontal dashed line, thin and light
     (:data:`THEORY_WIDTH`, :data:`THEORY_ALPHA`), with a white halo, under the measured
     markers (zorder :data:`THEORY_ZORDER` < :data:`RATIO_ZORDER`), tagged ``gid="theory"``
-    so that :func:`audit` checks that it shows (:func:`hidden_share`)."""
-    return ax.axhline(rho, color=color, ls=(0, (4, 2)), lw=lw, alpha=THEORY_ALPHA,
-                      zorder=THEORY_ZORDER, gid="theory",
-                      path_effects=[patheffects.withStroke(linewidth=lw + 1.5,
-                                                           foreground="white")])
+    so that :func:`audit` checks that it shows (:func:`hidden_share`).  ``span``: the
+    iterations (first, last) of the ratios it is the prediction for (their fit window): the
+    line runs from the first to the last only, so that in a panel shared with a longer
+    window it does not claim the other run's iterations; without it, across the panel."""
+    style = dict(color=color, ls=(0, (4, 2)), lw=lw, alpha=THEORY_ALPHA,
+                 zorder=THEORY_ZORDER, gid="theory",
+                 path_effects=[patheffects.withStroke(linewidth=lw + 1.5, foreground="white")])
+    if span is None:
+        return ax.axhline(rho, **style)
+    a, b = (float(v) for v in span)
+    return ax.plot([a, b], [rho, rho], **style)[0]
 
 
 def _draw_bands(axr: Any, bands: Mapping[str, tuple[float, float]],
@@ -2731,6 +2752,14 @@ def _draw_bands(axr: Any, bands: Mapping[str, tuple[float, float]],
         names[label] = (f"theory band for {label}: ρ to the window's average factor, "
                         f"{fmt_rate(lo)}–{fmt_rate(hi)}")
     return names
+
+
+def ratio_span(kr: ArrayLike) -> tuple[int, int] | None:
+    """The iterations (first, last) of the ratios ``kr`` a ratio panel draws for a run, over
+    which its theory line runs (:func:`ratio_theory_line`); None (the line across the panel)
+    when it draws fewer than two steps: a line over one step would lie under its marker."""
+    kr = np.asarray(kr)
+    return (int(kr.min()), int(kr.max())) if kr.size and kr.max() > kr.min() else None
 
 
 def ratio_band(ax: Any, lo: float, hi: float, color: Any) -> None:
@@ -3423,7 +3452,8 @@ def plot_error(
             # so that the legend keeps two columns beside the series
             theory_names[label] = f"theory for {label}: slope ρᵏ, {text.removeprefix('theory ')}"
             if axr is not None:
-                ratio_theory_line(axr, rho, tc)
+                ratio_theory_line(axr, rho, tc, span=ratio_span(
+                    drawn_ratios(e, (floors or {}).get(label), win)[0]))
                 ratio_vals.append(float(rho))
                 ratio_texts.append((float(rho), text.removeprefix("theory "), tc))
 
@@ -4959,8 +4989,23 @@ def ecdf_zoom_range(zoom: float) -> str:
 #: size (points) of the black-edged markers where ECDF curves reach ½ (:func:`plot_ecdf`)
 ECDF_HALF_MS = 5.0
 
-#: the least factor between the ends of an ECDF's cost axis before its margins of 1.25
+#: the least factor between the ends of an ECDF's cost axis before its margins
+#: (:func:`ecdf_margin`)
 ECDF_MIN_SPAN = 1.5
+#: the least factor of an ECDF's cost-axis margins (:func:`ecdf_margin`)
+ECDF_MARGIN = 1.25
+#: the share of its log span an ECDF's cost axis leaves as margin at either end
+#: (:func:`ecdf_margin`)
+ECDF_MARGIN_SHARE = 0.07
+
+
+def ecdf_margin(lo: float, hi: float) -> float:
+    """The factor m of the margins of an ECDF's log cost axis over the costs ``lo``–``hi``
+    (axis m⁻¹·lo … m·hi): m = max(:data:`ECDF_MARGIN`, (hi/lo)^s), s =
+    :data:`ECDF_MARGIN_SHARE` — a share of the log span, so that on an axis of several
+    decades the last step (a curve ending at ``hi``) and the pale line carrying its level on
+    to the edge still show (a fixed 1.25 was about 3% of a 3.5-decade axis: a stub)."""
+    return max(ECDF_MARGIN, (hi / lo) ** ECDF_MARGIN_SHARE)
 
 
 @styled
@@ -5065,12 +5110,13 @@ def plot_ecdf(
         # doubling both ends left the kink report's 52–76 with 40% of the axis empty
         g = math.sqrt(ECDF_MIN_SPAN * lo / hi)
         lo, hi = lo / g, hi * g
-    ax.set_xlim(lo / 1.25, hi * 1.25)
+    m = ecdf_margin(lo, hi)
+    ax.set_xlim(lo / m, hi * m)
     stripes = flat_stripes([level for _, _, level in flats])
     for (label, x_end, level), (dy, lw) in zip(flats, stripes, strict=True):
         # each final level carried on to the right edge (the last curve's too): wide and
         # pale, no markers; levels shared by several side by side, each in its colour
-        (ln,) = ax.plot([x_end, hi * 1.25], [level, level], color=sty[label].color,
+        (ln,) = ax.plot([x_end, hi * m], [level, level], color=sty[label].color,
                 lw=lw, alpha=ECDF_FLAT_ALPHA, ls="-", solid_capstyle="butt",
                 zorder=1.5, label="_flat " + label,
                 # from its curve's end, at its level, to the axes' right edge
@@ -5245,6 +5291,7 @@ def plot_rate_studies(
     studies: Mapping[str, Any],
     *,
     title: str | None = None,
+    ends_said: bool = False,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -5255,7 +5302,9 @@ def plot_rate_studies(
     very different lengths (:func:`rate_study_groups`) go to separate rows, each with its
     own linear iteration axis (:func:`error_rows_height`: the height a page gives the
     figure) and a title saying how far its runs are drawn (the runs themselves may go on
-    past the floor)."""
+    past the floor) — unless ``ends_said``: the caption gives where each curve ends, and the
+    title names the row only ("…: long runs"), so that it keeps to the lines its
+    neighbours' take."""
     errs, rates, wins, labels, promised, finite = _rate_study_args(studies)
     floors = {k: study_floor(s) for k, s in studies.items()}
     bands = study_bands(studies)
@@ -5275,8 +5324,9 @@ def plot_rate_studies(
         plot_error.__wrapped__({k: errs[k] for k in group}, rates=rates, windows=wins,
                                rate_labels=labels, ratio_series=promised, finite=finite,
                                floors=floors, bands=bands, ylabel=ylabel, fig=sub,
-                               title=(f"{title}: " if title else "") + f"{word} runs "
-                                     f"(drawn up to {iteration_count(n)})")
+                               title=(f"{title}: " if title else "") + f"{word} runs"
+                                     + ("" if ends_said else
+                                        f" (drawn up to {iteration_count(n)})"))
     fig.balanced_rows = subs  # balanced once the titles are wrapped (styled)
     return fig
 

@@ -583,6 +583,7 @@ def plot_error_ratios(
         k_limits,
         offset_theory_line,
         ratio_groups,
+        ratio_span,
         ratio_theory_line,
         space_ratio_markers,
         split_ratio_axes,
@@ -628,7 +629,7 @@ def plot_error_ratios(
             kk, yy = offset_theory_line(e, rho, win)  # the rule of plot_error: ≥ ×10 above
             left.plot(kk, yy, color=color(i), ls=(0, (4, 2)), lw=1.2, zorder=4)
         if rho is not None:
-            ratio_theory_line(axr, rho, color(i))
+            ratio_theory_line(axr, rho, color(i), span=ratio_span(kr))
             shown = (rate_texts or {}).get(label, fmt_rate(rho))
             handles.append(Line2D([], [], color=color(i), ls="--",
                                   label=f"{label}: theory ρ = {shown} (left: slope "

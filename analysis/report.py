@@ -2043,6 +2043,22 @@ def _what_failed(b: Builder, A: Analysis) -> list[str]:
     return findings
 
 
+def derivative_latex(variables: Sequence[Any]) -> str:
+    r"""The left-hand side of a gradient or Hessian entry, the derivative of f in the
+    ``variables`` (one or two SymPy symbols), as mathtext in running form with a slash:
+    ``\partial f/\partial x``, ``\partial^{2} f/\partial y^{2}``, ``\partial^{2} f/\partial x
+    \partial y`` — at the size of its right-hand side, where a text-style ``\frac`` set ∂f and
+    ∂x as tiny scripts beside "= sign(x)" (kink report p. 3)."""
+    import sympy as sp
+
+    names = [sp.latex(v) for v in variables]
+    if len(names) == 1:
+        return rf"\partial f/\partial {names[0]}"
+    den = (rf"\partial {names[0]}^{{2}}" if names[0] == names[1]
+           else rf"\partial {names[0]} \partial {names[1]}")
+    return rf"\partial^{{2}} f/{den}"
+
+
 def _symbolic(b: Builder, A: Analysis) -> None:
     """Gradient, Hessian, critical points, convexity, vanishing gradient."""
     import sympy as sp
@@ -2054,7 +2070,7 @@ def _symbolic(b: Builder, A: Analysis) -> None:
         grad = obj.gradient_list
         shown = len(grad) if len(grad) <= 8 else 6
         for v, g in list(zip(obj.variables, grad, strict=True))[:shown]:
-            d.formula(rf"\frac{{\partial f}}{{\partial {sp.latex(v)}}}", g,
+            d.formula(derivative_latex([v]), g,
                       plain_lhs=f"∂f/∂{v.name}", sizes=(11.0, 9.5, 8.0))
         if len(grad) > shown:
             d.paragraph(f"The other {len(grad) - shown} components are in the JSON file "
@@ -2069,9 +2085,7 @@ def _symbolic(b: Builder, A: Analysis) -> None:
         n_shown = len(entries) if len(entries) <= 12 else 8
         for (i, j), h in entries[:n_shown]:
             vi, vj = obj.variables[i], obj.variables[j]
-            den = (rf"\partial {sp.latex(vi)}^{{2}}" if i == j else
-                   rf"\partial {sp.latex(vi)} \partial {sp.latex(vj)}")
-            d.formula(rf"\frac{{\partial^{{2}} f}}{{{den}}}", h,
+            d.formula(derivative_latex([vi, vj]), h,
                       plain_lhs=f"∂²f/∂{vi.name}∂{vj.name}", sizes=(11.0, 9.5, 8.0))
         if len(entries) > n_shown:
             d.paragraph(f"The other {len(entries) - n_shown} entries are in the JSON file "

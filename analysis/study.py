@@ -1901,8 +1901,10 @@ def section_rosenbrock(S: Study) -> None:
                                 ends=True,
                                 floors={k: plots.study_floor(v) for k, v in studies.items()},
                                 refs={k: plots.study_reference(v) for k, v in studies.items()})
+    # the caption gives every run's iterations and where each curve cut at the floor ends
+    # (floor_cut_text, ends=True): the row titles need not repeat them
     S.figure(lambda fig: plots.plot_rate_studies(
-        studies, title="Error ‖xₖ − (1, 1)‖ against iteration", fig=fig),
+        studies, title="Error ‖xₖ − (1, 1)‖ against iteration", ends_said=True, fig=fig),
         # rows a little lower than elsewhere: the long caption and the theory table after
         # it share the figure's page
         HALF if rows == 1 else plots.error_rows_height(rows, each=185.0),

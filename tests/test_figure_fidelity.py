@@ -4,6 +4,7 @@ drawn at their data, and document numbers with the document's minus sign."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from matplotlib.figure import Figure
 
 from analysis import plots_lecture
@@ -154,3 +155,45 @@ def test_campaign_curves_drawn_apart_keep_every_step_at_its_tabled_value():
         "before it in the legend and 0.8 pt narrower (from 3.4 pt to 1 pt), every step at "
         "its value; a black-edged marker at ½ shows where each curve reaches ½ (markers "
         "that would overlap are set just above and below ½).")
+
+
+def _theory_spans(fig):
+    """(colour, (x₀, x₁) as drawn in data coordinates) of each theory line of each ratio panel
+    (the axes whose y label names the ratio e_(k+1)/e_k)."""
+    import matplotlib as mpl
+
+    out = []
+    for ax in fig.axes:
+        if "e_(k+1)" not in ax.get_ylabel() and "e₍ₖ₊₁₎" not in ax.get_ylabel():
+            continue
+        ax.get_xlim()
+        for ln in ax.lines:
+            if ln.get_gid() == "theory":
+                x = _drawn_data(ax, ln)[:, 0]
+                out.append((mpl.colors.to_hex(ln.get_color()), (float(x.min()), float(x.max())),
+                            ax.get_xlim()))
+    return out
+
+
+def test_theory_lines_of_ratio_panels_span_their_fit_windows_only():
+    """Study p. 25: heavy ball's dashed ρ line (window k = 102–173) ran across the whole
+    ratio panel it shares with Nesterov (window 100–300), past its own window on both sides.
+    Each theory line now runs over the steps of its window only: a ≤ k ≤ b − 1 for the
+    window a–b (the ratios e_(k+1)/e_k the window holds, :func:`analysis.plots.window_steps`)."""
+    import matplotlib as mpl
+
+    k = np.arange(1500)
+    rho = {"gd": 0.98, "hb": 0.82, "ne": 0.9}
+    wobble = 1.0 + 0.01 * np.sin(k)
+    errs = {"gd": rho["gd"] ** k * wobble, "hb": rho["hb"] ** k[:180] * wobble[:180],
+            "ne": rho["ne"] ** k[:320] * wobble[:320]}
+    wins = {"gd": (0, 1474), "hb": (102, 173), "ne": (100, 300)}
+    fig = plots_lecture.plot_error_ratios(errs, rho, windows=wins, fig=_fig(4.5))
+    colors = {mpl.colors.to_hex(plots_lecture.color(i)): name for i, name in enumerate(errs)}
+    spans = _theory_spans(fig)
+    assert sorted(colors[c] for c, _, _ in spans) == ["gd", "hb", "ne"]
+    shared = {colors[c]: lim for c, _, lim in spans}
+    assert shared["hb"] == shared["ne"]  # hb and ne share a panel, which runs to k = 299
+    for c, (x0, x1), _ in spans:
+        a, b = wins[colors[c]]
+        assert (x0, x1) == (pytest.approx(a), pytest.approx(b - 1)), colors[c]

@@ -1474,17 +1474,23 @@ def test_ecdf_curve_and_its_markers_end_at_its_own_last_success():
 def test_ecdf_of_a_narrow_cost_range_keeps_its_axis_near_the_data():
     """Kink p. 7: every curve lay between 52 and 76 evaluations but the axis ran from about
     21 to 190 (both ends doubled), 40% of it empty on the left: a narrow range is widened
-    evenly to a factor ECDF_MIN_SPAN, then the margins of 1.25."""
+    evenly to a factor ECDF_MIN_SPAN, then the margins: max(1.25, span^0.07), 1.25 here."""
     costs = {"cg": np.array([52.0, 54.0, 55.0, np.nan]),
              "lbfgs": np.array([60.0, 65.0, 76.0, 70.0])}
     lo, hi = plots.plot_ecdf(costs).axes[0].get_xlim()
     g = math.sqrt(plots.ECDF_MIN_SPAN * 52.0 / 76.0)
-    assert (lo, hi) == pytest.approx((52.0 / g / 1.25, 76.0 * g * 1.25))
+    m = max(1.25, plots.ECDF_MIN_SPAN ** 0.07)  # the widened range spans ECDF_MIN_SPAN
+    assert m == 1.25
+    assert (lo, hi) == pytest.approx((52.0 / g / m, 76.0 * g * m))
     # the empty share left of the data, on the log axis, is under 30% (it was 40%)
     assert math.log(52.0 / lo) / math.log(hi / lo) < 0.3
-    # a range wider than the factor keeps its margins only
+    # a range wider than the factor keeps its margins only (20^0.07 = 1.23 < 1.25)
     wide = {"gd": np.array([10.0, 200.0])}
     assert plots.plot_ecdf(wide).axes[0].get_xlim() == pytest.approx((8.0, 250.0))
+    # a range of 4 decades: the margins a share of the log span, 10^(4·0.07) each side
+    decades = {"gd": np.array([1e-8, 1e-4])}
+    assert plots.plot_ecdf(decades).axes[0].get_xlim() == pytest.approx(
+        (1e-8 / 10 ** 0.28, 1e-4 * 10 ** 0.28))
 
 
 def test_ecdf_final_levels_shared_by_several_methods_lie_side_by_side():
