@@ -1468,12 +1468,12 @@ def phrased_width(ends: Callable[[float], list[str]], width: float,
 
 #: A line of prose filled to less than this share of its width before a bound unit longer
 #: than :data:`GROUP_CHARS` (a chain of formulas, "q ≈ (ln 2.59e−06 / ln 0.00464)^1/2 =
-#: 1.55):") may end inside that unit, after one of its signs (:func:`loosened`).
+#: 1.55):") may end inside that unit, after one of its relation signs (:func:`loosened`).
 LOOSE_FILL = 0.85
 #: a unit of paragraph markup: a run of characters with no ordinary space outside a tag
 _MARKUP_UNIT = re.compile(r"(?:<[^>]*>|[^ <])+")
-#: a non-breaking space after a spaced relation or operation sign inside a bound unit
-_SIGN_BREAK = re.compile(rf"(?<=\u00a0[{RELATIONS}{OPERATIONS}])\u00a0")
+#: a non-breaking space after a spaced relation sign inside a bound unit
+_SIGN_BREAK = re.compile(rf"(?<=\u00a0[{RELATIONS}])\u00a0")
 
 
 def visible(markup_text: str) -> str:
@@ -1492,11 +1492,11 @@ def long_units(text: str) -> list[str]:
 
 
 def loosened(unit: str) -> str:
-    """``unit`` with the non-breaking space after each of its spaced relation and operation
-    signs (:data:`RELATIONS`, :data:`OPERATIONS`) outside its brackets made an ordinary one:
-    a line may end after the sign, never begin with it, as a formula in running text breaks
-    ("q ≈ (ln 2.59e−06 / ln 0.00464)^1/2 =" / "1.55):"); a short group stays whole
-    (:func:`bound_groups`)."""
+    """``unit`` with the non-breaking space after each of its spaced relation signs
+    (:data:`RELATIONS`) outside its brackets made an ordinary one: a line may end after the
+    sign, never begin with it, as a formula in running text breaks ("q ≈ (ln 2.59e−06 / ln
+    0.00464)^1/2 =" / "1.55):"); a short group, or a product of boxes "[−4.5, 4.5] ×
+    [−4.5, 4.5]", stays whole (:func:`bound_groups`, :func:`bound_operations`)."""
     depths = _depths(unit)
     return "".join(" " if m and depths[i] == 0 else c
                    for i, (c, m) in enumerate(zip(unit, _sign_breaks(unit), strict=True)))
@@ -1504,7 +1504,7 @@ def loosened(unit: str) -> str:
 
 def _sign_breaks(unit: str) -> list[bool]:
     """For each character of ``unit``: whether it is a non-breaking space after a spaced
-    relation or operation sign."""
+    relation sign."""
     at = {m.start() for m in _SIGN_BREAK.finditer(unit)}
     return [i in at for i in range(len(unit))]
 
@@ -1595,9 +1595,9 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
             """Set in ``aW`` points; a bound unit longer than :data:`GROUP_CHARS` that
             starts a line after one filled to less than :data:`LOOSE_FILL` of the width
-            may break after its signs (:func:`loosened`), so that the line fills: moving a
-            chain of formulas whole left himmelblau p. 7's "… (× 0.000559, per-step" at 0.70
-            of the width."""
+            may break after its relation signs (:func:`loosened`), so that the line fills:
+            moving a chain of formulas whole left himmelblau p. 7's "… (× 0.000559,
+            per-step" at 0.70 of the width."""
             size = super().wrap(aW, aH)
             for unit in long_units(self.text or ""):  # (no text: a part of a split)
                 if self._short_before(unit, aW):
