@@ -190,6 +190,11 @@ NOTE_CLEAR = 9.0
 #: may (:meth:`FigureRow.least`), rather than leave the rest of the page blank.
 NOTE_SQUEEZE = 5.0
 
+#: A heading may end a page with the text under it, what that text introduces going to the
+#: next page, when at least this many lines of the text (all of it when shorter) fit under
+#: it and moving the block whole would leave more than :data:`MAX_GAP` of the page blank.
+OPEN_LINES = 3
+
 HEADING_SIZES = {0: 20.0, 1: 14.5, 2: 11.5, 3: 10.0}
 HEADING_BEFORE = {0: 0.0, 1: 10.0, 2: 8.0, 3: 5.0}
 
@@ -1461,6 +1466,49 @@ def phrased_width(ends: Callable[[float], list[str]], width: float,
     return best if score(best) > score(w0) else w0
 
 
+#: A line of prose filled to less than this share of its width before a bound unit longer
+#: than :data:`GROUP_CHARS` (a chain of formulas, "q ≈ (ln 2.59e−06 / ln 0.00464)^1/2 =
+#: 1.55):") may end inside that unit, after one of its relation signs (:func:`loosened`).
+LOOSE_FILL = 0.85
+#: a unit of paragraph markup: a run of characters with no ordinary space outside a tag
+_MARKUP_UNIT = re.compile(r"(?:<[^>]*>|[^ <])+")
+#: a non-breaking space after a spaced relation sign inside a bound unit
+_SIGN_BREAK = re.compile(rf"(?<=\u00a0[{RELATIONS}])\u00a0")
+
+
+def visible(markup_text: str) -> str:
+    """The text paragraph markup shows: tags dropped, entities read."""
+    from html import unescape
+
+    return unescape(re.sub(r"<[^>]*>", "", markup_text))
+
+
+def long_units(text: str) -> list[str]:
+    """The units of paragraph markup ``text`` (runs joined by non-breaking spaces,
+    :func:`bound_spaces`) longer than :data:`GROUP_CHARS` characters as shown that a line
+    could end inside after a sign (:func:`loosened`)."""
+    return [u for u in dict.fromkeys(_MARKUP_UNIT.findall(text))
+            if NBSP in u and len(visible(u)) > GROUP_CHARS and loosened(u) != u]
+
+
+def loosened(unit: str) -> str:
+    """``unit`` with the non-breaking space after each of its spaced relation signs
+    (:data:`RELATIONS`) outside its brackets made an ordinary one: a line may end after the
+    sign, never begin with it, as a formula in running text breaks ("q ≈ (ln 2.59e−06 / ln
+    0.00464)^1/2 =" / "1.55):"); a short group, or a product of boxes "[−4.5, 4.5] ×
+    [−4.5, 4.5]", stays whole (:func:`bound_groups`, :func:`bound_operations`)."""
+    depths = _depths(unit)
+    return "".join(" " if m and depths[i] == 0 else c
+                   for i, (c, m) in enumerate(zip(unit, _sign_breaks(unit), strict=True)))
+
+
+def _sign_breaks(unit: str) -> list[bool]:
+    """For each character of ``unit``: whether it is a non-breaking space after a spaced
+    relation sign."""
+    at = {m.start() for m in _SIGN_BREAK.finditer(unit)}
+    return [i in at for i in range(len(unit))]
+
+
 def markup(text: str, groups: bool = True) -> str:
     """``text`` escaped for ReportLab's paragraph markup, signed numbers with the minus sign
     "−" (:func:`landscape.numfmt.page_minus`), the scripts with no Unicode form as tags
@@ -1543,6 +1591,37 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             if len(parts) == 2:
                 parts[1].continues = True
             return parts
+
+        def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+            """Set in ``aW`` points; a bound unit longer than :data:`GROUP_CHARS` that
+            starts a line after one filled to less than :data:`LOOSE_FILL` of the width
+            may break after its relation signs (:func:`loosened`), so that the line fills:
+            moving a chain of formulas whole left himmelblau p. 7's "… (× 0.000559,
+            per-step" at 0.70 of the width."""
+            size = super().wrap(aW, aH)
+            for unit in long_units(self.text or ""):  # (no text: a part of a split)
+                if self._short_before(unit, aW):
+                    RLParagraph.__init__(self, self.text.replace(unit, loosened(unit), 1),
+                                         self.style, bulletText=self.bulletText)
+                    size = super().wrap(aW, aH)
+            return size
+
+        def _short_before(self, unit: str, aW: float) -> bool:
+            """Whether ``unit`` starts a line after a line filled to less than
+            :data:`LOOSE_FILL` of the width (as last wrapped ``aW`` points wide)."""
+            bl = self.blPara
+            shown = visible(unit)
+            room = aW - self.style.leftIndent - self.style.rightIndent
+            for before, line in zip(bl.lines, bl.lines[1:], strict=False):
+                if bl.kind == 0:
+                    extra, first = before[0], (line[1][0] if line[1] else "")
+                else:
+                    extra = before.extraSpace
+                    first = line.words[0].text.lstrip(" ").split(" ")[0] if line.words else ""
+                if first and shown.startswith(first) and (first == shown or NBSP in first) \
+                        and extra > (1.0 - LOOSE_FILL) * room:
+                    return True
+            return False
 
     ns.BodyParagraph = BodyParagraph
 
@@ -1746,7 +1825,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self.nxt.canv = self.canv
             self.nxt._frame = getattr(self, "_frame", None)
             if self._whole_on_next(aW):
-                return []
+                return self._release(aW, aH)
             if hh >= aH:
                 return self._split_lead(aW, aH)
             # what moving the block whole would leave blank: the lead-in's room too
@@ -1767,10 +1846,11 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             whole), or when the heads hold a heading (a section's opening may begin the
             next page: the page it leaves ends a section).  Moving the block whole left
             study p. 39 0.36 blank in the middle of a section under a paragraph of 10
-            lines."""
+            lines.  Heads that hold a heading begin here only as :meth:`_release` lets them."""
             last, before = self.heads[-1], self.heads[:-1]
-            if not isinstance(last, BodyParagraph) or aH <= SHORT_SPLIT_GAP * self._frame_h() \
-                    or any(isinstance(h, HeadingFlowable) for h in self.heads):
+            if any(isinstance(h, HeadingFlowable) for h in self.heads):
+                return self._release(aW, aH)
+            if not isinstance(last, BodyParagraph) or aH <= SHORT_SPLIT_GAP * self._frame_h():
                 return []
             room = aH - (self._heads_h(aW, before) + last.getSpaceBefore() if before else 0.0)
             # (the whole of it may fit: its last two lines go all the same)
@@ -1787,7 +1867,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             figure row it introduces when nothing after that row may float past it
             (:func:`_floats_past`; its text alone would leave the rest of the page blank in
             the middle of the section).  The page it leaves then ends the previous section
-            (its blank is allowed), and the block fits one page."""
+            (its blank is allowed), and the block fits one page.  A table's opening begins
+            here all the same when :meth:`_release` lets it."""
             if isinstance(self.nxt, TableFlowable):
                 whole = len(self.nxt.rows) <= SHORT_ROWS
             elif isinstance(self.nxt, FigureRow):
@@ -1801,16 +1882,40 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             return self._heads_h(aW) + self.nxt.getSpaceBefore() + nh <= self._frame_h()
 
         def _release(self, aW: float, aH: float) -> list[Flowable]:
-            """Headings and the text under them, then the figure row on its own (it may
-            float), when more than a third of the page (``aH``) is left and the headings
-            hold text, unless the block goes whole to the next page
-            (:meth:`_whole_on_next`); else nothing (all of it goes to the next page)."""
-            k = max((i + 1 for i, f in enumerate(self.heads)
-                     if isinstance(f, HeadingFlowable)), default=0)
-            if k == 0 or k == len(self.heads) or aH <= self._frame_h() / 3.0 \
-                    or self._whole_on_next(aW):
+            """Headings and the text under them (split over the page when it is long), then
+            what they introduce on its own (a figure row may float; a table splits or moves
+            by its own rules), when the headings may begin here (:meth:`_opens_here`) and
+            the block is no section's opening with a figure nothing may float past
+            (:meth:`_whole_on_next`: its text alone would leave the rest of the page blank
+            in the middle of the section); else nothing (all of it goes to the next page).
+            Moving a section's opening whole with its table left kink p. 4 0.60 blank and
+            p. 7 0.55 blank."""
+            k = self._head_count()
+            if not self._opens_here(aW, aH, k) or (
+                    isinstance(self.nxt, FigureRow) and self._whole_on_next(aW)):
                 return []
             return [KeepWithNext(self.heads[:k], self.heads[k]), *self.heads[k + 1:], self.nxt]
+
+        def _head_count(self) -> int:
+            """The number of heads up to the last heading among them (0: none)."""
+            return max((i + 1 for i, f in enumerate(self.heads)
+                        if isinstance(f, HeadingFlowable)), default=0)
+
+        def _opens_here(self, aW: float, aH: float, k: int) -> bool:
+            """Whether the first ``k`` heads (the headings) and the text under them begin in
+            the ``aH`` points left, what they introduce going to the next page: moving the
+            block whole would leave more than :data:`MAX_GAP` of the page blank, and the
+            headings fit with the first block of text under them whole, or with at least
+            :data:`OPEN_LINES` lines of it when it is a paragraph (no heading ends a page
+            alone or over a line or two of its text)."""
+            if k == 0 or k == len(self.heads) or aH <= MAX_GAP * self._frame_h():
+                return False
+            text = self.heads[k]
+            need = self._heads_h(aW, self.heads[:k]) + text.getSpaceBefore()
+            whole = text.wrap(aW, 1e6)[1]
+            if isinstance(text, RLParagraph):
+                whole = min(whole, OPEN_LINES * text.style.leading)
+            return need + whole <= aH
 
         def _frame_h(self) -> float:
             """The height of the text area (the frame this flowable is laid out in)."""
