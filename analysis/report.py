@@ -58,6 +58,7 @@ from analysis.compare import (
     band_digits,
     decisive_diff,
     kind_words,
+    log_scale_decides,
     on_average,
     order_word,
     percent,
@@ -3270,8 +3271,8 @@ def _decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
                      else fmt_rate(m))
             return f"ρ {shown} {'≤' if c.agree else '>'} bound {fmt_rate(pv)}"
         name, diff = f"Δ{RELATIVE_RULES[q]}/{RELATIVE_RULES[q]}", decisive_diff(c)
-        if diff != c.rel_diff:
-            name = "Δln ρ/ln ρ"  # the rule's second test decided
+        if q == "rate" and log_scale_decides(c.rel_diff, c.speed_diff, pv):
+            name, diff = "Δln ρ/ln ρ", c.speed_diff  # the rule's second test decided
         band = double_root_band(c, p, meas)
         if band is not None and tol is not None:
             return band_decided(c.rel_diff, c.speed_diff or 0.0, tol,
