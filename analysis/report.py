@@ -6112,7 +6112,9 @@ def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
                   "(medians and IQR over the starts that reached it)",
             notes=[legend_text(["measured"]) + ".  Cost: weighted evaluations (units of one f "
                    "evaluation).  Kernel µs = cost × t_f, the time spent in the objective's "
-                   "kernels (the optimizer's own arithmetic excluded).  "
+                   "kernels (the optimizer's own arithmetic excluded), from the unrounded cost "
+                   "and t_f, so that it can differ in its last digit from the product of the "
+                   "printed ones.  "
                    + batch_time_text(calls, N, threads) + ".  A start's own wall time is "
                    "not measured: the results' call runs the starts in parallel."])
 

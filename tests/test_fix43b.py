@@ -4,7 +4,7 @@ product, notes of one table wrapping alike, formulas kept whole in narrow cells.
 import math
 
 from analysis.compare import Comparison, rate_diffs
-from analysis.report import decided_by
+from analysis.report import _cost_table, decided_by
 from analysis.study import rate_measure
 
 
@@ -25,3 +25,21 @@ def test_an_exact_rate_names_the_test_a_small_difference_would_be_decided_by():
         assert decided_by(_exact_rate(p)) == f"{name} 0% ≤ 1%", p
         assert rate_measure(p, p) == name, p
     assert decided_by(_exact_rate(0.95)) == "Δln ρ/ln ρ 0% ≤ 1%"
+
+
+class _Doc:
+    def table(self, columns, rows, title=None, notes=None):
+        self.notes = notes
+
+
+def test_the_kernel_time_note_says_it_is_the_product_of_unrounded_values():
+    """Himmelblau p. 8: "Kernel µs = cost × t_f" did not give the printed last digit from the
+    printed inputs (L-BFGS 14.6 × 6.09 ns = 0.0889 µs, printed 0.0886; Adam 566 × 6.09 =
+    3.447, printed 3.44): the cost and t_f printed to 3 digits are rounded (14.565 → 14.6,
+    14.565 × 6.0861 ns = 0.0886).  The note says the product is of the unrounded values."""
+    assert f"{14.6 * 6.09e-3:.3g}" != f"{14.565 * 6.0861e-3:.3g}" == "0.0886"
+    d = _Doc()
+    _cost_table(d, [], 100, 1, [1])
+    note = d.notes[0]
+    assert "Kernel µs = cost × t_f" in note
+    assert "from the unrounded cost and t_f" in note
