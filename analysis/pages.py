@@ -1870,32 +1870,42 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             #: (as the rest of a paragraph does): no figure between the parts of a table
             self.continues = False
 
-        def _cell(self, text: str, align: str, width: float, bold: bool = False) -> Any:
+        def _cell(self, text: str, align: str, width: float, bold: bool = False,
+                  balance: bool = True) -> Any:
             """The paragraph of one cell of a column ``width`` points wide: its bracketed
             groups and lone markers unbroken where the column holds them
-            (:func:`unbroken_groups`)."""
+            (:func:`unbroken_groups`); its lines balanced (:meth:`_balanced`) unless
+            ``balance`` is False (a body cell, balanced with its column: :meth:`_body`)."""
             a = {"r": TA_RIGHT, "c": TA_CENTER}.get(align, TA_LEFT)
             font = f"{FONT}-Bold" if bold else FONT
             text = unbroken_groups(text, width - CELL_PAD, self.t.size, font)
             st = style(self.t.size, weight="bold" if bold else "normal", align=a,
                        leading=self.t.size * 1.25)
             cell = RLParagraph(markup(text, groups=False), st)
-            return self._balanced(cell, width - CELL_PAD, a)
+            return self._balanced(cell, width - CELL_PAD, a) if balance else cell
 
         @staticmethod
-        def _balanced(cell: Any, inner: float, align: int) -> Any:
-            """A ``cell`` that wraps in ``inner`` points, its lines balanced
+        def _phrased(cell: Any, inner: float) -> float | None:
+            """The width a ``cell`` that wraps in ``inner`` points is balanced to
             (:func:`phrased_width`: the header "smallest ‖∇f‖₂" / "at", the cell "…
             superlinear, as by the" / "geometric mean" become lines of about equal
-            length, no word left alone on the last), as many lines as greedy breaking gives
-            it: the room it leaves goes to its indents, on the side away from the column's
-            alignment (both sides, halved, when centred)."""
+            length, no word left alone on the last), as many lines as greedy breaking
+            gives it; None for a cell of one line."""
             def ends(w: float) -> list[str]:
                 cell.wrap(w, 1e6)
                 return line_ends(cell)
 
             least = widest_word(cell.text, cell.style.fontSize, cell.style.fontName)
-            room = inner - phrased_width(ends, inner, least=least)
+            if len(ends(inner)) <= 1:
+                return None
+            return phrased_width(ends, inner, least=least)
+
+        @staticmethod
+        def _indented(cell: Any, inner: float, width: float | None, align: int) -> Any:
+            """A ``cell`` of a column ``inner`` points wide set in ``width`` points: the
+            room it leaves goes to its indents, on the side away from the column's
+            alignment (both sides, halved, when centred)."""
+            room = 0.0 if width is None else inner - width
             if room <= 0.0:
                 return cell
             left = {TA_RIGHT: room, TA_CENTER: room / 2.0}.get(align, 0.0)
@@ -1903,6 +1913,30 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                                         leftIndent=cell.style.leftIndent + left,
                                         rightIndent=cell.style.rightIndent + room - left)
             return cell
+
+        def _balanced(self, cell: Any, inner: float, align: int) -> Any:
+            """A ``cell`` that wraps in ``inner`` points, its lines balanced
+            (:meth:`_phrased`)."""
+            return self._indented(cell, inner, self._phrased(cell, inner), align)
+
+        def _body(self, rows: list[list[str]]) -> list[list[Any]]:
+            """The cells of the body ``rows``, the cells of a column that wrap balanced to
+            one width: the widest of their balanced widths (:meth:`_phrased`), so that the
+            notes of one table wrap alike (kink p. 6: the GD row's note "… of size 1
+            around" / "the kink (bound …" was balanced to 86% of its column beside notes
+            that filled it); each keeps the lines greedy breaking gives it, as any width
+            between its own balanced width and its column's does."""
+            cols, ws = self.cols, self.widths
+            cells = [[self._cell(v, c.align, w, balance=False)
+                      for v, c, w in zip(r, cols, ws, strict=True)] for r in rows]
+            for j, (c, w) in enumerate(zip(cols, ws, strict=True)):
+                inner = w - CELL_PAD
+                phrased = {i: self._phrased(r[j], inner) for i, r in enumerate(cells)}
+                wraps = {i: x for i, x in phrased.items() if x is not None}
+                a = {"r": TA_RIGHT, "c": TA_CENTER}.get(c.align, TA_LEFT)
+                for i in wraps:
+                    self._indented(cells[i][j], inner, max(wraps.values()), a)
+            return cells
 
         def _summary_row(self, row: list[str], i: int) -> tuple[list[Any], list[Any]]:
             """The cells of summary row ``row`` (row ``i`` of the ReportLab table), each set
@@ -1922,8 +1956,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             data = [[self._cell(c.header, c.align, w, True)
                      for c, w in zip(cols, ws, strict=True)]]
             first = len(rows) - self.summary  # the summary rows span their blank cells
-            data += [[self._cell(v, c.align, w) for v, c, w in zip(r, cols, ws, strict=True)]
-                     for r in rows[:first]]
+            data += self._body(rows[:first])
             spans: list[Any] = []
             for i, r in enumerate(rows[first:], start=first + 1):
                 cells, sp = self._summary_row(r, i)

@@ -3,6 +3,7 @@ product, notes of one table wrapping alike, formulas kept whole in narrow cells.
 
 import math
 
+from analysis import pages
 from analysis.compare import Comparison, rate_diffs
 from analysis.report import _cost_table, decided_by
 from analysis.study import rate_measure
@@ -43,3 +44,38 @@ def test_the_kernel_time_note_says_it_is_the_product_of_unrounded_values():
     note = d.notes[0]
     assert "Kernel µs = cost × t_f" in note
     assert "from the unrounded cost and t_f" in note
+
+
+def _notes(t: pages.Table, widths: list[float]) -> list[tuple[float, int]]:
+    """Of each body cell of the last column: the room its indents take and its lines."""
+    probe = pages._flowables().TableFlowable(t, pages.Document("probe"), widths)
+    probe.wrap(pages.CONTENT_W, 1e6)
+    out = []
+    for row in probe.table._cellvalues[1:]:
+        (para,) = row[-1]
+        out.append((para.style.leftIndent + para.style.rightIndent, len(para.blPara.lines)))
+    return out
+
+
+def test_notes_of_one_column_wrap_at_one_width():
+    """Kink p. 6: the GD row's note wrapped at a narrower width than the notes of momentum
+    and Nesterov below it ("… a 2-cycle of size 1 around" / "the kink (bound …"): each
+    cell was balanced to its own narrowest width.  The cells of a column that wrap are now
+    set at one width, the widest of their balanced widths, and keep their lines (as many
+    as in the whole column unbalanced)."""
+    gd = ("the iterates settle on a 2-cycle of size 1 around the kink (bound 2ηG/(1 − β) = "
+          "2; G = 1 is the largest gradient norm of the pieces of f at the kink)")
+    mom = ("the iterates settle on a 6-cycle of size 1.90 around the kink (bound 2ηG/(1 − β)"
+           " = 4; G = 1 is the largest gradient norm of the pieces of f at the kink; a "
+           "heuristic bound for β > 0 (effective step η/(1 − β)))")
+    widths = [pages.CONTENT_W - 279.0, 279.0]
+    t = pages.Table([pages.Column("method"), pages.Column("note")],
+                    [["GD", gd], ["momentum", mom], ["Adam", "no theory"]])
+    (gd_room, gd_lines), (mom_room, mom_lines), (adam_room, _) = _notes(t, widths)
+    alone = pages.Table([pages.Column("method"), pages.Column("note")], [["GD", gd]])
+    ((own_room, own_lines),) = _notes(alone, widths)
+    assert own_room > 10.0  # alone, the GD note is balanced well inside its column
+    assert gd_room == mom_room < own_room
+    assert adam_room == 0.0
+    assert gd_lines == own_lines == pages.cell_lines(gd, widths[1], t.size)
+    assert mom_lines == pages.cell_lines(mom, widths[1], t.size)
