@@ -2539,10 +2539,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 CELL_PAD = 6.0
 #: points a column is given beyond the text it must hold on one line: platypus sums a line's
 #: word widths in another order than :func:`string_width` measures them, and at exactly the
-#: line's width it may break it ("smallest ‖∇f‖₂ at" in 66.009375 pt: "at" alone below); the
-#: sums differ by rounding (10⁻¹³ pt), so a tenth of a point is ample, where half a point in
-#: each of 7 columns took the 2 pt "around a maximum" lacked on one line (himmelblau p. 3)
-FIT_SLACK = 0.1
+#: line's width it may break it ("smallest ‖∇f‖₂ at" in 66.009375 pt: "at" alone below)
+FIT_SLACK = 0.5
 
 
 #: A bracketed group of numbers in a table cell ("[k = 3–78]", "(1, 2)ᵉ", "[0.9, 1.3]"), a

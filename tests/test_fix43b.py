@@ -81,60 +81,6 @@ def test_notes_of_one_column_wrap_at_one_width():
     assert mom_lines == pages.cell_lines(mom, widths[1], t.size)
 
 
-SMALL_GRADIENT = [
-    ['R1', '[−3.77933ⁿ, −3.77930ⁿ]; [−3.28320ⁿ, −3.28317ⁿ]',
-     '(−3.779, −3.283)ᵉ', '0ᵉ', '0ᵉ', 'around a minimum', 'P1 (nondegenerate)'],
-    ['R2', '[−3.07304ⁿ, −3.07301ⁿ]; [−0.08138ⁿ, −0.08132ⁿ]',
-     '(−3.073, −0.08135)ᵉ', '0ᵉ', '104.0ᵉ', 'around a saddle', 'P2 (nondegenerate)'],
-    ['R3', '[−2.80514ⁿ, −2.80510ⁿ]; [3.13130ⁿ, 3.13133ⁿ]',
-     '(−2.805, 3.131)ᵉ', '0ᵉ', '0ᵉ', 'around a minimum', 'P3 (nondegenerate)'],
-    ['R4', '[−0.27087ⁿ, −0.27082ⁿ]; [−0.92311ⁿ, −0.92297ⁿ]',
-     '(−0.2708, −0.9230)ᵉ', '0ᵉ', '181.6ᵉ', 'around a maximum', 'P4 (nondegenerate)'],
-    ['R5', '[−0.12799ⁿ, −0.12794ⁿ]; [−1.95377ⁿ, −1.95366ⁿ]',
-     '(−0.1280, −1.954)ᵉ', '0ᵉ', '178.3ᵉ', 'around a saddle', 'P5 (nondegenerate)'],
-    ['R6', '[0.08664ⁿ, 0.08671ⁿ]; [2.88424ⁿ, 2.88427ⁿ]',
-     '(0.08668, 2.884)ᵉ', '0ᵉ', '67.72ᵉ', 'around a saddle', 'P6 (nondegenerate)'],
-    ['R7', '[2.99998ⁿ, 3.00002ⁿ]; [1.99996ⁿ, 2.00004ⁿ]',
-     '(3, 2)ᵉ', '0ᵉ', '0ᵉ', 'around a minimum', 'P7 (nondegenerate)'],
-    ['R8', '[3.38514ⁿ, 3.38517ⁿ]; [0.07378ⁿ, 0.07393ⁿ]',
-     '(3.385, 0.07385)ᵉ', '0ᵉ', '13.31ᵉ', 'around a saddle', 'P8 (nondegenerate)'],
-    ['R9', '[3.58441ⁿ, 3.58444ⁿ]; [−1.84817ⁿ, −1.84809ⁿ]',
-     '(3.584, −1.848)ᵉ', '0ᵉ', '0ᵉ', 'around a minimum', 'P9 (nondegenerate)'],
-]
-
-
-def test_each_region_type_fits_on_one_line_when_the_cells_do():
-    """Himmelblau p. 3: R4's type wrapped "around" / "a maximum" in 75.2 pt of the 77.2 pt
-    it needed, every other column at the width of its longest cell on one line: the 0.5 pt
-    of slack each column got over its text (against platypus summing widths in another
-    order, a difference of rounding) took 3.5 pt of the table.  The one-line widths of the
-    body cells, a tenth of a point of slack each, add up to less than the page's width."""
-    heads = ["#", "region (per variable)", "smallest ‖∇f‖₂ at", pages.Column("‖∇f‖₂", "r"),
-             pages.Column("f − f*", "r"), "type", "critical point inside"]
-    cols = [c if isinstance(c, pages.Column) else pages.Column(c) for c in heads]
-    t = pages.Table(cols, SMALL_GRADIENT, "Small-gradient regions")
-    one_line = [max(pages.string_width(r[j], t.size) for r in SMALL_GRADIENT) for j in range(7)]
-    assert sum(one_line) + 7 * (pages.CELL_PAD + 0.1) < pages.CONTENT_W
-    widths = pages.column_widths(t, pages.CONTENT_W)
-    probe = pages._flowables().TableFlowable(t, pages.Document("probe"), widths)
-    probe.wrap(pages.CONTENT_W, 1e6)
-    for row in probe.table._cellvalues[1:]:
-        assert all(len(p.blPara.lines) == 1 for (p,) in row), row
-
-
-def test_a_header_set_in_its_own_width_plus_the_slack_stays_on_one_line():
-    """The slack still covers platypus' own sum of a line's words: "smallest ‖∇f‖₂ at" in
-    its measured width plus the padding and the slack is one line."""
-    head = "smallest ‖∇f‖₂ at"
-    t = pages.Table([pages.Column(head), pages.Column("x")], [["a", "b"]])
-    w = pages.string_width(head, t.size, f"{pages.FONT}-Bold") + pages.CELL_PAD + pages.FIT_SLACK
-    probe = pages._flowables().TableFlowable(t, pages.Document("probe"),
-                                             [w, pages.CONTENT_W - w])
-    probe.wrap(pages.CONTENT_W, 1e6)
-    (para,) = probe.table._cellvalues[0][0]
-    assert len(para.blPara.lines) == 1
-
-
 def _cell(text: str, width: float) -> list[str]:
     """The lines of ``text`` set as the cell of a column ``width`` points wide."""
     t = pages.Table([pages.Column("what"), pages.Column("x")], [[text, "x"]])
