@@ -7,6 +7,7 @@ from analysis import pages
 from analysis.compare import Comparison, rate_diffs
 from analysis.report import _cost_table, decided_by
 from analysis.study import rate_measure
+from landscape import Objective
 
 
 def _exact_rate(p: float) -> Comparison:
@@ -132,3 +133,44 @@ def test_a_short_formula_group_is_not_broken_in_a_cell():
                   "average is (1 − α) g²)", SUMMARY_COLUMN)
     assert any(group in ln for ln in lines), lines
     assert lines[0] == "−η g/", lines
+SMALL_GRADIENT = [
+    ['R1', '[−3.77933ⁿ, −3.77930ⁿ]; [−3.28320ⁿ, −3.28317ⁿ]',
+     '(−3.779, −3.283)ᵉ', '0ᵉ', '0ᵉ', 'holds a minimum', 'P1 (nondegenerate)'],
+    ['R2', '[−3.07304ⁿ, −3.07301ⁿ]; [−0.08138ⁿ, −0.08132ⁿ]',
+     '(−3.073, −0.08135)ᵉ', '0ᵉ', '104.0ᵉ', 'holds a saddle', 'P2 (nondegenerate)'],
+    ['R3', '[−2.80514ⁿ, −2.80510ⁿ]; [3.13130ⁿ, 3.13133ⁿ]',
+     '(−2.805, 3.131)ᵉ', '0ᵉ', '0ᵉ', 'holds a minimum', 'P3 (nondegenerate)'],
+    ['R4', '[−0.27087ⁿ, −0.27082ⁿ]; [−0.92311ⁿ, −0.92297ⁿ]',
+     '(−0.2708, −0.9230)ᵉ', '0ᵉ', '181.6ᵉ', 'holds a maximum', 'P4 (nondegenerate)'],
+    ['R5', '[−0.12799ⁿ, −0.12794ⁿ]; [−1.95377ⁿ, −1.95366ⁿ]',
+     '(−0.1280, −1.954)ᵉ', '0ᵉ', '178.3ᵉ', 'holds a saddle', 'P5 (nondegenerate)'],
+    ['R6', '[0.08664ⁿ, 0.08671ⁿ]; [2.88424ⁿ, 2.88427ⁿ]',
+     '(0.08668, 2.884)ᵉ', '0ᵉ', '67.72ᵉ', 'holds a saddle', 'P6 (nondegenerate)'],
+    ['R7', '[2.99998ⁿ, 3.00002ⁿ]; [1.99996ⁿ, 2.00004ⁿ]',
+     '(3, 2)ᵉ', '0ᵉ', '0ᵉ', 'holds a minimum', 'P7 (nondegenerate)'],
+    ['R8', '[3.38514ⁿ, 3.38517ⁿ]; [0.07378ⁿ, 0.07393ⁿ]',
+     '(3.385, 0.07385)ᵉ', '0ᵉ', '13.31ᵉ', 'holds a saddle', 'P8 (nondegenerate)'],
+    ['R9', '[3.58441ⁿ, 3.58444ⁿ]; [−1.84817ⁿ, −1.84809ⁿ]',
+     '(3.584, −1.848)ᵉ', '0ᵉ', '0ᵉ', 'holds a minimum', 'P9 (nondegenerate)'],
+]
+
+
+def test_each_region_type_fits_on_one_line_when_the_cells_do():
+    """Himmelblau p. 3: R4's type wrapped "around" / "a maximum" in 75.2 pt of the 77.2 pt
+    it needed, every other column at the width of its longest cell on one line.  The type
+    now says what the classifier found, the critical point of that kind inside the region
+    ("holds a maximum", as the column "critical point inside" names it), 6.2 pt narrower:
+    the one-line widths of the cells, with padding and slack, fit the page, and every row
+    is one line."""
+    assert Objective.parse("x**2 - y**2").vanishing().regions[0].describe() == "holds a saddle"
+    heads = ["#", "region (per variable)", "smallest ‖∇f‖₂ at", pages.Column("‖∇f‖₂", "r"),
+             pages.Column("f − f*", "r"), "type", "critical point inside"]
+    cols = [c if isinstance(c, pages.Column) else pages.Column(c) for c in heads]
+    t = pages.Table(cols, SMALL_GRADIENT, "Small-gradient regions")
+    one_line = [max(pages.string_width(r[j], t.size) for r in SMALL_GRADIENT) for j in range(7)]
+    assert sum(one_line) + 7 * (pages.CELL_PAD + pages.FIT_SLACK) < pages.CONTENT_W
+    widths = pages.column_widths(t, pages.CONTENT_W)
+    probe = pages._flowables().TableFlowable(t, pages.Document("probe"), widths)
+    probe.wrap(pages.CONTENT_W, 1e6)
+    for row in probe.table._cellvalues[1:]:
+        assert all(len(p.blPara.lines) == 1 for (p,) in row), row
