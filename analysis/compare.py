@@ -281,12 +281,26 @@ def rule_text(name: str, diff: float, tol: float | None) -> str:
     return f"{name} {percent(diff)}{limit}"
 
 
-def rate_rule_text(rel_diff: float, speed_diff: float | None, tol: float | None) -> str:
+def log_scale_decides(on_rho: float, on_log: float | None, p: float | None) -> bool:
+    """Whether the rate rule's ``max(|Δρ|/ρ, |Δln ρ|/|ln ρ|)`` is taken by the second: the
+    larger one; at a tie (both 0, an exact match) the one that is larger for every small
+    difference at this ``p``: ``|Δln ρ|/|ln ρ| ≈ |Δρ|/(ρ |ln ρ|)`` exceeds ``|Δρ|/ρ`` iff
+    ``|ln p| < 1`` (``1/e < p < e``, p ≠ 1), so that rows with equal rates name one test."""
+    if on_log is None:
+        return False
+    if on_log != on_rho:
+        return on_log > on_rho
+    return p is not None and 0 < p and p != 1.0 and abs(math.log(p)) < 1
+
+
+def rate_rule_text(rel_diff: float, speed_diff: float | None, tol: float | None,
+                   p: float | None = None) -> str:
     """The test of the linear-rate rule that decided, named, with its threshold: the larger
-    of ``|Δρ|/ρ`` and ``|Δln ρ|/|ln ρ|`` (:func:`rate_diff`; both are tested), so that the
-    number given is never one that passed when the verdict failed."""
-    if speed_diff is not None and speed_diff > rel_diff:
-        return rule_text("Δln ρ/ln ρ", speed_diff, tol)
+    of ``|Δρ|/ρ`` and ``|Δln ρ|/|ln ρ|`` (:func:`rate_diff`; both are tested; a tie at the
+    predicted rate ``p`` by :func:`log_scale_decides`), so that the number given is never
+    one that passed when the verdict failed."""
+    if log_scale_decides(rel_diff, speed_diff, p):
+        return rule_text("Δln ρ/ln ρ", speed_diff or 0.0, tol)
     return rule_text("Δρ/ρ", rel_diff, tol)
 
 
@@ -393,7 +407,7 @@ def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
                        rate_band=(p.rate, eff), **kw)
     bound = "" if p.exact else " (above the bound)"
     # the number the rule tested, with its threshold (a bound: m ≤ p (1 + rtol))
-    test = (rate_rule_text(kw["rel_diff"], kw["speed_diff"], rtol) if p.exact
+    test = (rate_rule_text(kw["rel_diff"], kw["speed_diff"], rtol, p.rate) if p.exact
             else rule_text("Δρ/ρ", kw["rel_diff"], rtol))
     fallback = (f"rate differs{bound}: predicted {fmt_rate(p.rate)}, measured "
                 f"{fmt_rate(m.rate)} ({test})")

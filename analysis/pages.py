@@ -1355,13 +1355,17 @@ _FACTOR = r"(?![A-Za-z]{2}|[\u02b0-\u02ff\u1d2c-\u1d6a\u1d9b-\u1dbf\u2070-\u209f
 _PRODUCT_WORD = re.compile(rf"{_FACTOR}|[(\[](?:(?![A-Za-z]{{2}})[^ ])*[)\]][^\W\d_]*")
 #: an opening bracket and a symbol: a line never ends on it ("(V" / "the measured …")
 _OPENING_SYMBOL = re.compile(rf"[(\[]{_FACTOR}")
+#: a symbol (:data:`_FACTOR`) with scripts written as markup, each one character or a
+#: bracket without spaces ("C", "e_k^q", "e_(k+1)", "ρᵏ"): a factor of a product of symbols
+_SCRIPTED = re.compile(rf"{_FACTOR}(?:[_^](?:\([^\s()]*\)|[^\s()]))*")
 
 
 def bound_products(text: str) -> str:
     """``text`` with the space between the factors of an implicit product, a symbol next to
     a short bracketed group (:data:`_PRODUCT_WORD`: "C (k + 1) ρᵏ", never "C" / "(k + 1)
-    ρᵏ"), and the space after an opening bracket and a symbol (:data:`_OPENING_SYMBOL`:
-    "(V the", never "(V" / "the") made non-breaking."""
+    ρᵏ") or two symbols right after a relation sign (:data:`_SCRIPTED`: "≈ C eₖ^q", never
+    "≈ C" / "eₖ^q"), and the space after an opening bracket and a symbol
+    (:data:`_OPENING_SYMBOL`: "(V the", never "(V" / "the") made non-breaking."""
     words = text.split(" ")
     seps = [" "] * len(words)
     for k in range(len(words) - 1):
@@ -1369,6 +1373,9 @@ def bound_products(text: str) -> str:
         if (_PRODUCT_WORD.fullmatch(a) and _PRODUCT_WORD.fullmatch(b)
                 and (a[0] in "([") != (b[0] in "([")) or (_OPENING_SYMBOL.fullmatch(a) and b):
             seps[k] = NBSP
+        elif (k > 0 and len(words[k - 1]) == 1 and words[k - 1] in RELATIONS
+              and _SCRIPTED.fullmatch(a) and _SCRIPTED.fullmatch(b)):
+            seps[k] = NBSP  # the right side of a relation, a product of symbols
     return "".join(w + sep for w, sep in zip(words, seps, strict=True))[:-1]
 
 
@@ -1975,32 +1982,42 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             #: (as the rest of a paragraph does): no figure between the parts of a table
             self.continues = False
 
-        def _cell(self, text: str, align: str, width: float, bold: bool = False) -> Any:
+        def _cell(self, text: str, align: str, width: float, bold: bool = False,
+                  balance: bool = True) -> Any:
             """The paragraph of one cell of a column ``width`` points wide: its bracketed
             groups and lone markers unbroken where the column holds them
-            (:func:`unbroken_groups`)."""
+            (:func:`unbroken_groups`); its lines balanced (:meth:`_balanced`) unless
+            ``balance`` is False (a body cell, balanced with its column: :meth:`_body`)."""
             a = {"r": TA_RIGHT, "c": TA_CENTER}.get(align, TA_LEFT)
             font = f"{FONT}-Bold" if bold else FONT
             text = unbroken_groups(text, width - CELL_PAD, self.t.size, font)
             st = style(self.t.size, weight="bold" if bold else "normal", align=a,
                        leading=self.t.size * 1.25)
             cell = RLParagraph(markup(text, groups=False), st)
-            return self._balanced(cell, width - CELL_PAD, a)
+            return self._balanced(cell, width - CELL_PAD, a) if balance else cell
 
         @staticmethod
-        def _balanced(cell: Any, inner: float, align: int) -> Any:
-            """A ``cell`` that wraps in ``inner`` points, its lines balanced
+        def _phrased(cell: Any, inner: float) -> float | None:
+            """The width a ``cell`` that wraps in ``inner`` points is balanced to
             (:func:`phrased_width`: the header "smallest ‖∇f‖₂" / "at", the cell "…
             superlinear, as by the" / "geometric mean" become lines of about equal
-            length, no word left alone on the last), as many lines as greedy breaking gives
-            it: the room it leaves goes to its indents, on the side away from the column's
-            alignment (both sides, halved, when centred)."""
+            length, no word left alone on the last), as many lines as greedy breaking
+            gives it; None for a cell of one line."""
             def ends(w: float) -> list[str]:
                 cell.wrap(w, 1e6)
                 return line_ends(cell)
 
             least = widest_word(cell.text, cell.style.fontSize, cell.style.fontName)
-            room = inner - phrased_width(ends, inner, least=least)
+            if len(ends(inner)) <= 1:
+                return None
+            return phrased_width(ends, inner, least=least)
+
+        @staticmethod
+        def _indented(cell: Any, inner: float, width: float | None, align: int) -> Any:
+            """A ``cell`` of a column ``inner`` points wide set in ``width`` points: the
+            room it leaves goes to its indents, on the side away from the column's
+            alignment (both sides, halved, when centred)."""
+            room = 0.0 if width is None else inner - width
             if room <= 0.0:
                 return cell
             left = {TA_RIGHT: room, TA_CENTER: room / 2.0}.get(align, 0.0)
@@ -2008,6 +2025,30 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                                         leftIndent=cell.style.leftIndent + left,
                                         rightIndent=cell.style.rightIndent + room - left)
             return cell
+
+        def _balanced(self, cell: Any, inner: float, align: int) -> Any:
+            """A ``cell`` that wraps in ``inner`` points, its lines balanced
+            (:meth:`_phrased`)."""
+            return self._indented(cell, inner, self._phrased(cell, inner), align)
+
+        def _body(self, rows: list[list[str]]) -> list[list[Any]]:
+            """The cells of the body ``rows``, the cells of a column that wrap balanced to
+            one width: the widest of their balanced widths (:meth:`_phrased`), so that the
+            notes of one table wrap alike (kink p. 6: the GD row's note "… of size 1
+            around" / "the kink (bound …" was balanced to 86% of its column beside notes
+            that filled it); each keeps the lines greedy breaking gives it, as any width
+            between its own balanced width and its column's does."""
+            cols, ws = self.cols, self.widths
+            cells = [[self._cell(v, c.align, w, balance=False)
+                      for v, c, w in zip(r, cols, ws, strict=True)] for r in rows]
+            for j, (c, w) in enumerate(zip(cols, ws, strict=True)):
+                inner = w - CELL_PAD
+                phrased = {i: self._phrased(r[j], inner) for i, r in enumerate(cells)}
+                wraps = {i: x for i, x in phrased.items() if x is not None}
+                a = {"r": TA_RIGHT, "c": TA_CENTER}.get(c.align, TA_LEFT)
+                for i in wraps:
+                    self._indented(cells[i][j], inner, max(wraps.values()), a)
+            return cells
 
         def _summary_row(self, row: list[str], i: int) -> tuple[list[Any], list[Any]]:
             """The cells of summary row ``row`` (row ``i`` of the ReportLab table), each set
@@ -2027,8 +2068,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             data = [[self._cell(c.header, c.align, w, True)
                      for c, w in zip(cols, ws, strict=True)]]
             first = len(rows) - self.summary  # the summary rows span their blank cells
-            data += [[self._cell(v, c.align, w) for v, c, w in zip(r, cols, ws, strict=True)]
-                     for r in rows[:first]]
+            data += self._body(rows[:first])
             spans: list[Any] = []
             for i, r in enumerate(rows[first:], start=first + 1):
                 cells, sp = self._summary_row(r, i)
@@ -2830,9 +2870,10 @@ def top_parts(piece: str, chars: int = SHORT_GROUP, signs: str = SIGNS,
 def inner_parts(piece: str) -> list[str]:
     """``piece`` broken after each spaced sign at the shallowest bracket depth that holds
     one (:func:`top_parts` at that depth, no least length), for a bracketed formula wider
-    than its column, a short group (:func:`bound_groups`) kept whole: ``(η₀ −
+    than its column, a short group kept whole (:func:`bound_groups`, a formula of up to
+    :data:`GROUP_CHARS` characters as in prose: "(√(1 − α)·|g| + ε)"): ``(η₀ −
     ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2`` → ``(η₀ − ηₘᵢₙ)(1 +``, ``cos(πk/Tₘₐₓ))/2``."""
-    d, bound = _depths(piece), bound_groups(piece)
+    d, bound = _depths(piece), bound_groups(piece, formula_chars=GROUP_CHARS)
     at = [d[i] for i in _top_signs(piece, depth=None)]
     if not at:
         return [piece]
@@ -2840,27 +2881,44 @@ def inner_parts(piece: str) -> list[str]:
     return [p.replace(NBSP, " ") for p in parts]
 
 
+def tuple_parts(piece: str) -> list[str]:
+    """``piece``, when it is one bracketed group (:func:`_enclosed`), split after each comma
+    of its items' level, so that a tuple wider than its column breaks between its items
+    and keeps each whole: ``(Tₘₐₓ = 200, ηₘᵢₙ = 0)`` → ``(Tₘₐₓ = 200,``, ``ηₘᵢₙ = 0)``
+    (not ``(Tₘₐₓ =`` / ``200, ηₘᵢₙ = 0)``); ``[piece]`` otherwise."""
+    if not _enclosed(piece):
+        return [piece]
+    d = _depths(piece)
+    cuts = [i + 1 for i, c in enumerate(piece) if c == "," and d[i] == 1
+            and piece[i + 1:i + 2] == " "]
+    return [piece[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(piece)], strict=True)]
+
+
 #: the operators a formula is written with unspaced ("Var·(N − 1)/(N − B)")
 UNSPACED = "/·×"
 
 
 def operator_parts(piece: str) -> list[str]:
-    """``piece`` in two parts, split after the unspaced operator (:data:`UNSPACED`) nearest
-    its middle at the shallowest bracket depth that holds one, outside every short group
-    (at most :data:`SHORT_GROUP` characters inside), never at its end: for a formula wider
+    """``piece`` in two parts, split after the unspaced operator (:data:`UNSPACED`) or
+    between the brackets of an implicit product (``)(``) nearest its middle at the
+    shallowest bracket depth that holds one, outside every short group
+    (:func:`_short_group`: at most :data:`SHORT_GROUP` characters inside, or a formula of
+    at most :data:`GROUP_CHARS`, as prose binds it), never at its end: for a formula wider
     than its column with no spaced sign to break after, ``log(Var·(N − 1)/(N − B))`` →
-    ``log(Var·(N − 1)/``, ``(N − B))``, not ``log(Var·(N −`` / ``1)/(N − B))``;
-    ``[piece]`` when it has no such operator."""
-    d, stack, inner = _depths(piece), [], [SHORT_GROUP + 1] * len(piece)  # outside all: long
-    for i, c in enumerate(piece):  # the length inside the innermost group around each index
+    ``log(Var·(N − 1)/``, ``(N − B))``, not ``log(Var·(N −`` / ``1)/(N − B))``; ``−η
+    g/(√(1 − α)·|g| + ε) ≈`` → ``−η g/``, ``(√(1 − α)·|g| + ε) ≈``; ``(η₀ − ηₘᵢₙ)(1 +
+    cos(πk/Tₘₐₓ))/2`` → ``(η₀ − ηₘᵢₙ)``, ``(1 + cos(πk/Tₘₐₓ))/2``; ``[piece]`` when it
+    has no such operator."""
+    d, stack, short = _depths(piece), [], [False] * len(piece)  # outside all: long
+    for i, c in enumerate(piece):  # whether a short group encloses each index
         if c in _CLOSING:
             stack.append(i)
         elif c in _CLOSING.values() and stack and _CLOSING[piece[stack[-1]]] == c:
             a = stack.pop()
-            for k in range(a + 1, i):
-                inner[k] = min(inner[k], i - a - 1)
-    at = [i for i, c in enumerate(piece[:-1]) if c in UNSPACED and " " not in piece[i - 1:i + 2]
-          and inner[i] > SHORT_GROUP and i > 0]
+            if _short_group(piece[a + 1:i], SHORT_GROUP, GROUP_CHARS):
+                short[a + 1:i] = [True] * (i - a - 1)
+    at = [i for i, c in enumerate(piece[:-1]) if not short[i] and i > 0 and (
+        (c in UNSPACED and " " not in piece[i - 1:i + 2]) or piece[i:i + 2] in (")(", "]("))]
     if not at:
         return [piece]
     top = min(d[i] for i in at)
@@ -2900,7 +2958,8 @@ def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> s
     wider than ``width`` points made non-breaking, so that the paragraph keeps the piece
     on one line; a wider piece breaks only between its :func:`unit_parts` (after an
     operator at its top level, between words held with a formula), a unit wider still
-    after any relation at its top level, then after any operation there (:func:`top_parts`
+    between the items of a tuple (:func:`tuple_parts`), then after any relation at its top
+    level, then after any operation there (:func:`top_parts`
     with no least length: a relation binds more loosely than a sum, "0.4200ⁿ ≤" / "1 +
     1e−12", "ηₘᵢₙ +" / "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2"), then after the signs of its
     shallowest brackets (:func:`inner_parts`: "(η₀ − ηₘᵢₙ)(1 +" / "cos(πk/Tₘₐₓ))/2"),
@@ -2919,7 +2978,7 @@ def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> s
         return " ".join(held(p, levels[1:]) for p in levels[0](piece))
 
     def line(s: str) -> str:
-        levels = (unit_parts, partial(top_parts, chars=0, signs=RELATIONS),
+        levels = (unit_parts, tuple_parts, partial(top_parts, chars=0, signs=RELATIONS),
                   partial(top_parts, chars=0), inner_parts, operator_parts, piece_parts)
         return " ".join(held(w, levels) for w in cell_words(s))
     return "\n".join(line(s) for s in str(text).split("\n"))

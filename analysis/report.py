@@ -58,6 +58,7 @@ from analysis.compare import (
     band_digits,
     decisive_diff,
     kind_words,
+    log_scale_decides,
     on_average,
     order_word,
     percent,
@@ -3284,8 +3285,8 @@ def _decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
                      else fmt_rate(m))
             return f"ρ {shown} {'≤' if c.agree else '>'} bound {fmt_rate(pv)}"
         name, diff = f"Δ{RELATIVE_RULES[q]}/{RELATIVE_RULES[q]}", decisive_diff(c)
-        if diff != c.rel_diff:
-            name = "Δln ρ/ln ρ"  # the rule's second test decided
+        if q == "rate" and log_scale_decides(c.rel_diff, c.speed_diff, pv):
+            name, diff = "Δln ρ/ln ρ", c.speed_diff  # the rule's second test decided
         band = double_root_band(c, p, meas)
         if band is not None and tol is not None:
             return band_decided(c.rel_diff, c.speed_diff or 0.0, tol,
@@ -6125,7 +6126,9 @@ def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
                   "(medians and IQR over the starts that reached it)",
             notes=[legend_text(["measured"]) + ".  Cost: weighted evaluations (units of one f "
                    "evaluation).  Kernel µs = cost × t_f, the time spent in the objective's "
-                   "kernels (the optimizer's own arithmetic excluded).  "
+                   "kernels (the optimizer's own arithmetic excluded), from the unrounded cost "
+                   "and t_f, so that it can differ in its last digit from the product of the "
+                   "printed ones.  "
                    + batch_time_text(calls, N, threads) + ".  A start's own wall time is "
                    "not measured: the results' call runs the starts in parallel."])
 

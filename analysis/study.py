@@ -52,6 +52,7 @@ from analysis.compare import (
     STOCHASTIC_SE,
     decisive_diff,
     kind_words,
+    log_scale_decides,
     rate_diff,
     rate_diffs,
 )
@@ -428,9 +429,8 @@ def small_share(v: float, unit_of: float | None = None) -> str:
 
 def rate_measure(m: float, p: float) -> str:
     """Which relative difference of two rates the rate rule's ``max(|Δρ|/ρ, |Δln ρ|/|ln ρ|)``
-    took: ``Δρ/ρ`` or ``Δln ρ/ln ρ`` (the larger)."""
-    on_rho, on_log = rate_diffs(m, p)
-    return "Δln ρ/ln ρ" if on_log > on_rho else "Δρ/ρ"
+    took: ``Δρ/ρ`` or ``Δln ρ/ln ρ`` (the larger; a tie by :func:`log_scale_decides`)."""
+    return "Δln ρ/ln ρ" if log_scale_decides(*rate_diffs(m, p), p) else "Δρ/ρ"
 
 
 def ratio_correlations(measured: Mapping[str, Any], exact: Mapping[str, Any],

@@ -83,15 +83,16 @@ class VanishingRegion:
     critical_curve: bool = False  # the region follows a traced curve of critical points
 
     def describe(self) -> str:
-        """What the region is, in words: ``around a saddle``, ``tail at the box edge (no
-        critical point)``, ``plateau (no critical point)``; ``, degenerate`` for a degenerate
-        critical point and ``, far above the minimum`` where :attr:`plateau` holds."""
+        """What the region is, in words: ``holds a saddle`` (the critical point inside it, of
+        that kind), ``tail at the box edge (no critical point)``, ``plateau (no critical
+        point)``; ``, degenerate`` for a degenerate critical point and ``, far above the
+        minimum`` where :attr:`plateau` holds."""
         if self.label == "critical point" and self.critical_curve:
             plural = {"minimum": "minima", "maximum": "maxima", "saddle": "saddles"}
             text = (f"along a curve of {plural.get(self.critical_kind, 'critical points')} "
                     "(degenerate)")
         elif self.label == "critical point":
-            text = f"around a {self.critical_kind or 'critical point'}"
+            text = f"holds a {self.critical_kind or 'critical point'}"
             if self.critical_point in ("degenerate", "nondifferentiable"):
                 text += (" (degenerate)" if self.critical_point == "degenerate"
                          else " on a kink of f")

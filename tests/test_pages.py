@@ -2800,8 +2800,8 @@ _FORMULA_CELLS = [
      ["cosine: ηₘᵢₙ +", "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2", "up to k = Tₘₐₓ"]),
     ("exact recursion, cosine: ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2 up to k = Tₘₐₓ; "
      "measured", "exact recursion, cosine:",
-     ["exact recursion, cosine:", "ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 +", "cos(πk/Tₘₐₓ))/2 up to",
-      "k = Tₘₐₓ; measured"]),
+     ["exact recursion, cosine:", "ηₘᵢₙ + (η₀ − ηₘᵢₙ)", "(1 + cos(πk/Tₘₐₓ))/2 up",
+      "to k = Tₘₐₓ; measured"]),
     ("bound: superlinear ≥ superlinear (at least as fast)", "superlinear ≥ superlinear",
      ["bound:", "superlinear ≥ superlinear", "(at least as fast)"]),
     ("largest graph-above-chord gap −7.77e−05 ≤ 7.4e−12 = 1e−12·max(1, max|f|): convex",
@@ -2810,8 +2810,8 @@ _FORMULA_CELLS = [
       "convex"]),
     ("η₀ = 0.5, cosine: ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2 up to k = Tₘₐₓ; measured",
      "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ)",
-     ["η₀ = 0.5, cosine:", "ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 +", "cos(πk/Tₘₐₓ))/2 up to",
-      "k = Tₘₐₓ; measured"]),
+     ["η₀ = 0.5, cosine:", "ηₘᵢₙ + (η₀ − ηₘᵢₙ)", "(1 + cos(πk/Tₘₐₓ))/2 up",
+      "to k = Tₘₐₓ; measured"]),
     ("gap −7.77e−05 ≤ 7.4e−12 = 1e−12·max(1, max|f|): convex", "1e−12·max(1, max|f|):",
      ["gap −7.77e−05 ≤", "7.4e−12 =", "1e−12·max(1, max|f|):", "convex"]),
     ("−η g/(√(1 − α)·|g| + ε) ≈ −1.26·sign(g) per coordinate", "−η g/(√(1 − α)·|g| + ε) ≈",
@@ -2873,8 +2873,12 @@ def test_the_parts_of_a_formula_a_cell_may_break_between():
     assert pages.unit_parts("(4√(2/(R − 1)) = 8.9%)") == ["(4√(2/(R − 1)) = 8.9%)"]
     assert pages.unit_parts("0.000731 < 0.00486 = (constant − 4 standard errors)/10") == [
         "0.000731 <", "0.00486 =", "(constant − 4", "standard", "errors)/10"]
+    # a short formula group is kept whole, as in prose: the product breaks between its
+    # groups
     assert pages.inner_parts("(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2") == [
-        "(η₀ − ηₘᵢₙ)(1 +", "cos(πk/Tₘₐₓ))/2"]
+        "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2"]
+    assert pages.operator_parts("(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2") == [
+        "(η₀ − ηₘᵢₙ)", "(1 + cos(πk/Tₘₐₓ))/2"]
 
 
 @pytest.mark.parametrize("unit", ["log(Var·(N − 1)/(N − B))", "[k = 9639–20000]",

@@ -150,7 +150,7 @@ def test_analyze_text_says_what_each_region_is(capsys):
     assert cli_main(["analyze", "x**2 - y**2", "--json"]) == 0
     (r,) = json.loads(capsys.readouterr().out)["vanishing_gradient"]["regions"]
     assert r["label"] == "critical point" and r["critical_kind"] == "saddle"
-    assert r["description"] == "around a saddle"
+    assert r["description"] == "holds a saddle"
 
 
 def test_region_at_a_kink_is_the_point_itself():
@@ -160,7 +160,7 @@ def test_region_at_a_kink_is_the_point_itself():
     (r,) = rep.regions
     assert r.lower == (0.0, 0.0) and r.upper == (0.0, 0.0)
     assert r.critical_point == "nondifferentiable" and r.critical_kind == "saddle"
-    assert r.describe().startswith("around a saddle on a kink of f")
+    assert r.describe().startswith("holds a saddle on a kink of f")
 
 
 def test_extent_around_an_ill_conditioned_minimum_reaches_both_sides():
