@@ -2267,6 +2267,9 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self.doc = doc
             self.parts = [TableFlowable(t, doc, column_widths(t, HALF_W)) for t in tables]
             self.lead = 0.0  # points of a lead-in kept with it (:class:`KeepWithNext`)
+            #: the text after it fills this page: it goes whole to the next (:func:`_text_first`)
+            self.moves_next = False
+            self.notes_only = self.continued = False  # (a row holds whole tables)
 
         def split(self, aW: float, aH: float) -> list[Flowable]:
             """Nothing (the row moves whole to the next page), unless that would leave more
@@ -2276,7 +2279,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             the pair, taller than it with its titles wrapped in half the width, missed the
             kink report's p. 6 and left it 0.30 blank, or split,
             :meth:`TableFlowable.splits_short`)."""
-            if aH + self.lead <= SHORT_SPLIT_GAP * self.doc._frame_height:
+            if aH + self.lead <= SHORT_SPLIT_GAP * self.doc._frame_height or \
+                    self.moves_next and aH < self.doc._frame_height - 1.0:
                 return []
             first, second = (TableFlowable(p.t, self.doc) for p in self.parts)
             first.canv = getattr(self, "canv", None)
@@ -4147,7 +4151,7 @@ def _text_first(t: Any, flowables: list[Any], ns: Any) -> None:
 
     f, frame = flowables[0], getattr(t, "frame", None)
     table = f.nxt if isinstance(f, ns.KeepWithNext) else f
-    if frame is None or frame._atTop or not isinstance(table, ns.TableFlowable) \
+    if frame is None or frame._atTop or not isinstance(table, (ns.TableFlowable, ns.TableRow)) \
             or f.moves_next or table.notes_only or table.continued or not _moves_whole(f, ns):
         return
     f.canv = t.canv
