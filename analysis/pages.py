@@ -1800,10 +1800,11 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                     or isinstance(self.nxt, TableFlowable) and self.nxt.short()):
                 return []
             parts = self._split_lead(aW, aH)
-            if not parts or aH - parts[0].wrap(aW, aH)[1] - parts[0].getSpaceAfter() \
-                    > SHORT_SPLIT_GAP * self._frame_h():
+            if not parts:
                 return []
-            return parts
+            parts[0].canv = getattr(self, "canv", None)
+            blank = aH - parts[0].wrap(aW, aH)[1] - parts[0].getSpaceAfter()
+            return parts if blank <= SHORT_SPLIT_GAP * self._frame_h() else []
 
         def _whole_on_next(self, aW: float) -> bool:
             """Whether a section's opening goes whole to the next page instead of splitting:
