@@ -1776,6 +1776,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             # the rest of a lead-in split across the page (:meth:`_split_lead`): a waiting
             # figure goes after it, not between the parts of the paragraph
             self.continues = bool(heads) and getattr(heads[0], "continues", False)
+            #: the text after it fills this page: it goes whole to the next (:func:`_text_first`)
+            self.moves_next = False
 
         def _parts(self) -> list[Flowable]:
             return self.heads + ([self.nxt] if self.nxt is not None else [])
@@ -1827,7 +1829,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             hh = self._heads_h(aW)
             if isinstance(self.nxt, FigureRow):
                 return self._release(aW, aH)
-            if self.nxt is None:
+            if self.nxt is None or self.moves_next:
                 return []
             self.nxt.canv = self.canv
             self.nxt._frame = getattr(self, "_frame", None)
@@ -1835,6 +1837,9 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 return self._release(aW, aH)
             if hh >= aH:
                 return self._split_lead(aW, aH)
+            lead = self._lead_for_table(aW, aH)
+            if lead:
+                return lead
             # what moving the block whole would leave blank: the lead-in's room too
             self.nxt.lead = hh + self.nxt.getSpaceBefore()
             parts = self.nxt.split(aW, aH - hh - self.nxt.getSpaceBefore())
@@ -1867,6 +1872,26 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 return []
             first = KeepWithNext(before, parts[0]) if before else parts[0]
             return [first, KeepWithNext([parts[1]], self.nxt)]
+
+        def _lead_for_table(self, aW: float, aH: float) -> list[Flowable]:
+            """The lead-in split (:meth:`_split_lead`) rather than the short table it
+            announces (:meth:`TableFlowable.short`, or two side by side, :class:`TableRow`),
+            which misses the ``aH`` points left: the
+            first lines of the lead-in fill the page and its last lines open the next one
+            directly above the whole table, when the page is then left at most
+            :data:`SHORT_SPLIT_GAP` blank; else nothing (the table splits or moves as
+            before).  Text splits across a page as a matter of course, a table of a few
+            rows reads badly in two parts: the study's 'GD with η = 2/(μ + L)' split 3 + 6
+            rows over pp. 24-25 under a lead-in of six lines."""
+            if not (isinstance(self.nxt, ns.TableRow)
+                    or isinstance(self.nxt, TableFlowable) and self.nxt.short()):
+                return []
+            parts = self._split_lead(aW, aH)
+            if not parts:
+                return []
+            parts[0].canv = getattr(self, "canv", None)
+            blank = aH - parts[0].wrap(aW, aH)[1] - parts[0].getSpaceAfter()
+            return parts if blank <= SHORT_SPLIT_GAP * self._frame_h() else []
 
         def _whole_on_next(self, aW: float) -> bool:
             """Whether a section's opening goes whole to the next page instead of splitting:
@@ -1981,6 +2006,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             #: a rest goes to the top of the next page before the figures waiting for it
             #: (as the rest of a paragraph does): no figure between the parts of a table
             self.continues = False
+            #: the text after it fills this page: it goes whole to the next (:func:`_text_first`)
+            self.moves_next = False
 
         def _cell(self, text: str, align: str, width: float, bold: bool = False,
                   balance: bool = True) -> Any:
@@ -2181,11 +2208,20 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             whole._squeeze = over
             return whole
 
+        def _goes_next(self, aH: float) -> bool:
+            """Whether this table goes whole to the next page without splitting: the notes
+            or the rest of a table split on this page (they start the next one), or a table
+            the text after it fills this page for (:func:`_text_first`; not on a fresh page
+            of ``aH`` points)."""
+            canv = getattr(self, "canv", None)
+            if self.notes_only or (canv is not None and self.after_page == canv.getPageNumber()):
+                return True
+            return self.moves_next and aH < self.doc._frame_height - 1.0
+
         def split(self, aW: float, aH: float) -> list[Flowable]:
             canv = getattr(self, "canv", None)
-            if self.notes_only or (canv is not None
-                                   and self.after_page == canv.getPageNumber()):
-                return []  # the rest of a table split on this page starts on the next one
+            if self._goes_next(aH):
+                return []
             whole = self._squeezed(aW, aH)
             if whole is not None:
                 return [whole]
@@ -2377,6 +2413,9 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self.doc = doc
             self.parts = [TableFlowable(t, doc, column_widths(t, HALF_W)) for t in tables]
             self.lead = 0.0  # points of a lead-in kept with it (:class:`KeepWithNext`)
+            #: the text after it fills this page: it goes whole to the next (:func:`_text_first`)
+            self.moves_next = False
+            self.notes_only = self.continued = False  # (a row holds whole tables)
 
         def split(self, aW: float, aH: float) -> list[Flowable]:
             """Nothing (the row moves whole to the next page), unless that would leave more
@@ -2386,7 +2425,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             the pair, taller than it with its titles wrapped in half the width, missed the
             kink report's p. 6 and left it 0.30 blank, or split,
             :meth:`TableFlowable.splits_short`)."""
-            if aH + self.lead <= SHORT_SPLIT_GAP * self.doc._frame_height:
+            if aH + self.lead <= SHORT_SPLIT_GAP * self.doc._frame_height or \
+                    self.moves_next and aH < self.doc._frame_height - 1.0:
                 return []
             first, second = (TableFlowable(p.t, self.doc) for p in self.parts)
             first.canv = getattr(self, "canv", None)
@@ -4276,6 +4316,46 @@ def _figure_first(t: Any, flowables: list[Any], ns: Any) -> None:
         _bring_forward(flowables, j, ns)
 
 
+def _text_first(t: Any, flowables: list[Any], ns: Any) -> None:
+    """Before template ``t`` lays out a short table ``flowables[0]`` (:meth:`TableFlowable.short`,
+    alone or with the lead-in kept with it: :func:`_moves_whole`) that misses the rest of
+    the page (its rows, not only its notes): the paragraphs right after it that fit that
+    rest whole and do not point back (:func:`_floats_past`: "above", …) go first, and the
+    table goes whole, its lead-in still directly above it, to the top of the next page (as
+    a figure floats), when with them this page is left at most :data:`SHORT_SPLIT_GAP`
+    blank; else it splits or moves as before (:meth:`TableFlowable.splits_short`).  Text
+    that follows a table still follows it when read, and a forward pointer ("the runs
+    below") still points forward.  The
+    study's 'GD with η = 2/(μ + L)' table split 3 + 6 rows over pp. 24-25, followed by a
+    paragraph of 62 points that fits the 141 points the table and its lead-in missed."""
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    f, frame = flowables[0], getattr(t, "frame", None)
+    table = f.nxt if isinstance(f, ns.KeepWithNext) else f
+    if frame is None or frame._atTop or not isinstance(table, (ns.TableFlowable, ns.TableRow)) \
+            or f.moves_next or table.notes_only or table.continued or not _moves_whole(f, ns):
+        return
+    f.canv = t.canv
+    room = frame._y - frame._y1p - f.getSpaceBefore()
+    if f.wrap(frame._width, room)[1] - table._reserve <= room:
+        return  # its rows fit (its notes may go to the next page: _rows_here_notes_next)
+    k, left = 1, room
+    while k < len(flowables) and isinstance(flowables[k], RLParagraph) \
+            and not getattr(flowables[k], "continues", False) and _floats_past(flowables[k], ns):
+        g = flowables[k]
+        g.canv = t.canv
+        h = g.wrap(frame._width, left)[1] + g.getSpaceBefore() + g.getSpaceAfter()
+        if h > left:
+            break
+        left -= h
+        k += 1
+    if k == 1 or left > SHORT_SPLIT_GAP * frame._aH:
+        return
+    moved = copy.copy(f)
+    moved.moves_next = True
+    flowables[0:k] = [*flowables[1:k], moved]
+
+
 def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:  # noqa: C901
     """A BaseDocTemplate with one frame on A4 that records how full each page is and draws
     the footnotes of each page."""
@@ -4321,6 +4401,7 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:  # no
                 self._floats.append(flowables.pop(0))
                 return
             _figure_first(self, flowables, ns)
+            _text_first(self, flowables, ns)
             super().handle_flowable(flowables)
 
         def _may_float(self, f: Any, flowables: list[Any]) -> bool:

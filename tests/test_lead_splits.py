@@ -49,6 +49,7 @@ def test_a_short_table_of_tall_rows_splits_rather_than_leave_a_quarter_blank(tmp
     b.doc.heading("Section")
     b.doc.add(pages.Spacer(pages.CONTENT_H - room - 30.0))  # (the heading's 30 points)
     b.doc.table(cols, rows, title="CHECKS")
+    b.doc.heading("Next section")  # (no text after it fills the page: _text_first)
     res, texts = _rest_of_section(b, tmp_path / "tall_rows.pdf")
     first = [i for i in range(5) if f"TROW-{i}" in texts[0]]
     rest = [i for i in range(5) if f"TROW-{i}" in texts[1]]

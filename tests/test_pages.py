@@ -1439,11 +1439,13 @@ def _split_rows(texts: list[str], n: int, row: str = r"ROW-(\d+)") -> tuple[list
 def test_a_short_table_with_its_lead_in_splits_when_a_sixth_is_left(tmp_path):
     """A lead-in kept with a table of 8 rows, 18% of the page left: moving both whole would
     leave more than SHORT_SPLIT_GAP of the page blank (the quick study's p. 4 was 24% blank
-    so), so the table splits, with MIN_ROWS rows at least on either side (no lone row)."""
+    so), and the next section's heading follows (no text fills the page for it), so the
+    table splits, with MIN_ROWS rows at least on either side (no lone row)."""
     b = report.Builder("Split a short table")
     b.doc.add(pages.Spacer(pages.CONTENT_H * (1 - 0.18)))
     b.doc.paragraph("LEAD-IN: the table below lists the steps.")
     b.doc.table(["k", "e_k"], [[f"ROW-{k}", f"{0.5 ** k:g}"] for k in range(8)], title="STEPS")
+    b.doc.heading("Next section")
     res, texts = _rest_of_section(b, tmp_path / "split.pdf")
     first, rest = _split_rows(texts, 8)
     assert "LEAD-IN" in texts[0]
@@ -1833,10 +1835,11 @@ def _step_rows(n: int, summary: int) -> list[list[str]]:
     return [[f"{k}", f"STEP-{k} 1.5e−0{k % 10}ᵐ", "0.6ᵐ"] for k in range(n)] + tail
 
 
-def _table_at_foot(tmp_path, rows, room_rows: float, name: str, **kw):
+def _table_at_foot(tmp_path, rows, room_rows: float, name: str, heading: bool = False, **kw):
     """A document whose first page leaves room for the title, the header and about
     ``room_rows`` of ``rows`` (one-line rows; the footnotes take some), then the table
-    (``kw``: its other arguments), then text of the same section."""
+    (``kw``: its other arguments), then text of the same section (``heading``: of the next
+    section, which no table passes to fill the page)."""
     cols = [pages.Column("k", "r"), pages.Column("e_k", "r"), pages.Column("ratio", "r")]
     probe = pages._flowables().TableFlowable(pages.Table(cols, rows, "Per step"),
                                              pages.Document("probe"))
@@ -1848,17 +1851,20 @@ def _table_at_foot(tmp_path, rows, room_rows: float, name: str, **kw):
     b.doc.add(pages.Spacer(pages.CONTENT_H - 30.0 - title - heights[0]
                            - room_rows * heights[1]))
     b.doc.table(cols, rows, title="Per step", **kw)
+    if heading:
+        b.doc.heading("Next section")
     return (*_rest_of_section(b, tmp_path / name), height)
 
 
 def test_a_short_per_step_table_never_leaves_its_summary_rows_alone(tmp_path):
     """Study p. 12: 'GD with η = 0.2', six steps and three summary rows, split with its
     summary rows alone at the top of the next page (moving it whole would have left 18 % of
-    the page blank).  A short table that splits leaves MIN_ROWS step rows at least on this
-    page and takes as many (SUMMARY_WITH) to the next with its summary rows; with room for
-    fewer than MIN_ROWS step rows it moves whole."""
+    the page blank).  A short table that splits (no text after it fills the page) leaves
+    MIN_ROWS step rows at least on this page and takes as many (SUMMARY_WITH) to the next
+    with its summary rows; with room for fewer than MIN_ROWS step rows it moves whole."""
     rows = _step_rows(6, 3)
-    res, texts, height = _table_at_foot(tmp_path, rows, 6.5, "short.pdf", summary=3)
+    res, texts, height = _table_at_foot(tmp_path, rows, 6.5, "short.pdf", heading=True,
+                                        summary=3)
     assert height < pages.CONTENT_H / 3.0 and len(rows) <= pages.SHORT_ROWS
     first = re.findall(r"STEP-(\d+) ", texts[0])
     rest = re.findall(r"STEP-(\d+) ", texts[1])
