@@ -1473,49 +1473,6 @@ def phrased_width(ends: Callable[[float], list[str]], width: float,
     return best if score(best) > score(w0) else w0
 
 
-#: A line of prose filled to less than this share of its width before a bound unit longer
-#: than :data:`GROUP_CHARS` (a chain of formulas, "q ≈ (ln 2.59e−06 / ln 0.00464)^1/2 =
-#: 1.55):") may end inside that unit, after one of its relation signs (:func:`loosened`).
-LOOSE_FILL = 0.85
-#: a unit of paragraph markup: a run of characters with no ordinary space outside a tag
-_MARKUP_UNIT = re.compile(r"(?:<[^>]*>|[^ <])+")
-#: a non-breaking space after a spaced relation sign inside a bound unit
-_SIGN_BREAK = re.compile(rf"(?<=\u00a0[{RELATIONS}])\u00a0")
-
-
-def visible(markup_text: str) -> str:
-    """The text paragraph markup shows: tags dropped, entities read."""
-    from html import unescape
-
-    return unescape(re.sub(r"<[^>]*>", "", markup_text))
-
-
-def long_units(text: str) -> list[str]:
-    """The units of paragraph markup ``text`` (runs joined by non-breaking spaces,
-    :func:`bound_spaces`) longer than :data:`GROUP_CHARS` characters as shown that a line
-    could end inside after a sign (:func:`loosened`)."""
-    return [u for u in dict.fromkeys(_MARKUP_UNIT.findall(text))
-            if NBSP in u and len(visible(u)) > GROUP_CHARS and loosened(u) != u]
-
-
-def loosened(unit: str) -> str:
-    """``unit`` with the non-breaking space after each of its spaced relation signs
-    (:data:`RELATIONS`) outside its brackets made an ordinary one: a line may end after the
-    sign, never begin with it, as a formula in running text breaks ("q ≈ (ln 2.59e−06 / ln
-    0.00464)^1/2 =" / "1.55):"); a short group, or a product of boxes "[−4.5, 4.5] ×
-    [−4.5, 4.5]", stays whole (:func:`bound_groups`, :func:`bound_operations`)."""
-    depths = _depths(unit)
-    return "".join(" " if m and depths[i] == 0 else c
-                   for i, (c, m) in enumerate(zip(unit, _sign_breaks(unit), strict=True)))
-
-
-def _sign_breaks(unit: str) -> list[bool]:
-    """For each character of ``unit``: whether it is a non-breaking space after a spaced
-    relation sign."""
-    at = {m.start() for m in _SIGN_BREAK.finditer(unit)}
-    return [i in at for i in range(len(unit))]
-
-
 def markup(text: str, groups: bool = True) -> str:
     """``text`` escaped for ReportLab's paragraph markup, signed numbers with the minus sign
     "−" (:func:`landscape.numfmt.page_minus`), the scripts with no Unicode form as tags
@@ -1598,37 +1555,6 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             if len(parts) == 2:
                 parts[1].continues = True
             return parts
-
-        def wrap(self, aW: float, aH: float) -> tuple[float, float]:
-            """Set in ``aW`` points; a bound unit longer than :data:`GROUP_CHARS` that
-            starts a line after one filled to less than :data:`LOOSE_FILL` of the width
-            may break after its relation signs (:func:`loosened`), so that the line fills:
-            moving a chain of formulas whole left himmelblau p. 7's "… (× 0.000559,
-            per-step" at 0.70 of the width."""
-            size = super().wrap(aW, aH)
-            for unit in long_units(self.text or ""):  # (no text: a part of a split)
-                if self._short_before(unit, aW):
-                    RLParagraph.__init__(self, self.text.replace(unit, loosened(unit), 1),
-                                         self.style, bulletText=self.bulletText)
-                    size = super().wrap(aW, aH)
-            return size
-
-        def _short_before(self, unit: str, aW: float) -> bool:
-            """Whether ``unit`` starts a line after a line filled to less than
-            :data:`LOOSE_FILL` of the width (as last wrapped ``aW`` points wide)."""
-            bl = self.blPara
-            shown = visible(unit)
-            room = aW - self.style.leftIndent - self.style.rightIndent
-            for before, line in zip(bl.lines, bl.lines[1:], strict=False):
-                if bl.kind == 0:
-                    extra, first = before[0], (line[1][0] if line[1] else "")
-                else:
-                    extra = before.extraSpace
-                    first = line.words[0].text.lstrip(" ").split(" ")[0] if line.words else ""
-                if first and shown.startswith(first) and (first == shown or NBSP in first) \
-                        and extra > (1.0 - LOOSE_FILL) * room:
-                    return True
-            return False
 
     ns.BodyParagraph = BodyParagraph
 
