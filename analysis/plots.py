@@ -2754,12 +2754,18 @@ def _draw_bands(axr: Any, bands: Mapping[str, tuple[float, float]],
     return names
 
 
-def ratio_span(kr: ArrayLike) -> tuple[int, int] | None:
+def ratio_span(kr: ArrayLike, lines: int = 2) -> tuple[int, int] | None:
     """The iterations (first, last) of the ratios ``kr`` a ratio panel draws for a run, over
-    which its theory line runs (:func:`ratio_theory_line`); None (the line across the panel)
-    when it draws fewer than two steps: a line over one step would lie under its marker."""
+    which its theory line runs (:func:`ratio_theory_line`) when the panel holds ``lines``
+    ≥ 2 theory lines: each then claims only its own run's window.  None (the line across the
+    panel) for a panel's only line, which no other run's iterations can be mistaken for
+    (spanning CG's 15-step window of rosenbrock p. 13, the line lay among CG's own markers
+    near 1 and could not be seen), or when the run draws fewer than two steps: a line over
+    one step would lie under its marker."""
     kr = np.asarray(kr)
-    return (int(kr.min()), int(kr.max())) if kr.size and kr.max() > kr.min() else None
+    if lines < 2 or not kr.size or kr.max() <= kr.min():
+        return None
+    return int(kr.min()), int(kr.max())
 
 
 def ratio_band(ax: Any, lo: float, hi: float, color: Any) -> None:
@@ -3453,7 +3459,7 @@ def plot_error(
             theory_names[label] = f"theory for {label}: slope ρᵏ, {text.removeprefix('theory ')}"
             if axr is not None:
                 ratio_theory_line(axr, rho, tc, span=ratio_span(
-                    drawn_ratios(e, (floors or {}).get(label), win)[0]))
+                    drawn_ratios(e, (floors or {}).get(label), win)[0], len(plan.theory)))
                 ratio_vals.append(float(rho))
                 ratio_texts.append((float(rho), text.removeprefix("theory "), tc))
 

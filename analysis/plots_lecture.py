@@ -629,7 +629,8 @@ def plot_error_ratios(
             kk, yy = offset_theory_line(e, rho, win)  # the rule of plot_error: ≥ ×10 above
             left.plot(kk, yy, color=color(i), ls=(0, (4, 2)), lw=1.2, zorder=4)
         if rho is not None:
-            ratio_theory_line(axr, rho, color(i), span=ratio_span(kr))
+            ratio_theory_line(axr, rho, color(i), span=ratio_span(
+                kr, sum(panel.get(m, rights[0]) is axr for m in theory)))
             shown = (rate_texts or {}).get(label, fmt_rate(rho))
             handles.append(Line2D([], [], color=color(i), ls="--",
                                   label=f"{label}: theory ρ = {shown} (left: slope "

@@ -178,8 +178,9 @@ def _theory_spans(fig):
 def test_theory_lines_of_ratio_panels_span_their_fit_windows_only():
     """Study p. 25: heavy ball's dashed ρ line (window k = 102–173) ran across the whole
     ratio panel it shares with Nesterov (window 100–300), past its own window on both sides.
-    Each theory line now runs over the steps of its window only: a ≤ k ≤ b − 1 for the
-    window a–b (the ratios e_(k+1)/e_k the window holds, :func:`analysis.plots.window_steps`)."""
+    Each theory line of a panel holding two or more now runs over the steps of its window
+    only: a ≤ k ≤ b − 1 for the window a–b (the ratios e_(k+1)/e_k the window holds,
+    :func:`analysis.plots.window_steps`); a panel's only line (gd's) runs across it."""
     import matplotlib as mpl
 
     k = np.arange(1500)
@@ -194,6 +195,33 @@ def test_theory_lines_of_ratio_panels_span_their_fit_windows_only():
     assert sorted(colors[c] for c, _, _ in spans) == ["gd", "hb", "ne"]
     shared = {colors[c]: lim for c, _, lim in spans}
     assert shared["hb"] == shared["ne"]  # hb and ne share a panel, which runs to k = 299
-    for c, (x0, x1), _ in spans:
+    assert shared["gd"] != shared["hb"]  # gd's panel holds gd's line only
+    for c, (x0, x1), lim in spans:
+        if colors[c] == "gd":
+            assert (x0, x1) == (pytest.approx(lim[0]), pytest.approx(lim[1]))
+            continue
         a, b = wins[colors[c]]
         assert (x0, x1) == (pytest.approx(a), pytest.approx(b - 1)), colors[c]
+
+
+def test_a_ratio_panels_only_theory_line_runs_across_it():
+    """Rosenbrock report p. 13: CG's predicted ρ = 0.96586 was drawn over CG's 15-step window
+    only (k = 71–85), among CG's own markers near 1, where it could not be seen; the
+    panel's only theory line, it now runs across the panel, as the caption's "dashed
+    horizontal line" says.  With two theory lines in the panel each keeps its window."""
+    from analysis import plots
+
+    k = np.arange(120)
+    wobble = 1.0 + 0.05 * np.sin(k)
+    errs = {"newton": np.r_[10.0 * 0.1 ** (2.0 ** np.arange(4) - 1), np.zeros(2)],
+            "cg": 10.0 * 0.97 ** k * wobble}
+    for rates in ({"cg": 0.96586}, {"cg": 0.96586, "newton": 0.5}):
+        wins = {"cg": (71, 86), "newton": (0, 3)}
+        fig = plots.plot_error(errs, rates=rates, windows=wins, fig=_fig(4.5))
+        spans = _theory_spans(fig)
+        assert len(spans) == len(rates)
+        for _, (x0, x1), lim in spans:
+            if len(rates) == 1:
+                assert (x0, x1) == (pytest.approx(lim[0]), pytest.approx(lim[1]))
+            else:
+                assert x1 - x0 < lim[1] - lim[0]
