@@ -2809,6 +2809,7 @@ def section_nesterov(S: Study) -> None:
     ne_lr, ne_b, ne_rho = theory.nesterov_standard(lam)
     gd_lr = 2 / (mu + L)
     gd_rho = (kappa - 1) / (kappa + 1)
+    x0 = [1.0, 1.0]
     S.text(f"On f = ½(μx₁² + Lx₂²) with μ = {fmt_num(mu)}, L = {fmt_num(L)} (κ = "
            f"{fmt_num(kappa)}) the best GD step 2/(μ + L) contracts by (κ − 1)/(κ + 1) = "
            f"{fmt_num((kappa - 1) / (kappa + 1), 4)} per step.  Heavy ball with Polyak's "
@@ -2821,10 +2822,10 @@ def section_nesterov(S: Study) -> None:
            "(Lessard, Recht & Packard 2016).  For the same error reduction, steps scale as "
            f"1/|ln ρ|: heavy ball needs {fmt_num(math.log(hb_rho) / math.log(gd_rho), 3)}× "
            f"fewer steps than GD (about √κ = {fmt_num(q, 3)}), Nesterov "
-           f"{fmt_num(math.log(ne_rho) / math.log(gd_rho), 3)}× fewer (about √κ/2).")
+           f"{fmt_num(math.log(ne_rho) / math.log(gd_rho), 3)}× fewer (about √κ/2).  "
+           f"The runs of this section start at x₀ = {fmt_point(x0)}.")
     since = len(S.checks)
-    x0 = [1.0, 1.0]
-    S.text(f"The three runs below start at x₀ = {fmt_point(x0)}.  Heavy ball is "
+    S.text("In the three runs below, heavy ball is "
            "v ← βv + ∇f, x ← x − ηv with v₀ = ∇f(x₀), so its first step is GD's, −η∇f(x₀).  "
            "Nesterov is PyTorch's form (its SGD with the Nesterov option): v ← βv + ∇f, "
            "x ← x − η(∇f + βv), v₀ = ∇f(x₀), whose first step is −η(1 + β)∇f(x₀); the "

@@ -966,9 +966,12 @@ def test_the_noise_in_the_sgd_model_is_defined_as_the_code_draws_it(S):
 def test_the_nesterov_section_states_its_start_and_its_variant(S):
     """Study pp. 24–26: the start (1, 1) and the Nesterov variant were not stated, and
     e₁/e₀ = 0.9037 holds only for PyTorch's form, whose first step is −η(1 + β)∇f(x₀) (the
-    textbook form, y₀ = x₀, first takes −η∇f(x₀), e₁ = 0.99)."""
-    text = _paragraph(S, "The three runs below start at")
-    assert text.startswith("The three runs below start at x₀ = (1, 1).")
+    textbook form, y₀ = x₀, first takes −η∇f(x₀), e₁ = 0.99).  The start is stated in the
+    section's first paragraph: the paragraph on the runs follows their tables on the page
+    (it introduces the figure after them), and the tables show e₀ = 1.41 (study p. 25)."""
+    intro = _paragraph(S, "On f = ½(μx₁² + Lx₂²)")
+    assert intro.endswith("The runs of this section start at x₀ = (1, 1).")
+    text = _paragraph(S, "In the three runs below, heavy ball is")
     assert ("Nesterov is PyTorch's form (its SGD with the Nesterov option): v ← βv + ∇f, "
             "x ← x − η(∇f + βv), v₀ = ∇f(x₀), whose first step is −η(1 + β)∇f(x₀)") in text
     assert "its first step is GD's, −η∇f(x₀)" in text
