@@ -26,6 +26,14 @@ def test_a_drawn_start_prints_the_decimals_its_sentence_says():
     assert report.start_text(np.array([1.0, 1.0]), "given") == "x₀ = (1, 1), as given"
 
 
+def test_bfgs_is_spelled_out_at_its_first_mention():
+    """Himmelblau p. 1: 'Methods: …, BFGS, limited-memory BFGS (L-BFGS), …' never said what
+    BFGS stands for."""
+    assert report.method_titles(["gd", "bfgs", "lbfgs"]) == (
+        "gradient descent (GD), Broyden–Fletcher–Goldfarb–Shanno (BFGS), "
+        "limited-memory BFGS (L-BFGS)")
+
+
 def _study(errors, window):
     return NS(result=NS(path=np.asarray(errors, float).reshape(-1, 1)),
               reference=np.zeros(1), minimizer=np.zeros(1),
