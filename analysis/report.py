@@ -3751,6 +3751,14 @@ ROUNDED_NOTE = (f"{ROUNDED_MARK} ratio printed only down to the first digit that
                 "a relative rounding of ε·(‖x*‖/e_k + 1), and a ratio of two errors carries "
                 "the sum of their two roundings.  A ratio e_(k+1)/e_k^q, shown for a method "
                 "of order q, carries the rounding of e_(k+1) plus q times that of e_k.")
+#: The note of a per-step table whose column of ratios prints more than RATE_DIGITS digits
+#: (:func:`ratio_column_digits`): the same first-step ratio printed 0.903448 in BFGS's
+#: table and 0.90345 in L-BFGS's beside it, with nothing saying why.
+COLUMN_DIGITS_NOTE = ("Ratios of one column print with one number of significant digits: "
+                      "the most any of them needs to be told from 1 (5, or "
+                      "⌊−log10|1 − r|⌋ + 3 for a ratio r within 10⁻³ of 1), so a ratio can "
+                      "print with more digits here than in a table whose ratios all lie "
+                      "farther from 1.")
 ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "
               "asymptotic rate, so the verdict compares the fit window as a whole with it "
               "(the measured rate, the row 'robust fit', or the measured kind when that is "
@@ -4123,6 +4131,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         notes.append(STALL_NOTE)
     if rounded:
         notes.append(ROUNDED_NOTE)
+    if max(column) > RATE_DIGITS:
+        notes.append(COLUMN_DIGITS_NOTE)
     against = ""
     if "mean" in kinds and win is not None:
         rows_w, notes_w, compared, against = _window_rows(

@@ -6,7 +6,7 @@ from types import SimpleNamespace as NS
 
 import numpy as np
 
-from analysis import report
+from analysis import plots, report
 
 
 def test_a_drawn_start_prints_the_decimals_its_sentence_says():
@@ -46,3 +46,16 @@ def _table(ratios):
     assert report.convergence_table(b, "bfgs", _study(np.cumprod([9.15] + ratios),
                                                       (3, len(ratios))), "s")
     return b.doc.blocks[-1]
+
+
+def test_a_ratio_printed_with_more_digits_than_beside_it_is_explained():
+    """Rosenbrock p. 8: the first-step ratio 0.903448 printed 0.903448 in BFGS's table and
+    0.90345 in L-BFGS's beside it: a column prints all its ratios with the digits its ratio
+    nearest 1 needs (0.999592: ⌊−log10(0.000408)⌋ + 3 = 6), and the table's note says so."""
+    near = _table([0.903448, 0.8, 0.5, 0.5, 0.999592])  # a ratio within 10⁻³ of 1
+    far = _table([0.903448, 0.8, 0.5, 0.5, 0.99819])    # none: five digits
+    first = [next(r[2] for r in t.rows if r[0].rstrip("†") == "0") for t in (near, far)]
+    assert first[0].startswith("0.903448ᵐ") and first[1].startswith("0.90345ᵐ"), first
+    note = plots.page_script(report.COLUMN_DIGITS_NOTE)
+    assert note in near.notes and note not in far.notes
+    assert "within 10⁻³ of 1" in report.COLUMN_DIGITS_NOTE
