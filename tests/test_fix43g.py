@@ -59,3 +59,13 @@ def test_a_ratio_printed_with_more_digits_than_beside_it_is_explained():
     note = plots.page_script(report.COLUMN_DIGITS_NOTE)
     assert note in near.notes and note not in far.notes
     assert "within 10⁻³ of 1" in report.COLUMN_DIGITS_NOTE
+
+
+def test_the_overshoot_clause_prints_distances_as_the_caption_does():
+    """Study p. 35: the caption gave Adam's final distance as 1.02ᵐ, then '1.0 at k = 20'
+    with no marker: one value, one format, marked measured."""
+    from analysis.study import _overshoot_text
+
+    path = np.array([[-1.0, 0.0], [0.503, 0.0], [0.7, 0.0], [1.0203, 0.0]])
+    text = _overshoot_text("Adam", path, "momentum", back=2)
+    assert "(‖xₖ‖ = 0.503ᵐ at k = 1, 1.02ᵐ at k = 3)" in text, text
