@@ -5,6 +5,7 @@ import re
 from types import SimpleNamespace as NS
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from analysis import plots, report
 
@@ -69,3 +70,16 @@ def test_the_overshoot_clause_prints_distances_as_the_caption_does():
     path = np.array([[-1.0, 0.0], [0.503, 0.0], [0.7, 0.0], [1.0203, 0.0]])
     text = _overshoot_text("Adam", path, "momentum", back=2)
     assert "(‖xₖ‖ = 0.503ᵐ at k = 1, 1.02ᵐ at k = 3)" in text, text
+
+
+def test_the_ecdf_caption_explains_the_markers_on_the_curves():
+    """Kink p. 7: each ECDF curve carried one lone marker (CG ● at about (55.5, 0.02)) that
+    the caption never explained: the curves mark data points with their legend markers, and
+    the caption sentence shared by every ECDF figure says so."""
+    costs = {"CG": np.r_[55.5, 52.0, np.full(98, np.nan)],
+             "BFGS": np.r_[61.2, 63.0, np.full(98, np.nan)]}
+    fig = plots.plot_ecdf(costs, xlabel="cost", ylabel="fraction", fig=Figure())
+    curves = [ln for ln in fig.axes[0].lines if not ln.get_label().startswith("_")
+              and ln.get_marker() not in (None, "None", "", " ")]
+    assert len(curves) == 2  # both curves draw markers on their data points
+    assert "marker sits on a few of its data points" in plots.ECDF_END_TEXT
