@@ -3754,11 +3754,12 @@ ROUNDED_NOTE = (f"{ROUNDED_MARK} ratio printed only down to the first digit that
 #: The note of a per-step table whose column of ratios prints more than RATE_DIGITS digits
 #: (:func:`ratio_column_digits`): the same first-step ratio printed 0.903448 in BFGS's
 #: table and 0.90345 in L-BFGS's beside it, with nothing saying why.
-COLUMN_DIGITS_NOTE = ("Ratios of one column print with one number of significant digits: "
-                      "the most any of them needs to be told from 1 (5, or "
-                      "⌊−log10|1 − r|⌋ + 3 for a ratio r within 10⁻³ of 1), so a ratio can "
-                      "print with more digits here than in a table whose ratios all lie "
-                      "farther from 1.")
+#: Its first clause says what it explains, as a later page's pointer prints it alone
+#: (:func:`analysis.pages.note_reference`).
+COLUMN_DIGITS_NOTE = ("A ratio can print with more digits here than in a table beside it: the "
+                      "ratios of one column all print with the significant digits the one "
+                      "nearest 1 needs to be told from 1 (⌊−log10|1 − r|⌋ + 3 for r within "
+                      "10⁻³ of 1, else 5).")
 ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "
               "asymptotic rate, so the verdict compares the fit window as a whole with it "
               "(the measured rate, the row 'robust fit', or the measured kind when that is "
