@@ -4886,8 +4886,15 @@ ECDF_FLOOR = -0.06
 ECDF_FLAT_WIDTH = 3.0
 ECDF_FLAT_ALPHA = 0.4
 
-#: The caption sentence for :func:`plot_ecdf`'s curve ends.
-ECDF_END_TEXT = ("  Each curve ends at its own largest solved value; a wide pale line of its "
+#: The caption sentences for :func:`plot_ecdf`'s markers on the data points and its curve
+#: ends: each curve marks a few of its data points with its legend marker (one point in
+#: ``every``, staggered between the curves; a curve of few points gets one), which the
+#: captions never explained (kink report: one lone marker on each curve).
+ECDF_END_TEXT = ("  Each curve's legend marker sits on a few of its data points (the tops of "
+                 "its risers; one on a curve of few points), staggered between the curves, so "
+                 "that curves can be told apart without their colours and where they lie on "
+                 "one another."
+                 "  Each curve ends at its own largest solved value; a wide pale line of its "
                  "colour carries its final level on to the right (side by side where several "
                  "curves end at one level).")
 

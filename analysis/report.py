@@ -433,6 +433,9 @@ DEFAULT_SEED = SEED
 
 #: Fraction of the box diagonal the default start keeps from every critical point.
 START_CLEARANCE = 0.25
+#: decimals a default start's coordinates are rounded to (:func:`default_start`) and
+#: printed with (:func:`start_text`)
+START_DECIMALS = 2
 
 #: Hyperparameters shown in the comparison table, per method (others are defaults).
 SHOWN_HYPER = {
@@ -577,7 +580,8 @@ def _method_list(methods: Any) -> list[tuple[str, str, dict[str, Any]]]:
 def default_start(obj: Any, box: np.ndarray, points: Sequence[np.ndarray],
                   minimizer: np.ndarray | None = None, seed: int = 0, tries: int = 500,
                   minimizer_is: str | None = None) -> tuple[np.ndarray, str]:
-    """The default start: uniform draws (seeded) from the box, rounded to 2 decimals, until
+    """The default start: uniform draws (seeded) from the box, rounded to
+    :data:`START_DECIMALS` decimals, until
     one is at least :data:`START_CLEARANCE` × the box diagonal from the minimizer (when there
     is one), at least 5 % of the diagonal from every other critical point, and has a finite
     f and ∇f.  Returns the point and a sentence saying how it was chosen, the minimizer
@@ -591,7 +595,7 @@ def default_start(obj: Any, box: np.ndarray, points: Sequence[np.ndarray],
               if minimizer is None or float(np.linalg.norm(p - minimizer)) > 0.0]
     best, best_score = None, -math.inf
     for _ in range(tries):
-        x = np.round(lo + rng.random(lo.size) * (hi - lo), 2)
+        x = np.round(lo + rng.random(lo.size) * (hi - lo), START_DECIMALS)
         try:
             ok = np.isfinite(obj.compiled.value(x)) and np.all(np.isfinite(obj.grad(x)))
         except Exception:  # noqa: BLE001 - a point outside the domain is just skipped
@@ -601,7 +605,8 @@ def default_start(obj: Any, box: np.ndarray, points: Sequence[np.ndarray],
         d_min = math.inf if minimizer is None else float(np.linalg.norm(x - minimizer))
         d_any = min((float(np.linalg.norm(x - p)) for p in points), default=math.inf)
         if d_min >= START_CLEARANCE * diag and d_any >= 0.05 * diag:
-            how = f"a uniform draw from the box with seed {seed}, rounded to 2 decimals, at least "
+            how = (f"a uniform draw from the box with seed {seed}, rounded to {START_DECIMALS} "
+                   "decimals, at least ")
             if minimizer is None:
                 return x, how + "5% of the box diagonal from every critical point"
             who = minimizer_is or f"{fmt_point(minimizer)}, the minimizer of lowest f"
@@ -620,9 +625,16 @@ def default_start(obj: Any, box: np.ndarray, points: Sequence[np.ndarray],
 
 
 def start_text(x0: Any, how: str) -> str:
-    """``x₀ = (1.37, −2.3), a uniform draw from the box with seed 0, …``: the start and how it
-    was chosen, set off by a comma, so that no bracket follows the point's own."""
-    return f"x₀ = {fmt_point(x0)}, " + ("as given" if how == "given" else how)
+    """``x₀ = (1.37, −2.30), a uniform draw from the box with seed 0, …``: the start and how it
+    was chosen, set off by a comma, so that no bracket follows the point's own.  A drawn
+    start (:func:`default_start`) prints every coordinate with the
+    :data:`START_DECIMALS` decimals its sentence says it was rounded to (``−2.30``, not
+    ``−2.3``); a given one as given (:func:`fmt_point`)."""
+    if how == "given":
+        return f"x₀ = {fmt_point(x0)}, as given"
+    v = np.ravel(np.asarray(x0, float))
+    parts = [f"{round(c, START_DECIMALS) + 0.0:.{START_DECIMALS}f}" for c in v]  # never −0.00
+    return f"x₀ = {parts[0] if v.size == 1 else '(' + ', '.join(parts) + ')'}, {how}"
 
 
 #: points on the segment from the start to the minimizer where the curvature is sampled
@@ -3739,6 +3751,15 @@ ROUNDED_NOTE = (f"{ROUNDED_MARK} ratio printed only down to the first digit that
                 "a relative rounding of ε·(‖x*‖/e_k + 1), and a ratio of two errors carries "
                 "the sum of their two roundings.  A ratio e_(k+1)/e_k^q, shown for a method "
                 "of order q, carries the rounding of e_(k+1) plus q times that of e_k.")
+#: The note of a per-step table whose column of ratios prints more than RATE_DIGITS digits
+#: (:func:`ratio_column_digits`): the same first-step ratio printed 0.903448 in BFGS's
+#: table and 0.90345 in L-BFGS's beside it, with nothing saying why.
+#: Its first clause says what it explains, as a later page's pointer prints it alone
+#: (:func:`analysis.pages.note_reference`).
+COLUMN_DIGITS_NOTE = ("A ratio can print with more digits here than in a table beside it: the "
+                      "ratios of one column all print with the significant digits the one "
+                      "nearest 1 needs to be told from 1 (⌊−log10|1 − r|⌋ + 3 for r within "
+                      "10⁻³ of 1, else 5).")
 ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "
               "asymptotic rate, so the verdict compares the fit window as a whole with it "
               "(the measured rate, the row 'robust fit', or the measured kind when that is "
@@ -4111,6 +4132,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         notes.append(STALL_NOTE)
     if rounded:
         notes.append(ROUNDED_NOTE)
+    if max(column) > RATE_DIGITS:
+        notes.append(COLUMN_DIGITS_NOTE)
     against = ""
     if "mean" in kinds and win is not None:
         rows_w, notes_w, compared, against = _window_rows(

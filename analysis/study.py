@@ -911,14 +911,17 @@ def thinned_markers_text() -> str:
 
 def _overshoot_text(name: str, path: np.ndarray, why: str, back: int = 5) -> str:
     """What a run towards the minimum 0 does along x₁, read from its path: whether x₁ changed
-    sign (overshot) and whether ‖xₖ‖ fell or rose over the last ``back`` steps."""
+    sign (overshot) and whether ‖xₖ‖ fell or rose over the last ``back`` steps, the two
+    distances measured values printed as the caption's final distances are
+    (:data:`DISTANCE_DIGITS` digits, ᵐ): 1.02ᵐ, not 1.0 beside that 1.02ᵐ."""
     x1, d = path[:, 0], np.linalg.norm(path, axis=1)
     K, k0 = len(d) - 1, max(len(d) - 1 - back, 0)
     if not np.any(np.sign(x1[1:]) * np.sign(x1[0]) < 0):
         return f"{name} does not overshoot along x₁ in {K} steps."
     trend = ("on its way back" if d[-1] < d[k0] else "still moving away from the minimum")
     return (f"{name} overshoots along x₁ ({why}) and is {trend} at k = {K} "
-            f"(‖xₖ‖ = {fmt_num(d[k0], 2)} at k = {k0}, {fmt_num(d[-1], 2)} at k = {K}).")
+            f"(‖xₖ‖ = {mark(fmt_num(d[k0], DISTANCE_DIGITS), 'measured')} at k = {k0}, "
+            f"{mark(fmt_num(d[-1], DISTANCE_DIGITS), 'measured')} at k = {K}).")
 
 
 #: a run's per-step ratio has settled from the step where every later ln(eₖ₊₁/eₖ) lies within

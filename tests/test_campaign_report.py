@@ -502,9 +502,9 @@ def test_the_time_ecdf_caption_does_not_repeat_the_cost_captions_drawing_rules(c
     shift = ecdf_apart_text(cr.ecdf_costs(camp, best), half=True)
     assert shift and shift in caps["ecdf-cost"] and ECDF_END_TEXT in caps["ecdf-cost"]
     assert shift not in caps["ecdf-time"] and ECDF_END_TEXT not in caps["ecdf-time"]
-    assert caps["ecdf-time"].endswith("  Curves drawn in decreasing widths, marked where they "
-                                      "reach ½ and continued by pale lines as in the cost "
-                                      "panel.")
+    assert caps["ecdf-time"].endswith("  Curves drawn in decreasing widths, marked on a few "
+                                      "data points and where they reach ½, and continued by "
+                                      "pale lines as in the cost panel.")
 
 
 def test_the_stability_table_says_what_its_shares_are_of(camp):

@@ -1088,8 +1088,9 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                      "target (estimated).  A task's time includes its fixed "
                      "overhead (set-up, writing its part), so cheap starts in small tasks look "
                      "slow here: rank methods by the cost panel."
-                     + ("  Curves drawn in decreasing widths, marked where they reach ½ "
-                        "and continued by pale lines as in the cost panel."
+                     + ("  Curves drawn in decreasing widths, marked on a few data points "
+                        "and where they reach ½, and continued by pale lines as in the cost "
+                        "panel."
                         if ecdf_apart_text(secs, half=True) == ecdf_apart_text(cost, half=True)
                         else ecdf_apart_text(secs, half=True) + ECDF_END_TEXT))
     rows = []

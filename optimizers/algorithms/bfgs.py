@@ -35,7 +35,7 @@ SPEC = method(
     "bfgs", "quasi-newton", "per-start", "x ← x − αH∇f;  H ← (I − ρsyᵀ)H(I − ρysᵀ) + ρssᵀ",
     [*line_search("wolfe", 0.9), lr(1.0, when=NONE_LS), *average()],
     maxiter=NEWTON_TYPE_MAXITER, state=STATE,
-    label="BFGS", title="BFGS",
+    label="BFGS", title="Broyden–Fletcher–Goldfarb–Shanno",
 )
 
 
