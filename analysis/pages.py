@@ -1813,11 +1813,33 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                     or isinstance(self.nxt, TableFlowable) and self.nxt.short()):
                 return []
             parts = self._split_lead(aW, aH)
-            if not parts:
+            blank = aH
+            if parts:
+                parts[0].canv = getattr(self, "canv", None)
+                blank = aH - parts[0].wrap(aW, aH)[1] - parts[0].getSpaceAfter()
+                if blank <= SHORT_SPLIT_GAP * self._frame_h():
+                    return parts
+            return self._lead_whole_pair_next(aW, aH, blank)
+
+        def _lead_whole_pair_next(self, aW: float, aH: float, blank: float) -> list[Flowable]:
+            """The heads whole on this page and the pair of tables (:class:`TableRow`) they
+            announce whole at the top of the next, when the pair misses the ``aH`` points
+            (it moves whole: :meth:`TableRow.split`), moving the whole block would leave more
+            than :data:`SHORT_SPLIT_GAP` of the page blank, and the heads left whole leave
+            less of it blank than ``blank`` (the lead-in split with its last lines going
+            with the pair, :meth:`_split_lead`, or all ``aH`` points); else nothing.  The
+            quadratic report's lead-in of its per-step tables (12 lines) ends p. 5 whole,
+            118 points above the notes, rather than leave 156 (its last two lines moved) or
+            split the 'GD' table 3 + 6 rows."""
+            if not isinstance(self.nxt, ns.TableRow) or aH <= SHORT_SPLIT_GAP * self._frame_h() \
+                    or any(isinstance(h, HeadingFlowable) for h in self.heads):
                 return []
-            parts[0].canv = getattr(self, "canv", None)
-            blank = aH - parts[0].wrap(aW, aH)[1] - parts[0].getSpaceAfter()
-            return parts if blank <= SHORT_SPLIT_GAP * self._frame_h() else []
+            hh = self._heads_h(aW)
+            rest = aH - hh - self.nxt.getSpaceBefore()
+            if rest <= 0.0 or rest >= blank or self.nxt.wrap(aW, rest)[1] <= rest \
+                    or self.nxt.split(aW, rest):
+                return []
+            return [KeepWithNext(self.heads, None), self.nxt]
 
         def _whole_on_next(self, aW: float) -> bool:
             """Whether a section's opening goes whole to the next page instead of splitting:
@@ -2347,10 +2369,13 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             """Nothing (the row moves whole to the next page), unless that would leave more
             than :data:`SHORT_SPLIT_GAP` of this page blank (``aH`` points and the room of a
             lead-in kept with it), as a short table would: then its tables go one under the
-            other at the text width, as they would alone, the first filling the page (whole:
-            the pair, taller than it with its titles wrapped in half the width, missed the
-            kink report's p. 6 and left it 0.30 blank, or split,
-            :meth:`TableFlowable.splits_short`)."""
+            other at the text width, as they would alone, the first filling the page whole
+            (the pair, taller than it with its titles wrapped in half the width, missed the
+            kink report's p. 6 and left it 0.30 blank); when the first misses the page too,
+            the pair moves whole all the same: a table of at most :data:`SHORT_ROWS` rows is
+            not split (the quadratic report's 'GD' table split 3 + 6 rows over pp. 5-6, away
+            from 'momentum'; a longer one, never paired by :func:`side_by_side`, splits as
+            it would alone, :meth:`TableFlowable.splits_short`)."""
             if aH + self.lead <= SHORT_SPLIT_GAP * self.doc._frame_height or \
                     self.moves_next and aH < self.doc._frame_height - 1.0:
                 return []
@@ -2360,6 +2385,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             first.lead = self.lead
             if first.wrap(aW, aH)[1] <= aH:
                 return [first, second]
+            if len(first.rows) <= SHORT_ROWS:
+                return []  # a short table is never split: the pair moves whole
             parts = first.split(aW, aH)
             return [*parts, second] if parts else []
 
