@@ -2829,12 +2829,26 @@ def top_parts(piece: str, chars: int = SHORT_GROUP, signs: str = SIGNS,
             cut = True
         elif piece[i] in RELATIONS:  # to the end of its right side, up to the next one
             cut = next((j - 1 for j in marks if j > i), len(piece)) - start > chars
+        elif _in_short_side(piece, i, marks):
+            cut = False
         else:
             cut = i + 1 - start > chars and len(operands[k + 1]) > chars
         if cut:
             parts.append(piece[start:i + 1])
             start = i + 2
     return [*parts, piece[start:]]
+
+
+def _in_short_side(piece: str, i: int, marks: Sequence[int]) -> bool:
+    """Whether index ``i`` of ``piece`` lies in the right side of a relation (its signs at
+    ``marks``) of at most :data:`GROUP_CHARS` characters, up to the next relation: that
+    side stays whole with its sign ("0.4200ⁿ ≤" / "1 + 1e−12", never "0.4200ⁿ ≤ 1 +" /
+    "1e−12")."""
+    r = max((j for j in marks if j < i), default=None)
+    if r is None:
+        return False
+    end = next((j - 1 for j in marks if j > r), len(piece))
+    return end - (r + 2) <= GROUP_CHARS
 
 
 def inner_parts(piece: str) -> list[str]:

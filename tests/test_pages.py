@@ -3037,8 +3037,9 @@ def test_a_relation_floor_is_its_wider_side_and_a_window_stays_whole():
     unit is the wider of "superlinear ≥" and "superlinear"; only a short relation ("ρ =
     0.5", "k ≥ W") and a short bracketed group (the window) are one unit; a relation sign
     still never starts a line nor stands alone on one."""
-    assert pages.unit_parts("superlinear ≥ superlinear") == ["superlinear ≥", "superlinear"]
-    assert pages.unit_parts("0.47 ≤ bound") == ["0.47 ≤", "bound"]
+    assert pages.unit_parts("superlinear ≥ superlinear", True) == [
+        "superlinear ≥", "superlinear"]
+    assert pages.unit_parts("0.47 ≤ bound", True) == ["0.47 ≤", "bound"]
     assert pages.unit_parts("[k = 9639–20000]") == ["[k = 9639–20000]"]
     for short in ("ρ = 0.5", "k ≥ W", "η = 0.001", "0.78% ≤ 8.6%"):
         assert pages.unit_parts(short) == [short]
