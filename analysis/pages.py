@@ -2961,14 +2961,16 @@ def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> s
     wider than ``width`` points made non-breaking, so that the paragraph keeps the piece
     on one line; a wider piece breaks only between its :func:`unit_parts` (after an
     operator at its top level, between words held with a formula), a unit wider still
-    between the items of a tuple (:func:`tuple_parts`), then after any relation at its top
-    level, then after any operation there (:func:`top_parts`
-    with no least length: a relation binds more loosely than a sum, "0.4200ⁿ ≤" / "1 +
-    1e−12", "ηₘᵢₙ +" / "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2"), then after the signs of its
+    between the items of a tuple (:func:`tuple_parts`), then after any operation at its
+    top level outside a relation's short right side (:func:`top_parts` with no least
+    length: "ηₘᵢₙ +" / "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2"), then after the signs of its
     shallowest brackets (:func:`inner_parts`: "(η₀ − ηₘᵢₙ)(1 +" / "cos(πk/Tₘₐₓ))/2"),
     then after an unspaced operator (:func:`operator_parts`: "log(Var·(N − 1)/" / "(N −
     B))", the space set between the parts falling at the line's end, as the piece is
-    wider than the column), and a part wider still only
+    wider than the column), outside short groups, then inside them ("β = ((√κ−1)/" /
+    "(√κ+1))² = 0.4026:"); never after a relation sign, as in prose, but as the last
+    resort, or where an operator break leaves a part too wide for the column, a relation
+    breaks after its sign ("0.4200ⁿ ≤" / "1 + 1e−12"); a part wider still only
     between its :func:`piece_parts`; a part wider than the column even then keeps its
     spaces breakable (a line may end next to its sign, "superlinear" / "≥ superlinear"),
     as ReportLab splits a bound run wider than its line inside a word ("supe" /
