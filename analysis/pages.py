@@ -2826,38 +2826,56 @@ def _enclosed(piece: str) -> int:
 
 
 def top_parts(piece: str, chars: int = SHORT_GROUP, signs: str = SIGNS,
-              depth: int = 0) -> list[str]:
+              depth: int = 0, relations: bool = False) -> list[str]:
     """The parts of a piece of :func:`cell_words` a line may end between when its column
     cannot hold it whole: it breaks only after an operator at its top level
     (:func:`_top_signs`, of ``signs``; inside the brackets of a piece that is one group,
-    :func:`_enclosed`), the sign ending the line.  After a relation sign
-    (:data:`RELATIONS`), the conventional break, it breaks unless the relation, from the
-    start of its part to the end of its right side (up to the next relation), is a short
-    group of at most ``chars`` characters ("ρ = 0.5", "k ≥ W"): ``superlinear ≥
-    superlinear`` → ``superlinear ≥``, ``superlinear``.  After an operation it breaks only
+    :func:`_enclosed`), the sign ending the line.  Never after a relation sign
+    (:data:`RELATIONS`), which binds its sides as in prose (:func:`bound_relations`: "V ="
+    / "s²(N − B)/(B(N − 1))" never), unless ``relations``: the last resort for a relation
+    whose sides, each kept whole, cannot share a line (``(√(1 − α)·|g| + ε) ≈
+    −1.26·sign(g)`` → ``(√(1 − α)·|g| + ε) ≈``, ``−1.26·sign(g)``), where it breaks
+    unless the relation, from the start of its part to the end of its right side (up to
+    the next relation), is a short group of at most ``chars`` characters ("ρ = 0.5", "k ≥
+    W").  After an operation it breaks only
     where the part before the break and the operand after the sign each have more than
     ``chars`` characters, so that a sign stays with a short operand on each side:
     ``(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2`` and ``ηₘᵢₙ + (η₀ − ηₘᵢₙ)(…)/2`` never break;
-    ``−7.77e−05 ≤ 7.4e−12 = 1e−12·max(1, max|f|):`` → ``−7.77e−05 ≤``, ``7.4e−12 =``,
-    ``1e−12·max(1, max|f|):``."""
+    ``f = (x² + y − 11)² + (x + y² − 7)²`` → ``f = (x² + y − 11)² +``, ``(x + y² −
+    7)²``."""
     at = _top_signs(piece, signs, depth + _enclosed(piece))
     ends = [0, *(i + 2 for i in at), len(piece) + 1]
     operands = [piece[a:b - 3] if k + 1 < len(ends) - 1 else piece[a:]
                 for k, (a, b) in enumerate(zip(ends, ends[1:], strict=False))]
-    relations = [i for i in at if piece[i] in RELATIONS]
+    marks = [i for i in at if piece[i] in RELATIONS]
     parts, start = [], 0
     for k, i in enumerate(at):
-        if _WORD.fullmatch(operands[k + 1].split(" ")[0]):  # prose after the sign
+        if piece[i] in RELATIONS and not relations:  # it binds its sides, as in prose
+            cut = False
+        elif _WORD.fullmatch(operands[k + 1].split(" ")[0]):  # prose after the sign
             cut = True
-        elif piece[i] in RELATIONS:
-            end = next((j - 1 for j in relations if j > i), len(piece))
-            cut = end - start > chars
+        elif piece[i] in RELATIONS:  # to the end of its right side, up to the next one
+            cut = next((j - 1 for j in marks if j > i), len(piece)) - start > chars
+        elif _in_short_side(piece, i, marks):
+            cut = False
         else:
             cut = i + 1 - start > chars and len(operands[k + 1]) > chars
         if cut:
             parts.append(piece[start:i + 1])
             start = i + 2
     return [*parts, piece[start:]]
+
+
+def _in_short_side(piece: str, i: int, marks: Sequence[int]) -> bool:
+    """Whether index ``i`` of ``piece`` lies in the right side of a relation (its signs at
+    ``marks``) of at most :data:`GROUP_CHARS` characters, up to the next relation: that
+    side stays whole with its sign ("0.4200ⁿ ≤" / "1 + 1e−12", never "0.4200ⁿ ≤ 1 +" /
+    "1e−12")."""
+    r = max((j for j in marks if j < i), default=None)
+    if r is None:
+        return False
+    end = next((j - 1 for j in marks if j > r), len(piece))
+    return end - (r + 2) <= GROUP_CHARS
 
 
 def inner_parts(piece: str) -> list[str]:
@@ -2891,7 +2909,7 @@ def tuple_parts(piece: str) -> list[str]:
 UNSPACED = "/·×"
 
 
-def operator_parts(piece: str) -> list[str]:
+def operator_parts(piece: str, groups: bool = True) -> list[str]:
     """``piece`` in two parts, split after the unspaced operator (:data:`UNSPACED`) or
     between the brackets of an implicit product (``)(``) nearest its middle at the
     shallowest bracket depth that holds one, outside every short group
@@ -2901,17 +2919,22 @@ def operator_parts(piece: str) -> list[str]:
     ``log(Var·(N − 1)/``, ``(N − B))``, not ``log(Var·(N −`` / ``1)/(N − B))``; ``−η
     g/(√(1 − α)·|g| + ε) ≈`` → ``−η g/``, ``(√(1 − α)·|g| + ε) ≈``; ``(η₀ − ηₘᵢₙ)(1 +
     cos(πk/Tₘₐₓ))/2`` → ``(η₀ − ηₘᵢₙ)``, ``(1 + cos(πk/Tₘₐₓ))/2``; ``[piece]`` when it
-    has no such operator."""
+    has no such operator.  Never after a product sign with a short factor before it
+    (:func:`_short_factor`: "1e−12·" / "max(1, max|f|)" never).  Without ``groups``
+    inside short groups too, for a relation whose sides are short groups wider together
+    than the column, which breaks nowhere else but after its sign: ``β =
+    ((√κ−1)/(√κ+1))² = 0.4026:`` → ``β = ((√κ−1)/``, ``(√κ+1))² = 0.4026:``."""
     d, stack, short = _depths(piece), [], [False] * len(piece)  # outside all: long
     for i, c in enumerate(piece):  # whether a short group encloses each index
         if c in _CLOSING:
             stack.append(i)
         elif c in _CLOSING.values() and stack and _CLOSING[piece[stack[-1]]] == c:
             a = stack.pop()
-            if _short_group(piece[a + 1:i], SHORT_GROUP, GROUP_CHARS):
+            if groups and _short_group(piece[a + 1:i], SHORT_GROUP, GROUP_CHARS):
                 short[a + 1:i] = [True] * (i - a - 1)
     at = [i for i, c in enumerate(piece[:-1]) if not short[i] and i > 0 and (
-        (c in UNSPACED and " " not in piece[i - 1:i + 2]) or piece[i:i + 2] in (")(", "]("))]
+        (c in UNSPACED and " " not in piece[i - 1:i + 2] and not _short_factor(piece, i))
+        or piece[i:i + 2] in (")(", "]("))]
     if not at:
         return [piece]
     top = min(d[i] for i in at)
@@ -2919,12 +2942,22 @@ def operator_parts(piece: str) -> list[str]:
     return [piece[:i + 1], piece[i + 1:]]
 
 
+def _short_factor(piece: str, i: int) -> bool:
+    """Whether the product sign "·" at index ``i`` of ``piece`` has a short factor before
+    it: a run of at most :data:`SHORT_GROUP` characters with no space nor opening bracket
+    ("1e−12·max(1, max|f|)", "4·s_d"), which a line never leaves alone at its end."""
+    if piece[i] != "·":
+        return False
+    left = re.split(r"[\s(\[]", piece[:i])[-1]
+    return 0 < len(left) <= SHORT_GROUP
+
+
 #: two words in a row, each with two Latin letters in a row: prose, whose spaces break
 #: inside brackets too ("(constant − 4 standard errors)/10")
 _PROSE = re.compile(r"[A-Za-z]{2}\S* \S*[A-Za-z]{2}")
 
 
-def unit_parts(piece: str) -> list[str]:
+def unit_parts(piece: str, relations: bool = False) -> list[str]:
     """The least units of a piece of :func:`cell_words` that a line never breaks inside:
     its :func:`top_parts`, each split further at its spaces outside brackets that are not
     next to a sign nor bound as a short formula (:func:`bound_formulas`: a signed factor
@@ -2934,10 +2967,14 @@ def unit_parts(piece: str) -> list[str]:
     errors)/10`` → ``(constant −``, ``4``, ``standard``, ``errors)/10``).  Each
     is one word of the width model (:func:`column_widths`).  A piece that is one bracketed
     group of at most :data:`GROUP_CHARS` characters with no prose in it (a window "[k =
-    9639–20000]", "(4√(2/(R − 1)) = 8.9%)") is one unit, as :func:`cell_words` holds it."""
+    9639–20000]", "(4√(2/(R − 1)) = 8.9%)") is one unit, as :func:`cell_words` holds it.
+    A relation is one unit with its sides (``V = s²(N − B)/(B(N − 1))``); with
+    ``relations`` it parts after its sign as after an operation (the least width of a
+    column, :func:`_floor_unit`, which a relation wider than its column may take only
+    where the table is no taller for it: :func:`column_widths`)."""
     out: list[str] = []
     whole = _enclosed(piece) and len(piece) <= GROUP_CHARS and not _PROSE.search(piece)
-    for part in [piece] if whole else top_parts(piece):
+    for part in [piece] if whole else top_parts(piece, relations=relations):
         bound, d = _bound_cell(part), _depths(part)
         prose = bool(_PROSE.search(part))
         cut = [i for i, c in enumerate(bound) if c == " " and (prose or d[i] == 0)
@@ -2951,28 +2988,41 @@ def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> s
     wider than ``width`` points made non-breaking, so that the paragraph keeps the piece
     on one line; a wider piece breaks only between its :func:`unit_parts` (after an
     operator at its top level, between words held with a formula), a unit wider still
-    between the items of a tuple (:func:`tuple_parts`), then after any relation at its top
-    level, then after any operation there (:func:`top_parts`
-    with no least length: a relation binds more loosely than a sum, "0.4200ⁿ ≤" / "1 +
-    1e−12", "ηₘᵢₙ +" / "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2"), then after the signs of its
+    between the items of a tuple (:func:`tuple_parts`), then after any operation at its
+    top level outside a relation's short right side (:func:`top_parts` with no least
+    length: "ηₘᵢₙ +" / "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2"), then after the signs of its
     shallowest brackets (:func:`inner_parts`: "(η₀ − ηₘᵢₙ)(1 +" / "cos(πk/Tₘₐₓ))/2"),
     then after an unspaced operator (:func:`operator_parts`: "log(Var·(N − 1)/" / "(N −
     B))", the space set between the parts falling at the line's end, as the piece is
-    wider than the column), and a part wider still only
+    wider than the column), outside short groups, then inside them ("β = ((√κ−1)/" /
+    "(√κ+1))² = 0.4026:"); never after a relation sign, as in prose, but as the last
+    resort, or where an operator break leaves a part too wide for the column, a relation
+    breaks after its sign ("0.4200ⁿ ≤" / "1 + 1e−12"); a part wider still only
     between its :func:`piece_parts`; a part wider than the column even then keeps its
     spaces breakable (a line may end next to its sign, "superlinear" / "≥ superlinear"),
     as ReportLab splits a bound run wider than its line inside a word ("supe" /
     "rlinear ≥")."""
+    loose = partial(operator_parts, groups=False)
+    after = partial(top_parts, chars=0, signs=RELATIONS, relations=True)
+
+    def fits(piece: str) -> bool:
+        return string_width(piece, size, font) <= width
+
     def held(piece: str, levels: tuple[Callable[[str], list[str]], ...]) -> str:
-        if string_width(piece, size, font) <= width:
+        if fits(piece):
             return piece.replace(" ", NBSP)
         if not levels:
             return piece
-        return " ".join(held(p, levels[1:]) for p in levels[0](piece))
+        parts = levels[0](piece)
+        if (levels[0] in (operator_parts, loose) and len(parts) > 1
+                and not all(fits(p) for p in parts) and len(after(piece)) > 1):
+            # a relation too wide whichever operator it breaks after: after its sign
+            return held(piece, (after, *(v for v in levels if v is not after)))
+        return " ".join(held(p, levels[1:]) for p in parts)
 
     def line(s: str) -> str:
-        levels = (unit_parts, tuple_parts, partial(top_parts, chars=0, signs=RELATIONS),
-                  partial(top_parts, chars=0), inner_parts, operator_parts, piece_parts)
+        levels = (unit_parts, tuple_parts, partial(top_parts, chars=0), inner_parts,
+                  operator_parts, loose, after, piece_parts)
         return " ".join(held(w, levels) for w in cell_words(s))
     return "\n".join(line(s) for s in str(text).split("\n"))
 
@@ -3299,14 +3349,23 @@ def _column_measures(t: Table, width: float
         mn = max([w for cell in cells[-1] + alone for ps, _ in cell for _, us in ps
                   for _, ws in us for w in ws] or [10.0])
         words.append(min(mn, width / 3.0) + CELL_PAD + FIT_SLACK)
-        formula = max([u for cell in cells[-1] + alone for ps, _ in cell for _, us in ps
-                       for u, _ in us] or [0.0])
+        formula = max([_floor_unit(s, t.size, fonts[b]) for s, b in col]
+                      + [_floor_unit(s, t.size, FONT) for s in extra[j]] or [0.0])
         formulas.append(max(min(formula, width / 3.0) + CELL_PAD + FIT_SLACK, words[-1]))
         group = max([w for cell in cells[-1] for ps, _ in cell for w, _ in ps] or [10.0])
         groups.append(max(min(group, width / 3.0) + CELL_PAD + FIT_SLACK, formulas[-1]))
     minimal = _floors(words, formulas, width)
     natural = [max(n, m) for n, m in zip(nat_j, minimal, strict=True)]
     return natural, minimal, groups, cells
+
+
+def _floor_unit(text: str, size: float, font: str) -> float:
+    """The width of the widest unit of a cell's ``text`` that its column's least width
+    holds (:func:`_floors`): its :func:`unit_parts` with a relation parted after its sign,
+    so that a long relation ("Δln ρ/ln ρ < 0.01% ≤ 1%") widens its column only as a whole
+    piece does, where that makes the table no taller (:func:`column_widths`)."""
+    return max([string_width(u, size, font) for line in str(text).replace("`", "").split("\n")
+                for p in cell_words(line) for u in unit_parts(p, relations=True)] or [0.0])
 
 
 def natural_width(t: Table, width: float = CONTENT_W) -> float:

@@ -6,6 +6,7 @@ footnote once per page, nothing cut with "…", every piece of text inside the t
 """
 
 import re
+from functools import partial
 
 import pytest
 
@@ -2846,8 +2847,9 @@ def test_a_sign_in_a_cell_stays_with_its_operands_and_a_formula_breaks_at_its_to
 
 def test_the_parts_of_a_formula_a_cell_may_break_between():
     """A lone sign joins the pieces on both sides (:func:`pages.cell_words`); a formula
-    breaks only after a top-level sign (:func:`pages.top_parts`): after a relation unless
-    the relation is a short group ("superlinear ≥" / "superlinear", "ρ = 0.5" never),
+    breaks only after a top-level sign (:func:`pages.top_parts`): never after a relation,
+    as in prose, but as a last resort (``relations``) unless the relation is a short group
+    ("superlinear ≥" / "superlinear", "ρ = 0.5" never),
     after an operation only where the part before it and its operand are longer than a
     short group ("ηₘᵢₙ + (η₀ − ηₘᵢₙ)(…)" never); the units of the width model part prose
     from the formula it is held with (:func:`pages.unit_parts`)."""
@@ -2860,24 +2862,29 @@ def test_the_parts_of_a_formula_a_cell_may_break_between():
     for whole in ("(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2", "ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2",
                   "ρ = 0.5", "k ≥ W", "0.78% ≤ 8.6%"):
         assert pages.top_parts(whole) == [whole]
-    assert pages.top_parts("V = s²(N − B)/(B(N − 1)),") == ["V =", "s²(N − B)/(B(N − 1)),"]
-    assert pages.top_parts("0.4200ⁿ ≤ 1 + 1e−12") == ["0.4200ⁿ ≤", "1 + 1e−12"]
-    assert pages.top_parts("superlinear ≥ superlinear") == ["superlinear ≥", "superlinear"]
-    assert pages.top_parts("−7.77e−05 ≤ 7.4e−12 = 1e−12·max(1, max|f|):") == [
+    for whole in ("V = s²(N − B)/(B(N − 1)),", "0.4200ⁿ ≤ 1 + 1e−12",
+                  "superlinear ≥ superlinear"):
+        assert pages.top_parts(whole) == [whole]
+    last = partial(pages.top_parts, relations=True)
+    assert last("V = s²(N − B)/(B(N − 1)),") == ["V =", "s²(N − B)/(B(N − 1)),"]
+    assert last("0.4200ⁿ ≤ 1 + 1e−12") == ["0.4200ⁿ ≤", "1 + 1e−12"]
+    assert last("superlinear ≥ superlinear") == ["superlinear ≥", "superlinear"]
+    assert last("−7.77e−05 ≤ 7.4e−12 = 1e−12·max(1, max|f|):") == [
         "−7.77e−05 ≤", "7.4e−12 =", "1e−12·max(1, max|f|):"]
     assert pages.top_parts("(x + 2·y − 7)² + (2·x + y − 5)²") == [
         "(x + 2·y − 7)² +", "(2·x + y − 5)²"]
-    assert pages.top_parts("0.4200ⁿ ≤ 1 + 1e−12", 0, pages.RELATIONS) == [
+    assert pages.top_parts("0.4200ⁿ ≤ 1 + 1e−12", 0, pages.RELATIONS, relations=True) == [
         "0.4200ⁿ ≤", "1 + 1e−12"]
     assert pages.unit_parts("of log(Var·(N − 1)/(N − B))") == [
         "of", "log(Var·(N − 1)/(N − B))"]
     assert pages.unit_parts("1 001ᵐ") == ["1 001ᵐ"]
     # a piece of a longer parenthesis: its unmatched bracket encloses nothing; a relation
     # keeps a short operand after it; prose in brackets breaks as prose
-    assert pages.unit_parts("(4·s_d/(√M·V) = 4·1.11/(√4000·0.9634) = 7.3%,") == [
+    assert pages.unit_parts("(4·s_d/(√M·V) = 4·1.11/(√4000·0.9634) = 7.3%,", True) == [
         "(4·s_d/(√M·V) =", "4·1.11/(√4000·0.9634) =", "7.3%,"]
     assert pages.unit_parts("(4√(2/(R − 1)) = 8.9%)") == ["(4√(2/(R − 1)) = 8.9%)"]
-    assert pages.unit_parts("0.000731 < 0.00486 = (constant − 4 standard errors)/10") == [
+    assert pages.unit_parts("0.000731 < 0.00486 = (constant − 4 standard errors)/10",
+                            True) == [
         "0.000731 <", "0.00486 =", "(constant − 4", "standard", "errors)/10"]
     # a short formula group is kept whole, as in prose: the product breaks between its
     # groups
@@ -3030,8 +3037,9 @@ def test_a_relation_floor_is_its_wider_side_and_a_window_stays_whole():
     unit is the wider of "superlinear ≥" and "superlinear"; only a short relation ("ρ =
     0.5", "k ≥ W") and a short bracketed group (the window) are one unit; a relation sign
     still never starts a line nor stands alone on one."""
-    assert pages.unit_parts("superlinear ≥ superlinear") == ["superlinear ≥", "superlinear"]
-    assert pages.unit_parts("0.47 ≤ bound") == ["0.47 ≤", "bound"]
+    assert pages.unit_parts("superlinear ≥ superlinear", True) == [
+        "superlinear ≥", "superlinear"]
+    assert pages.unit_parts("0.47 ≤ bound", True) == ["0.47 ≤", "bound"]
     assert pages.unit_parts("[k = 9639–20000]") == ["[k = 9639–20000]"]
     for short in ("ρ = 0.5", "k ≥ W", "η = 0.001", "0.78% ≤ 8.6%"):
         assert pages.unit_parts(short) == [short]

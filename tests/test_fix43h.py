@@ -1,0 +1,83 @@
+"""Formulas in table cells keep a relation sign inside a line, as prose does: no cell line
+ends or begins with '=', '≤', …; a product does not break after '·' behind a short
+factor."""
+
+import pytest
+
+from analysis import pages
+
+#: the relation signs a line of a cell never ends or begins with
+SIGNS = pages.RELATIONS
+
+
+def _cell(text: str, width: float) -> list[str]:
+    """The lines of ``text`` set as the cell of a column ``width`` points wide."""
+    t = pages.Table([pages.Column("what"), pages.Column("x")], [[text, "x"]])
+    probe = pages._flowables().TableFlowable(t, pages.Document("probe"),
+                                             [width, pages.CONTENT_W - width])
+    probe.wrap(pages.CONTENT_W, 1e6)
+    (para,) = probe.table._cellvalues[1][0]
+    return [" ".join(" ".join(w if isinstance(w, str) else w.text for w in (
+        line[1] if isinstance(line, tuple) else line.words)).replace(pages.NBSP, " ").split())
+        for line in para.blPara.lines]
+
+
+def _bad(lines: list[str]) -> list[str]:
+    """The lines that end or begin with a spaced relation sign."""
+    return [ln for ln in lines if ln.split(" ")[-1] in SIGNS or ln.split(" ")[0] in SIGNS]
+
+
+#: cells of the study's and the quadratic report's tables (study pp. 2, 3, 5; quadratic
+#: p. 4), each with the column widths, in points, at which it was seen or may be set
+CELLS = [
+    ("V = s²(N − B)/(B(N − 1)) [24]", (60.0, 79.4, 90.0, 110.0, 140.0)),
+    ("η = 1/L = 0.25, β = ((√κ−1)/(√κ+1))² = 0.4026: Polyak's β, with η = 1/L in place "
+     "of his step 4/(√L+√μ)² = 0.6679; dampening = 0", (79.4, 90.0, 110.0, 120.0, 140.0)),
+    ("η = 1/L = 0.25, momentum = (√κ−1)/(√κ+1) = 0.6345", (90.0, 110.0, 120.0, 140.0)),
+    ("x₀ in a plateau region: 2.99ⁿ ≤ 4 ≤ 6 (6: the end of the searched interval [−6, 6])",
+     (60.0, 79.4, 90.0, 110.0, 140.0)),
+    ("αf(a) + (1 − α)f(b) − f(αa + (1 − α)b) = α(1 − α)(b − a)² for f = x²; the grid "
+     "holds the midpoint", (110.0, 140.0)),
+]
+
+
+@pytest.mark.parametrize("text,widths", CELLS)
+def test_no_cell_line_ends_or_begins_with_a_relation_sign(text, widths):
+    """Study p. 5: "V =" / "s²(N − B)/(B(N − 1))"; quadratic p. 4: "η = 1/L = 0.25, β =" /
+    "((√κ−1)/(√κ+1))² = 0.4026:": a formula too wide for its column broke after its
+    relation sign.  The sign now stays with the operands on both sides; a formula wider
+    than its column breaks inside an operand ("β = ((√κ−1)/" / "(√κ+1))² = 0.4026:")."""
+    for w in widths:
+        lines = _cell(text, w)
+        assert not _bad(lines), (w, lines)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", ""), (w, lines)
+
+
+def test_a_relation_and_its_operands_are_one_unit_of_the_width_model():
+    """The width model (unit_parts) counts a relation with its sides as one unit, so that
+    column widths give it room: "V = s²(N − B)/(B(N − 1))" was the units "V =" and
+    "s²(N − B)/(B(N − 1))"; a cell of it takes one line in a column that holds its width
+    (and the padding), two in one a point narrower."""
+    v = "V = s²(N − B)/(B(N − 1))"
+    assert pages.unit_parts(v) == [v]
+    assert pages.unit_parts("β = ((√κ−1)/(√κ+1))² = 0.4026:") == [
+        "β = ((√κ−1)/(√κ+1))² = 0.4026:"]
+    size = pages.TABLE
+    need = pages.string_width(v, size, pages.FONT) + pages.CELL_PAD + pages.FIT_SLACK
+    assert pages.cell_lines(v, need + 0.01, size) == 1
+    assert pages.cell_lines(v, need - 1.0, size) == 2
+    # a sum still breaks after its operation, the relation kept with its first term
+    assert pages.top_parts("f = (x² + y − 11)² + (x + y² − 7)²") == [
+        "f = (x² + y − 11)² +", "(x + y² − 7)²"]
+
+
+def test_a_product_does_not_break_after_a_short_factor():
+    """Study p. 2: "1e−12·" / "max(1, max|f|)": a product broke after its '·', the short
+    factor 1e−12 left at the end of a line.  A '·' after a factor of at most SHORT_GROUP
+    characters is no break."""
+    assert pages.operator_parts("1e−12·max(1, max|f|):") == ["1e−12·max(1, max|f|):"]
+    assert pages.operator_parts("log(Var·(N − 1)/(N − B))") == [
+        "log(Var·(N − 1)/", "(N − B))"]
+    for w in (60.0, 70.0, 79.4, 90.0):
+        lines = _cell("gap 2 > 1e−12 = 1e−12·max(1, max|f|): not convex", w)
+        assert not any(ln.endswith("·") for ln in lines), (w, lines)
