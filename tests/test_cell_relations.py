@@ -5,21 +5,10 @@ factor."""
 import pytest
 
 from analysis import pages
+from tests.test_formula_breaks import _cell_lines
 
 #: the relation signs a line of a cell never ends or begins with
 SIGNS = pages.RELATIONS
-
-
-def _cell(text: str, width: float) -> list[str]:
-    """The lines of ``text`` set as the cell of a column ``width`` points wide."""
-    t = pages.Table([pages.Column("what"), pages.Column("x")], [[text, "x"]])
-    probe = pages._flowables().TableFlowable(t, pages.Document("probe"),
-                                             [width, pages.CONTENT_W - width])
-    probe.wrap(pages.CONTENT_W, 1e6)
-    (para,) = probe.table._cellvalues[1][0]
-    return [" ".join(" ".join(w if isinstance(w, str) else w.text for w in (
-        line[1] if isinstance(line, tuple) else line.words)).replace(pages.NBSP, " ").split())
-        for line in para.blPara.lines]
 
 
 def _bad(lines: list[str]) -> list[str]:
@@ -48,7 +37,7 @@ def test_no_cell_line_ends_or_begins_with_a_relation_sign(text, widths):
     relation sign.  The sign now stays with the operands on both sides; a formula wider
     than its column breaks inside an operand ("β = ((√κ−1)/" / "(√κ+1))² = 0.4026:")."""
     for w in widths:
-        lines = _cell(text, w)
+        lines = _cell_lines(text, w)
         assert not _bad(lines), (w, lines)
         assert "".join(lines).replace(" ", "") == text.replace(" ", ""), (w, lines)
 
@@ -79,5 +68,5 @@ def test_a_product_does_not_break_after_a_short_factor():
     assert pages.operator_parts("log(Var·(N − 1)/(N − B))") == [
         "log(Var·(N − 1)/", "(N − B))"]
     for w in (60.0, 70.0, 79.4, 90.0):
-        lines = _cell("gap 2 > 1e−12 = 1e−12·max(1, max|f|): not convex", w)
+        lines = _cell_lines("gap 2 > 1e−12 = 1e−12·max(1, max|f|): not convex", w)
         assert not any(ln.endswith("·") for ln in lines), (w, lines)

@@ -8,6 +8,7 @@ from analysis.compare import Comparison, rate_diffs
 from analysis.report import _cost_table, decided_by
 from analysis.study import rate_measure
 from landscape import Objective
+from tests.test_formula_breaks import _cell_lines
 
 
 def _exact_rate(p: float) -> Comparison:
@@ -82,23 +83,11 @@ def test_notes_of_one_column_wrap_at_one_width():
     assert mom_lines == pages.cell_lines(mom, widths[1], t.size)
 
 
-def _cell(text: str, width: float) -> list[str]:
-    """The lines of ``text`` set as the cell of a column ``width`` points wide."""
-    t = pages.Table([pages.Column("what"), pages.Column("x")], [[text, "x"]])
-    probe = pages._flowables().TableFlowable(t, pages.Document("probe"),
-                                             [width, pages.CONTENT_W - width])
-    probe.wrap(pages.CONTENT_W, 1e6)
-    (para,) = probe.table._cellvalues[1][0]
-    return [" ".join(" ".join(w if isinstance(w, str) else w.text for w in (
-        line[1] if isinstance(line, tuple) else line.words)).replace(pages.NBSP, " ").split())
-        for line in para.blPara.lines]
-
-
 #: the width of the 'what' and 'note' columns of the study's summary table (study pp. 3-6)
 SUMMARY_COLUMN = 79.4
 
 
-def test_a_relation_with_a_product_of_symbols_stays_whole_in_a_cell():
+def test_a_relation_with_a_product_of_symbols_stays_whole_in_a_cell_lines():
     """Study p. 3: "order q of e₍ₖ₊₁₎ ≈ C" / "eₖ^q (f‴(0) = 0)": the right side of the
     relation, a product of two symbols, was broken.  After a relation sign two symbols (with
     their scripts) are one word of a product, as "C (k + 1) ρᵏ" is."""
@@ -106,7 +95,7 @@ def test_a_relation_with_a_product_of_symbols_stays_whole_in_a_cell():
     assert pages.bound_products("e_(k+1) ≈ C e_k^q (f") == f"e_(k+1) ≈ C{nb}e_k^q (f"
     for alone in ("is a maximum", "of x y", "= 0.5 x"):
         assert pages.bound_products(alone) == alone
-    lines = _cell("order q of e_(k+1) ≈ C e_k^q (f‴(0) = 0)", SUMMARY_COLUMN)
+    lines = _cell_lines("order q of e_(k+1) ≈ C e_k^q (f‴(0) = 0)", SUMMARY_COLUMN)
     assert not any(ln.endswith("≈ C") for ln in lines), lines
     assert any("≈ C e" in ln for ln in lines), lines  # "eₖ^q" after "C" on its line
     assert lines[-1] == "(f‴(0) = 0)", lines
@@ -117,22 +106,24 @@ def test_a_tuple_too_wide_for_its_column_breaks_between_its_items():
     its column broke after its first '='; it breaks after its comma, each setting whole."""
     assert pages.tuple_parts("(Tₘₐₓ = 200, ηₘᵢₙ = 0)") == ["(Tₘₐₓ = 200,", "ηₘᵢₙ = 0)"]
     assert pages.tuple_parts("f(x, y) = 0") == ["f(x, y) = 0"]
-    lines = _cell("E(x_K − x*)² after 200 noisy steps: cosine (Tₘₐₓ = 200, ηₘᵢₙ = 0)",
-                  SUMMARY_COLUMN)
+    lines = _cell_lines("E(x_K − x*)² after 200 noisy steps: cosine (Tₘₐₓ = 200, ηₘᵢₙ = 0)",
+                        SUMMARY_COLUMN)
     assert lines[-2:] == ["cosine (Tₘₐₓ = 200,", "ηₘᵢₙ = 0)"], lines
 
 
-def test_a_short_formula_group_is_not_broken_in_a_cell():
+def test_a_short_formula_group_is_not_broken_in_a_cell_lines():
     """Study p. 6: the RMSProp note "−η g/(√(1 − α)·|g| +" / "ε) ≈ −1.26·sign(g)": a
     bracketed formula of at most GROUP_CHARS characters, which prose never breaks, was
     broken after its '+'.  In a cell too it is kept whole: the formula, wider than the
     column, breaks after the fraction bar before it."""
     group = "(√(1 − α)·|g| + ε)"
     assert len(group) - 2 <= pages.GROUP_CHARS
-    lines = _cell("−η g/(√(1 − α)·|g| + ε) ≈ −1.26·sign(g) per coordinate (the first "
-                  "average is (1 − α) g²)", SUMMARY_COLUMN)
+    lines = _cell_lines("−η g/(√(1 − α)·|g| + ε) ≈ −1.26·sign(g) per coordinate (the first "
+                        "average is (1 − α) g²)", SUMMARY_COLUMN)
     assert any(group in ln for ln in lines), lines
     assert lines[0] == "−η g/", lines
+
+
 SMALL_GRADIENT = [
     ['R1', '[−3.77933ⁿ, −3.77930ⁿ]; [−3.28320ⁿ, −3.28317ⁿ]',
      '(−3.779, −3.283)ᵉ', '0ᵉ', '0ᵉ', 'holds a minimum', 'P1 (nondegenerate)'],

@@ -96,14 +96,7 @@ def test_a_long_group_breaks_after_an_unspaced_operator_not_inside_a_short_group
     operator of its shallowest brackets nearest its middle, never inside "(N − 1)"."""
     assert pages.operator_parts("log(Var·(N − 1)/(N − B))") == ["log(Var·(N − 1)/", "(N − B))"]
     assert pages.operator_parts("(√M·V)") == ["(√M·V)"]  # inside a short group only
-    t = pages.Table([pages.Column("what"), pages.Column("note")],
-                    [["slope of log(Var·(N − 1)/(N − B)) against log B", "x"]])
-    probe = pages._flowables().TableFlowable(t, pages.Document("probe"), [75.3, 300.0])
-    probe.wrap(pages.CONTENT_W, 1e6)
-    (para,) = probe.table._cellvalues[1][0]
-    lines = [" ".join(" ".join(w if isinstance(w, str) else w.text for w in (
-        line[1] if isinstance(line, tuple) else line.words)).replace(pages.NBSP, " ").split())
-        for line in para.blPara.lines]
+    lines = _cell_lines("slope of log(Var·(N − 1)/(N − B)) against log B", 75.3)
     assert lines == ["slope of", "log(Var·(N − 1)/", "(N − B))", "against log B"]
 
 
