@@ -2686,8 +2686,8 @@ LAST_LINE_CHARS = 8
 def bound_tail(text: str, least: int = LAST_LINE_CHARS) -> str:
     """``text`` with the spaces before its last words made non-breaking until those words
     hold at least ``least`` characters (at most the last three words), so that a paragraph
-    never ends in a lone short word on a line of its own ("… drawn below it at that" / "k."
-    becomes "… drawn below it at" / "that k." never: "at that k." moves down together)."""
+    never ends in a lone short word on a line of its own: the quadratic report's caption
+    "… drawn below it at that" / "k." now ends "… drawn below it" / "at that k."."""
     words = str(text).rstrip().split(" ")
     n = 1
     while n < min(3, len(words)) and len(" ".join(words[-n:])) < least:
