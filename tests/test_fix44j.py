@@ -86,3 +86,38 @@ def test_measured_counts_of_the_campaign_tables_carry_the_measured_marker(camp):
         assert row[7].endswith("ᵐ") and row[8].endswith("ᵐ"), row
         assert int(row[7][:-1]) + int(row[8][:-1]) == len(cells) - round(
             chk["agree"] * len(cells))
+
+
+def test_tolerances_in_the_reports_prose_read_as_powers_of_ten():
+    """Rosenbrock p. 4: "rel. tol 1e−08" and p. 11 "‖x‖∞ > 1e+08·(1 + ‖x₀‖∞)" beside the
+    "10⁻⁶" of the gradient tolerance elsewhere in the report: the page writes 10⁻⁸ and 10⁸;
+    the analysis's JSON keeps its text (1e-08).  A number that is not a power of ten keeps
+    its form."""
+    from analysis.report import DIVERGED_NOTE, powers_in_text
+    from landscape.convexity import EIG_RTOL
+    from optimizers.driver import DIVERGENCE_BOUND
+
+    assert EIG_RTOL == 1e-8 and DIVERGENCE_BOUND == 1e8
+    how = f"numeric: max over 5 033 sampled points, rel. tol {EIG_RTOL:g}"
+    assert how.endswith("1e-08")
+    assert powers_in_text(how) == "numeric: max over 5 033 sampled points, rel. tol 10⁻⁸"
+    assert powers_in_text("1e+08, 2.5e-07, x1e-3, 1e-3") == "10⁸, 2.5e-07, x1e-3, 0.001"
+    assert "‖x‖∞ > 10⁸·(1 + ‖x₀‖∞)" in DIVERGED_NOTE and "e+08" not in DIVERGED_NOTE
+
+
+@pytest.mark.parametrize("from_samples, seeded, giving, seeded_words", [
+    (0, 3, "giving none of the 3 regions.", "(seeded: all 3 regions)"),
+    (2, 3, "giving 2 of the 5 regions.", "(seeded: 3 of the 5 regions)"),
+    (1, 0, "giving the one region.", "(seeded: no region)"),
+    (0, 1, "giving no region.", "(seeded: the one region)"),
+])
+def test_the_sampled_regions_and_the_seeded_ones_read_as_shares_of_one_total(
+        from_samples, seeded, giving, seeded_words):
+    """Rosenbrock p. 4: "join one region, giving 0 such regions" then "(3 seeded regions)"
+    under "Regions …: 3": two counts that read as two totals.  Both are now shares of the
+    one total (from the samples + seeded)."""
+    from landscape.vanishing import seeded_text
+
+    text = seeded_text(from_samples, seeded)
+    assert text.startswith(", " + giving), text
+    assert seeded_words in text and "such region" not in text
