@@ -2721,7 +2721,8 @@ def section_schedules(S: Study) -> None:
                             digits=digits,
                             reason="exact recursion vₖ₊₁ = (1 − ηₖL)²vₖ + ηₖ²σ² on x²/2 "
                             f"(L = 1), σ = {sigma:g}, v₀ = x₀² = {x0**2:g}, η₀ = {lr0:g}, "
-                            f"{_schedule_form(name, p)}{_constant_floor_text(name, lr0)}; "
+                            f"{_schedule_form(name, p)}"
+                            f"{_constant_floor_text(name, lr0, sigma, x0**2, Ks)}; "
                             f"measured {_pm(finals[lab], se)} (mean ± "
                             f"standard error over {R} runs); agree within {SE_RULE}")
         rows.append([lab, c.theory, c.measured, c.verdict])
@@ -2776,15 +2777,17 @@ def section_schedules(S: Study) -> None:
     S.checks_table(since)
 
 
-def _constant_floor_text(name: str, lr0: float) -> str:
+def _constant_floor_text(name: str, lr0: float, sigma: float, v0: float, K: int) -> str:
     """For the constant step, how its value after K steps differs from its noise floor
-    (a closed form): with L = 1, vₖ − v* = (1 − η₀)²ᵏ(v₀ − v*), v* = η₀σ²/(2 − η₀), so the
+    (a closed form): with L = 1, v_K − v* = (1 − η₀)²ᴷ(v₀ − v*), v* = η₀σ²/(2 − η₀), so the
     row's number is the recursion's, not the floor's, though the two agree to the digits
     shown; other schedules: nothing."""
     if name != "constant":
         return ""
-    return (f"; the value after K steps, not the floor η₀σ²/(2 − η₀): they differ by "
-            f"(1 − η₀)²ᴷ(v₀ − floor), {fmt_num(1 - lr0, 3)}²ᴷ here")
+    floor = lr0 * sigma**2 / (2 - lr0)
+    gap = (1 - lr0) ** (2 * K) * (v0 - floor)
+    return (f"; the value after K = {K} steps, not the floor η₀σ²/(2 − η₀): they differ by "
+            f"(1 − η₀)²ᴷ(v₀ − floor) = {fmt_num(gap, 2)}")
 
 
 def warmup_dip_text(label: str, expected: np.ndarray, warmup: int, floor: float) -> str:

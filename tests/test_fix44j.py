@@ -26,8 +26,9 @@ def test_floor_and_constant_step_rows_say_which_quantity_they_give(S):
     (const,) = [c for c in S.checks if c.what.endswith("noisy steps: constant")]
     assert const.theory.endswith("ⁿ")
     # v_K − v* = (1 − η₀)^(2K)(v₀ − v*) for x²/2 (L = 1)
-    assert "the value after K steps, not the floor η₀σ²/(2 − η₀)" in const.reason
-    assert "(1 − η₀)²ᴷ(v₀ − floor), 0.5²ᴷ here" in const.reason
+    assert "the value after K = 200 steps, not the floor η₀σ²/(2 − η₀)" in const.reason
+    gap = fmt_num(0.25**200 * (9 - 1 / 3), 2)  # η₀ = 0.5, v₀ = 9, K = 200
+    assert gap.startswith("3.4e") and f"(1 − η₀)²ᴷ(v₀ − floor) = {gap}" in const.reason
     others = [c for c in S.checks if c.what.startswith("E(x_K − x*)² after")
               and c is not const]
     assert len(others) == 3 and all("not the floor" not in c.reason for c in others)
