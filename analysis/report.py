@@ -1260,7 +1260,7 @@ def box_curvature_text(cv: Any) -> str:
     if cv.L is not None and math.isfinite(float(cv.L)):
         return (f"{mu} and {L_BOX} = {fmt_num(cv.L)}, the smallest and the largest Hessian "
                 "eigenvalue on the box")
-    why = cv.how.get("L", "not known")
+    why = powers_in_text(str(cv.how.get("L", "not known")))
     return f"{mu}, the smallest Hessian eigenvalue on the box; {L_BOX}, the largest, is {why}"
 
 
@@ -1551,6 +1551,16 @@ def power_text(v: float, digits: int = 4, small: bool = False) -> str:
     if small and k < 0 and math.isclose(v, 10.0 ** k, rel_tol=1e-12):
         return inline_math(f"10**({k})")  # SymPy would print 10**(-1) as 1/10
     return text
+
+
+def powers_in_text(text: str) -> str:
+    """``text`` with every number written with an exponent that is a power of ten
+    (``1e-08``, ``1e+08``) as running text writes it, ``10⁻⁸``, ``10⁸`` (:func:`power_text`):
+    a method's description from the analysis (``rel. tol 1e-08``, as the JSON keeps it)
+    reads on the page in the form of the report's other tolerances; other numbers
+    (``2.5e-07``) are left as they are."""
+    return re.sub(r"(?<![\w.])\d+(?:\.\d+)?e[+-]?\d+\b",
+                  lambda m: power_text(float(m.group(0))), text)
 
 
 def gtol_words(values: Iterable[float]) -> str:
@@ -2354,7 +2364,7 @@ def _convexity_table(b: Builder, A: Analysis) -> None:
         v = getattr(cv, key)
         if v is not None:
             rows.append([label, cell(b, sec, "box", key, v, how_of(key)),
-                         str(cv.how.get(key, cv.method))])
+                         powers_in_text(str(cv.how.get(key, cv.method)))])
     w = cv.witness or {}
     if w.get("point") is not None:
         rows.append(["witness point", fmt_point(w["point"]), "where convexity fails"])
@@ -6301,8 +6311,8 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
 
 #: what the row "diverged" of an end-point table counts (the engine's divergence test)
 DIVERGED_NOTE = ("Diverged: the run met a non-finite x, f or ∇f, or an iterate with ‖x‖∞ > "
-                 f"{DIVERGENCE_BOUND:.0e}·(1 + ‖x₀‖∞); such a start is counted here, not at its "
-                 "last finite iterate.")
+                 f"{power_text(DIVERGENCE_BOUND)}·(1 + ‖x₀‖∞); such a start is counted here, "
+                 "not at its last finite iterate.")
 
 
 def _many_starts(b: Builder, A: Analysis, seed: int = DEFAULT_SEED) -> None:

@@ -2469,7 +2469,7 @@ def section_sgd(S: Study) -> None:
                     "standard deviation of the runs' ‖g_B − ḡ_B‖², ḡ_B the mean of the M "
                     "minibatch gradients)")
     S.numeric_check(f"Var of the gradient at B = N = {n_rows}", 0.0, measured[-1],
-                    rtol=0.0, abs_tol=1e-20, how_p="exact",
+                    rtol=0.0, abs_tol=1e-20, how_p="theory",
                     reason="every minibatch is the whole data set")
     # --- decaying steps
     L_, x0, K = 1.0, 2.0, 2000
@@ -2693,7 +2693,7 @@ def section_schedules(S: Study) -> None:
         "schedules", half=True)
     S.numeric_check(f"schedules: η_k read from runs vs closed form ({len(curves)} schedules × "
                     f"{K} steps, worst relative difference)", 0.0, worst, rtol=0.0,
-                    abs_tol=1e-12, how_p="exact", digits=2,
+                    abs_tol=1e-12, how_p="theory", digits=2,
                     reason="rounding of 1 − x_(k+1)/x_k only")
     # effect on noisy SGD
     sigma, x0, R = 1.0, 3.0, (1000 if S.quick else 4000)
@@ -2721,7 +2721,9 @@ def section_schedules(S: Study) -> None:
                             digits=digits,
                             reason="exact recursion vₖ₊₁ = (1 − ηₖL)²vₖ + ηₖ²σ² on x²/2 "
                             f"(L = 1), σ = {sigma:g}, v₀ = x₀² = {x0**2:g}, η₀ = {lr0:g}, "
-                            f"{_schedule_form(name, p)}; measured {_pm(finals[lab], se)} (mean ± "
+                            f"{_schedule_form(name, p)}"
+                            f"{_constant_floor_text(name, lr0, sigma, x0**2, Ks)}; "
+                            f"measured {_pm(finals[lab], se)} (mean ± "
                             f"standard error over {R} runs); agree within {SE_RULE}")
         rows.append([lab, c.theory, c.measured, c.verdict])
     S.text(f"Effect on a run: SGD on x²/2 with gradient noise σ = {sigma:g} from x₀ = "
@@ -2763,8 +2765,8 @@ def section_schedules(S: Study) -> None:
     decaying = {k: (v, ses[k]) for k, v in finals.items() if not k.startswith("constant")}
     ok, worst, test = below_floor_tenth(decaying, floor)
     S.statement_check(what,
-                      f"below {S.value(what, 'floor', floor, 'theory', MEAN_DIGITS)} (floor) "
-                      "by a factor > 10",
+                      "below the floor η₀σ²/(2 − η₀) = "
+                      f"{S.value(what, 'floor', floor, 'theory', MEAN_DIGITS)} by a factor > 10",
                       "largest decaying-schedule error "
                       + S.value(what, "largest error", decaying[worst][0], "measured",
                                 MEAN_DIGITS) + " ± "
@@ -2773,6 +2775,19 @@ def section_schedules(S: Study) -> None:
                       ok, f"η₀σ²/(2 − η₀), η₀ = {lr0:g}, σ = {sigma:g}; measured: mean ± "
                       f"standard error over {R} runs", test=test)
     S.checks_table(since)
+
+
+def _constant_floor_text(name: str, lr0: float, sigma: float, v0: float, K: int) -> str:
+    """For the constant step, how its value after K steps differs from its noise floor
+    (a closed form): with L = 1, v_K − v* = (1 − η₀)²ᴷ(v₀ − v*), v* = η₀σ²/(2 − η₀), so the
+    row's number is the recursion's, not the floor's, though the two agree to the digits
+    shown; other schedules: nothing."""
+    if name != "constant":
+        return ""
+    floor = lr0 * sigma**2 / (2 - lr0)
+    gap = (1 - lr0) ** (2 * K) * (v0 - floor)
+    return (f"; the value after K = {K} steps, not the floor η₀σ²/(2 − η₀): they differ by "
+            f"(1 − η₀)²ᴷ(v₀ − floor) = {fmt_num(gap, 2)}")
 
 
 def warmup_dip_text(label: str, expected: np.ndarray, warmup: int, floor: float) -> str:
@@ -2914,7 +2929,7 @@ def section_momentum_weights(S: Study) -> None:
     S.numeric_check(f"buffer of a real run = Σ βʲ g_(k−j) (heavy ball on {conditioned_text()} from "
                     f"{fmt_point(start)}, η = {lr:g}, β = {beta:g}, {K} steps; worst "
                     "relative difference)", 0.0, worst, rtol=0.0, abs_tol=1e-12,
-                    how_p="exact", digits=2, reason="buffer read from the path as "
+                    how_p="theory", digits=2, reason="buffer read from the path as "
                     "(x_k − x_(k+1))/η, gradients recomputed at the iterates")
     lin = _parse("x")
     n = 200
@@ -3175,7 +3190,7 @@ def section_adaptive(S: Study) -> None:
     S.numeric_check(f"all {len(configs)} runs: the library's compiled optimizer "
                     "vs the notes' pseudo-code "
                     f"(NumPy), largest coordinate difference over {steps} steps", 0.0, worst,
-                    rtol=0.0, abs_tol=1e-9, how_p="exact", digits=2,
+                    rtol=0.0, abs_tol=1e-9, how_p="theory", digits=2,
                     reason="two implementations of the same update rules")
     final = {k: float(np.linalg.norm(r.x)) for k, r in runs.items()}
     for k, r in runs.items():

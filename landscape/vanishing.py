@@ -47,7 +47,7 @@ from .budget import budget_seconds, run_with_budget
 from .defaults import VANISHING_THRESHOLD
 from .errors import AnalysisError, BudgetExceeded, InputError
 from .jsonutil import jsonable
-from .numfmt import fmt, plural, spaced
+from .numfmt import fmt, spaced
 
 #: A region is a plateau when f − min f exceeds this fraction of max f − min f on the box.
 PLATEAU_FRACTION = 0.05
@@ -872,17 +872,32 @@ def _sample_box(
     return X, shape, method, spacing
 
 
+def region_share(k: int, total: int) -> str:
+    """``k`` of ``total`` regions in words that read plainly after the total has been
+    stated: ``none of the 3 regions``, ``all 3 regions``, ``2 of the 3 regions``, ``the one
+    region`` (k = total = 1), ``no region`` (k = 0, total at most 1)."""
+    if k == 0:
+        return f"none of the {total} regions" if total > 1 else "no region"
+    if k == total:
+        return "the one region" if total == 1 else f"all {total} regions"
+    return f"{k} of the {total} regions"
+
+
 def seeded_text(from_samples: int, seeded: int) -> str:
     """What a sampled search's method adds to its grouping of samples, in sentences of their
-    own: how many regions the samples gave, then that every critical point and refined minimum
-    of ‖∇f‖ outside them seeds a region of its own (how many), joining a listed one only when
-    it lies in that region's measured extent along a segment from its point where ‖∇f‖ < t
-    (:func:`_joined`) — two regions closer than the linkage distance are no contradiction."""
-    return (f", giving {plural(from_samples, 'such region')}.  Every critical point, and "
-            "every local minimum of ‖∇f‖ refined below the sample spacing, that lies outside "
-            f"those regions starts one of its own ({plural(seeded, 'seeded region')}); it "
-            "joins a listed region only when it lies in that region's measured extent along a "
-            "segment from its point where ‖∇f‖ < t")
+    own: how many of the regions the samples gave, then that every critical point and
+    refined minimum of ‖∇f‖ outside them seeds a region of its own (how many of the
+    regions), joining a listed one only when it lies in that region's measured extent along
+    a segment from its point where ‖∇f‖ < t (:func:`_joined`) — two regions closer than the
+    linkage distance are no contradiction.  The counts are shares of the one total the
+    section states (:func:`region_share`: ``giving none of the 3 regions … (seeded: all 3
+    regions)``), so that neither reads as a second total."""
+    total = from_samples + seeded
+    return (f", giving {region_share(from_samples, total)}.  Every critical point, and every "
+            "local minimum of ‖∇f‖ refined below the sample spacing, that lies outside the "
+            "samples' regions starts one of its own (seeded: "
+            f"{region_share(seeded, total)}); it joins a listed region only when it lies in "
+            "that region's measured extent along a segment from its point where ‖∇f‖ < t")
 
 
 def _curve_through(

@@ -518,7 +518,7 @@ def test_the_stability_table_says_what_its_shares_are_of(camp):
     heads = [c.header for c in table.columns]
     assert heads[5:7] == ["share agreeing", "share agreeing away from boundary (cells)"]
     for row, chk in zip(table.rows, b.data["stability"], strict=True):
-        assert row[4] == f"{round(chk['agree'] * len(chk['cells']))}/{len(chk['cells'])}"
+        assert row[4] == f"{round(chk['agree'] * len(chk['cells']))}/{len(chk['cells'])}ᵐ"
     assert table.notes[0].startswith("‘Share agreeing’: of the grid's cells, those where "
                                      "theory and measurement agree")
 

@@ -1196,7 +1196,8 @@ def test_the_summary_rows_of_noise_floors_and_adagrad_mark_their_numbers(S):
     assert len(means) == 2 and all(m[1] == m[3] == "ᵐ" for m in means), dec.measured
     (sched,) = [c for c in S.checks if c.what.startswith("decaying schedules end below")]
     # the constant step's floor η₀σ²/(L(2 − η₀L)) = 0.5/1.5, a closed form
-    assert sched.theory == f"below {fmt_num(0.5 / 1.5, 3)}ᵗ (floor) by a factor > 10"
+    assert sched.theory == (f"below the floor η₀σ²/(2 − η₀) = {fmt_num(0.5 / 1.5, 3)}ᵗ by a "
+                            "factor > 10")
     largest = number(S, sched.what, "largest error")
     se = number(S, sched.what, "its standard error")  # the mean with its standard error
     head, tail = sched.measured.split(" ± ")
@@ -1492,7 +1493,8 @@ def test_the_schedules_floor_row_gives_its_closed_form():
     study.section_schedules(s)
     (c,) = [c for c in s.checks if c.what.startswith("decaying schedules end below")]
     eta0, sigma = 0.5, 1.0
-    assert c.theory.startswith(f"below {fmt_num(eta0 * sigma**2 / (2 - eta0), 3)}ᵗ (floor)")
+    assert c.theory.startswith("below the floor η₀σ²/(2 − η₀) = "
+                               f"{fmt_num(eta0 * sigma**2 / (2 - eta0), 3)}ᵗ")
     assert c.reason.startswith("η₀σ²/(2 − η₀), η₀ = 0.5, σ = 1; measured: mean ± standard "
                                "error over "), c.reason
     assert c.decided.endswith(f"< {fmt_num(0.1 * eta0 / (2 - eta0), 3)} = floor/10")
@@ -1508,7 +1510,7 @@ def test_the_schedules_floor_row_tests_the_mean_with_its_standard_errors():
     (c,) = [c for c in s.checks if c.what.startswith("decaying schedules end below")]
     (m, se), = [(_num(a), _num(b)) for a, b in re.findall(rf"({_NUM})ᵐ ± ({_NUM})ᵐ",
                                                           c.measured)]
-    floor = _num(re.search(rf"below ({_NUM})ᵗ", c.theory).group(1))
+    floor = _num(re.search(rf"below the floor η₀σ²/\(2 − η₀\) = ({_NUM})ᵗ", c.theory).group(1))
     assert c.decided == (f"mean + 4 standard errors {fmt(m + 4 * se, 3)} < {fmt(floor / 10, 3)} "
                          "= floor/10"), c.decided
     assert c.verdict == "agrees"

@@ -1189,7 +1189,7 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
 def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats],
                   ref: int) -> None:
     from analysis.campaign.figures import SHARE_DIGITS
-    from analysis.report import Column, cell, column_decimals
+    from analysis.report import Column, cell, column_decimals, mark
 
     d = b.doc
     d.heading("Best hyperparameters per objective")
@@ -1228,7 +1228,7 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
             rows.append([c.label(o), method_label(m), cell_label(s), "—", conv,
                          cell(b, sec, item, "median cost of the converged starts",
                               s.converged_cost, "measured", like=med_like), "—",
-                         f"{s.diverged}/{s.starts}"])
+                         mark(f"{s.diverged}/{s.starts}", "measured")])
             continue
         rows.append([c.label(o), method_label(m), cell_label(s),
                      cell(b, sec, item, "share reaching the reference target", s.solved,
@@ -1239,7 +1239,7 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                           art_how(s.art, c.meta), like=art_like)
                      + (DIVERGED_MARK if (o, m) in credited
                                                      else ""),
-                     f"{s.diverged}/{s.starts}"])
+                     mark(f"{s.diverged}/{s.starts}", "measured")])
     d.table([Column("objective"), Column("method"), Column("best cell", share=1.6),
              Column("share at Δ_ref", "r"), Column("converged", "r"),
              Column("median cost", "r"), Column("aRT", "r"), Column("diverged", "r")], rows,
@@ -1415,7 +1415,7 @@ def away_rule() -> str:
 def _stability_table(b: Any, checks: Sequence[StabilityCheck],
                      label: Callable[[str], str] = str) -> None:
     from analysis.campaign.figures import SHARE_DIGITS
-    from analysis.report import Column, cell, column_decimals
+    from analysis.report import Column, cell, column_decimals, mark
 
     d = b.doc
     d.heading("Predicted against measured stability", level=2)
@@ -1433,13 +1433,13 @@ def _stability_table(b: Any, checks: Sequence[StabilityCheck],
         away = chk.away
         rows.append([label(chk.objective), method_label(chk.method),
                      f"η < {short_formula(chk.formula)}", Ls,
-                     f"{int(chk.agree.sum())}/{chk.agree.size}",
+                     mark(f"{int(chk.agree.sum())}/{chk.agree.size}", "measured"),
                      cell(b, sec, item, "share of cells that agree", chk.share(), "measured",
                           SHARE_DIGITS, decimals=agree_at),
                      cell(b, sec, item, "share away from the boundary", chk.share(away),
                           "measured", SHARE_DIGITS, decimals=away_at) + f" ({int(away.sum())})",
-                     str(int(np.sum(chk.predicted & ~chk.measured))),
-                     str(int(np.sum(~chk.predicted & chk.measured)))])
+                     mark(str(int(np.sum(chk.predicted & ~chk.measured))), "measured"),
+                     mark(str(int(np.sum(~chk.predicted & chk.measured))), "measured")])
     d.table([Column("objective"), Column("method"), Column("theory", share=1.7),
              Column("L at the minima", share=1.3), Column("cells agree", "r"),
              Column("share agreeing", "r"),
