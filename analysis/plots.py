@@ -193,7 +193,8 @@ def series_styles(labels: Iterable[str]) -> dict[str, SeriesStyle]:
 
 def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Run a plotting function under :data:`STYLE` (read when the artists are created), then
-    wrap every title to the width of its axes (:func:`fit_titles`) and, in the final
+    wrap every title to the width of its axes (:func:`fit_titles`), fit every axis label
+    within its axes' span (:func:`fit_axis_labels`) and, in the final
     layout, place the theory values written by their lines (:func:`place_theory_values`);
     once the titles are wrapped, the rows a figure lists as ``balanced_rows`` get their
     heights (:func:`balance_rows`: it lays the figure out, which the steps after it
@@ -207,6 +208,7 @@ def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
                 subscript_texts(out)
                 fit_titles(out)
                 balance_rows(getattr(out, "balanced_rows", ()))
+                fit_axis_labels(out)
                 room_for_markers(out)
                 room_on_equal_axes(out)
                 top_decade_ticks(out)
@@ -825,6 +827,58 @@ def fit_titles(fig: FigureLike) -> None:
             avail = container.bbox.width / root.dpi * 72.0 * 0.95
             flat = " ".join(sup.get_text().replace("\n", " ").split())
             sup.set_text(wrap_words(flat, avail, float(sup.get_fontsize())))
+
+
+#: the long and short forms of a log axis's note in an axis label (:func:`fit_axis_labels`)
+LOG_NOTE, LOG_NOTE_SHORT = " (log scale)", " (log)"
+
+
+def axis_label_forms(label: str, span: float, size: float) -> list[str]:
+    """The forms an axis label ``label`` (at ``size`` points) may take along an axis
+    ``span`` points long, best first: itself on one line, with its log note shortened
+    (:data:`LOG_NOTE` → :data:`LOG_NOTE_SHORT`) on one line, then each of these wrapped
+    into two lines (:func:`wrap_words`, balanced, a relation kept whole), then the short
+    form wrapped to the span in as many lines as it takes.  The first whose longest line
+    is at most ``span`` is used (:func:`fit_axis_labels`)."""
+    flat = " ".join(label.replace("\n", " ").split())
+    short = flat.replace(LOG_NOTE, LOG_NOTE_SHORT)
+    ones = list(dict.fromkeys([flat, short]))
+    twos = [wrap_words(t, max(span, 0.55 * text_width_pt(t, size)), size) for t in ones]
+    return ones + [t for t in twos if t.count("\n") == 1] + [wrap_words(short, span, size)]
+
+
+def fit_axis_labels(fig: FigureLike) -> None:
+    """Fit every axis label of ``fig`` within its axes' span: a y label longer than its
+    axes is tall (an x label longer than it is wide) would run past the panel, beside the
+    title or into the next panel.  The figure is laid out only when some label is longer
+    than 0.6 of its axes' span before layout (the layout takes room for titles and
+    legends); then each label longer than its axes' span after layout takes its first form
+    of :func:`axis_label_forms` that fits."""
+    root = _root(fig)
+    todo = []
+    for container in _containers(fig):
+        w_pt = container.bbox.width / root.dpi * 72.0
+        h_pt = container.bbox.height / root.dpi * 72.0
+        for ax in _own_axes(container):
+            pos = ax.get_position()
+            for lab, span in ((ax.yaxis.label, pos.height * h_pt),
+                              (ax.xaxis.label, pos.width * w_pt)):
+                text = lab.get_text()
+                if text and text_width_pt(text, lab.get_fontsize()) > 0.6 * span:
+                    todo.append((ax, lab))
+    if not todo:
+        return
+    engine = root.get_layout_engine()
+    if engine is not None:
+        _renderer(root)
+    for ax, lab in todo:
+        box = ax.get_window_extent()
+        span = (box.height if lab is ax.yaxis.label else box.width) / root.dpi * 72.0
+        size = float(lab.get_fontsize())
+        if text_width_pt(lab.get_text(), size) <= span:
+            continue
+        forms = axis_label_forms(lab.get_text(), span, size)
+        lab.set_text(next((f for f in forms if text_width_pt(f, size) <= span), forms[-1]))
 
 
 def new_figure(fig: FigureLike | None = None, figsize: tuple[float, float] = FIGSIZE
