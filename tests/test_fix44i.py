@@ -6,6 +6,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from analysis import plots
+from analysis.campaign.figures import Grid, plot_grid
 
 
 def _label_outside_axes(fig: Figure) -> list[str]:
@@ -55,3 +56,23 @@ def test_axis_label_forms_shorten_then_wrap():
     assert plots.text_width_pt(forms[1], size) < whole
     two = [f for f in forms if f.count("\n") == 1]
     assert two and all(f.replace("\n", " ") in (label, forms[1]) for f in two)
+
+
+def test_lone_diverged_cell_marker_is_legible():
+    """Campaign p. 6: GD's one diverged cell η = 0.21 beside η = 0.19 (5 pt apart) was
+    squared with a 3.6-pt square, smaller than the 4-pt points.  Only diverged cells
+    have squares, so only their own spacing limits them: a lone one keeps the full 8-pt
+    square, larger than the points, and stays inside its axes (:func:`plots.audit`)."""
+    from analysis.campaign import figures
+
+    x = np.array([0.01, 0.05, 0.1, 0.15, 0.19, 0.21])
+    div = np.zeros((1, len(x)), bool)
+    div[0, -1] = True
+    g = Grid("lr", x, np.r_[0.0, 1, 1, 1, 1, 0][None, :], div,
+             boundary=lambda y: 0.2, boundary_label="predicted boundary η < 2/L")
+    fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 3.4), layout="constrained"))
+    ax = fig.axes[0]
+    (pts, sq) = [ln for ln in ax.lines if ln.get_marker() in ("o", "s")]
+    assert sq.get_markersize() == figures.DIVERGED_MARKER == 8.0
+    assert sq.get_markersize() > pts.get_markersize()
+    assert not [p for p in plots.audit(fig) if "marker" in p]
