@@ -668,14 +668,15 @@ def bracket_words(words: list[str], most: int = 24) -> list[str]:
 def top_words(para: str) -> list[str]:
     """The words of ``para`` a formula breaks between at its top level: each bracketed
     group whole whatever its length (:func:`bracket_words`), a relation sign
-    (:data:`RELATIONS`) kept with the word before it and with the word after it unless that
-    is such a group of several words, so that a title too narrow for a whole relation
-    breaks after its sign, not inside its brackets: ``ηₖ =`` / ``0.5/(1 + 0.25k)``, never
-    ``ηₖ = 0.5/(1`` / ``+ 0.25k)``; ``η = 0.6,`` stays whole."""
+    (:data:`RELATIONS`) kept with the word before it and with the word or group after it,
+    as prose keeps it (``analysis.pages.bound_relations``): a line never ends with a sign
+    (``ηₖ =`` / ``0.5/(1 + 0.25k)`` set a two-line title higher than its neighbour's);
+    ``η = 0.6,`` stays whole.  A relation too wide for a line is then broken between the
+    terms of its operand by :func:`wrap_words`'s later tries."""
     out: list[str] = []
     glue = False
     for word in bracket_words(para.split(" "), most=len(para)):
-        if out and (word in RELATIONS or (glue and " " not in word)):
+        if out and (word in RELATIONS or glue):
             out[-1] += " " + word
         else:
             out.append(word)
@@ -793,6 +794,16 @@ def shared_title_size(grids: Mapping[tuple[Any, ...], Sequence[Any]],
     return any(other != key and other[2] == key[2] for other in grids)
 
 
+def top_aligned(titles: Sequence[str]) -> list[str]:
+    """The wrapped ``titles`` of one row of panels with as many lines each: a title of n
+    lines gets m − n empty lines above it (m the most lines of the row), so that their
+    blocks share one top and their last lines one baseline (a title sits on its axes:
+    "constant η = 0.1" beside a two-line title was set one line lower than its first
+    line)."""
+    most = max((t.count("\n") + 1 for t in titles), default=1)
+    return ["\n" * (most - 1 - t.count("\n")) + t for t in titles]
+
+
 def fit_titles(fig: FigureLike) -> None:
     """Re-wrap the title of every axes of ``fig`` (and subfigure titles) to the width it has:
     the axes' width (its grid slot before layout) and the subfigure's width, so that no title
@@ -819,9 +830,11 @@ def fit_titles(fig: FigureLike) -> None:
             size = float(group[0].title.get_fontsize())
             if not shared_title_size(grids, key):  # alone at its size: may shrink to fit
                 size = grid_title_size(flats, rooms, size)
-            for ax, flat, room in zip(group, flats, rooms, strict=True):
+            wrapped = [wrap_words(flat, room, size) for flat, room in zip(flats, rooms,
+                                                                           strict=True)]
+            for ax, text in zip(group, top_aligned(wrapped), strict=True):
                 ax.title.set_fontsize(size)
-                ax.title.set_text(wrap_words(flat, room, size))
+                ax.title.set_text(text)
         sup = getattr(container, "_suptitle", None)
         if sup is not None and sup.get_text():
             avail = container.bbox.width / root.dpi * 72.0 * 0.95

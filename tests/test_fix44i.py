@@ -58,6 +58,42 @@ def test_axis_label_forms_shorten_then_wrap():
     assert two and all(f.replace("\n", " ") in (label, forms[1]) for f in two)
 
 
+def test_wrapped_title_never_ends_with_a_relation_sign():
+    """Study p. 30: the narrow panel's title "ηₖ = 0.5/(1 + 0.25k)" was set "ηₖ =" /
+    "0.5/(1 + 0.25k)", its first line ending with the sign.  As prose keeps a sign with
+    the first word of its operand, no line of it now ends (or starts) with "="."""
+    title, size = "ηₖ = 0.5/(1 + 0.25k)", 7.0
+    room = plots.text_width_pt("0.5/(1 + 0.25k)", size) + 1.0
+    lines = plots.wrap_words(title, room, size).split("\n")
+    assert len(lines) == 2
+    assert not any(ln.rstrip().endswith("=") or ln.lstrip().startswith("=") for ln in lines)
+    assert " ".join(lines) == title
+
+
+def test_titles_of_one_row_share_a_baseline():
+    """Study p. 30: two panels of one grid, one title wrapping, the other not: the
+    one-line title sat a line lower than its neighbour's block.  Now both blocks have as
+    many lines (measured on the drawn figure: the same bottom and top)."""
+    fig = Figure(figsize=(3.2, 2.4), layout="constrained")
+    a, b = fig.subplots(1, 2)
+    a.set_title("constant η = 0.1", fontsize=9)
+    b.set_title("ηₖ = 0.5/(1 + 0.25k) on its own", fontsize=9)
+    for ax in (a, b):
+        ax.plot([0, 1], [0, 1])
+    plots.fit_titles(fig)
+    def lines(t):
+        return [ln for ln in t.get_text().split("\n") if ln.strip()]
+
+    assert len(lines(b.title)) > len(lines(a.title))  # the long one wraps to more lines
+    FigureCanvasAgg(fig).draw()
+    r = fig.canvas.get_renderer()
+    ea, eb = a.title.get_window_extent(r), b.title.get_window_extent(r)
+    line = 9.0 * 1.2 * fig.dpi / 72.0  # one line of a 9-pt title, in px
+    assert abs(ea.y0 - eb.y0) < 1.0  # one baseline for the last lines
+    assert abs(ea.y1 - eb.y1) < 0.4 * line  # and one top (glyph heights apart): before, the
+    # one-line title's top lay a whole line below the two-line one's
+
+
 def test_lone_diverged_cell_marker_is_legible():
     """Campaign p. 6: GD's one diverged cell η = 0.21 beside η = 0.19 (5 pt apart) was
     squared with a 3.6-pt square, smaller than the 4-pt points.  Only diverged cells
