@@ -796,12 +796,12 @@ def shared_title_size(grids: Mapping[tuple[Any, ...], Sequence[Any]],
 
 def top_aligned(titles: Sequence[str]) -> list[str]:
     """The wrapped ``titles`` of one row of panels with as many lines each: a title of n
-    lines gets m − n empty lines above it (m the most lines of the row), so that their
-    blocks share one top and their last lines one baseline (a title sits on its axes:
-    "constant η = 0.1" beside a two-line title was set one line lower than its first
-    line)."""
+    lines gets m − n empty lines below it (m the most lines of the row), so that their
+    first lines share one baseline, as do the blocks' bottoms (a title sits on its axes:
+    "constant η = 0.1" beside a two-line title was set level with its second line, a line
+    lower than its first)."""
     most = max((t.count("\n") + 1 for t in titles), default=1)
-    return ["\n" * (most - 1 - t.count("\n")) + t for t in titles]
+    return [t + "\n" * (most - 1 - t.count("\n")) for t in titles]
 
 
 def fit_titles(fig: FigureLike) -> None:

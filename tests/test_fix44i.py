@@ -72,8 +72,9 @@ def test_wrapped_title_never_ends_with_a_relation_sign():
 
 def test_titles_of_one_row_share_a_baseline():
     """Study p. 30: two panels of one grid, one title wrapping, the other not: the
-    one-line title sat a line lower than its neighbour's block.  Now both blocks have as
-    many lines (measured on the drawn figure: the same bottom and top)."""
+    one-line title sat level with the other's second line, a line below its first.  Now
+    both start with a line of text at one top (measured on the drawn figure: the boxes'
+    tops and bottoms agree and neither title begins with an empty line)."""
     fig = Figure(figsize=(3.2, 2.4), layout="constrained")
     a, b = fig.subplots(1, 2)
     a.set_title("constant η = 0.1", fontsize=9)
@@ -81,16 +82,18 @@ def test_titles_of_one_row_share_a_baseline():
     for ax in (a, b):
         ax.plot([0, 1], [0, 1])
     plots.fit_titles(fig)
+
     def lines(t):
         return [ln for ln in t.get_text().split("\n") if ln.strip()]
 
     assert len(lines(b.title)) > len(lines(a.title))  # the long one wraps to more lines
+    assert a.title.get_text().split("\n")[0].strip() and b.title.get_text().split("\n")[0]
     FigureCanvasAgg(fig).draw()
     r = fig.canvas.get_renderer()
     ea, eb = a.title.get_window_extent(r), b.title.get_window_extent(r)
     line = 9.0 * 1.2 * fig.dpi / 72.0  # one line of a 9-pt title, in px
-    assert abs(ea.y0 - eb.y0) < 1.0  # one baseline for the last lines
-    assert abs(ea.y1 - eb.y1) < 0.4 * line  # and one top (glyph heights apart): before, the
+    assert abs(ea.y0 - eb.y0) < 1.0
+    assert abs(ea.y1 - eb.y1) < 0.4 * line  # one top (glyph heights apart): before, the
     # one-line title's top lay a whole line below the two-line one's
 
 
