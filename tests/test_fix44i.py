@@ -115,3 +115,22 @@ def test_lone_diverged_cell_marker_is_legible():
     assert sq.get_markersize() == figures.DIVERGED_MARKER == 8.0
     assert sq.get_markersize() > pts.get_markersize()
     assert not [p for p in plots.audit(fig) if "marker" in p]
+
+
+def test_diverged_key_in_the_legend_is_full_size():
+    """Campaign p. 4: on Beale every GD cell diverged, η = 0.19 and 0.21 lie 5.3 pt apart,
+    so the squares stay apart at 3.6 pt, and the legend's key copied that size.  The key is
+    now drawn at the full :data:`DIVERGED_MARKER` size, larger than the 4-pt points."""
+    from analysis.campaign import figures
+
+    x = np.array([0.01, 0.05, 0.1, 0.15, 0.19, 0.21])
+    g = Grid("lr", x, np.zeros((1, len(x))), np.ones((1, len(x)), bool),
+             boundary=lambda y: 0.04, boundary_label="predicted boundary η < 2/L")
+    fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 3.4), layout="constrained"))
+    sq = [ln for ln in fig.axes[0].lines if ln.get_marker() == "s"][0]
+    assert sq.get_markersize() < figures.DIVERGED_MARKER  # drawn shrunk
+    keys = [h for lg in fig.legends for h in lg.legend_handles
+            if getattr(h, "get_marker", lambda: None)() == "s"]
+    keys += [h for ax in fig.axes if ax.get_legend() for h in ax.get_legend().legend_handles
+             if getattr(h, "get_marker", lambda: None)() == "s"]
+    assert keys and all(k.get_markersize() == figures.DIVERGED_MARKER == 8.0 for k in keys)

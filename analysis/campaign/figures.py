@@ -17,6 +17,7 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 from matplotlib.colors import Normalize
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from numpy.typing import ArrayLike, NDArray
 
@@ -476,11 +477,12 @@ def _line(ax: Any, g: Grid, handles: list[Any]) -> None:
     (h,) = ax.plot(g.x, share, marker="o", color=OKABE_ITO["blue"], ms=point,
                    label=g.share_label)
     handles.append(h)
-    if div.any():
-        (h,) = ax.plot(g.x[div], share[div], ls="none", marker="s", ms=square, mfc="none",
-                       mec=DIVERGED_EDGE, mew=edge,
-                       label="a start diverged (measured unstable)")
-        handles.append(h)
+    if div.any():  # the legend's key at full size: squares shrunk to stay apart are small
+        ax.plot(g.x[div], share[div], ls="none", marker="s", ms=square, mfc="none",
+                mec=DIVERGED_EDGE, mew=edge, label="a start diverged (measured unstable)")
+        handles.append(Line2D([], [], ls="none", marker="s", ms=DIVERGED_MARKER, mfc="none",
+                              mec=DIVERGED_EDGE, mew=DIVERGED_EDGE_W,
+                              label="a start diverged (measured unstable)"))
     if geo:
         ax.set_xscale("log")
     ax.set_xlim(lo, hi)
