@@ -193,7 +193,8 @@ def series_styles(labels: Iterable[str]) -> dict[str, SeriesStyle]:
 
 def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Run a plotting function under :data:`STYLE` (read when the artists are created), then
-    wrap every title to the width of its axes (:func:`fit_titles`) and, in the final
+    wrap every title to the width of its axes (:func:`fit_titles`), fit every axis label
+    within its axes' span (:func:`fit_axis_labels`) and, in the final
     layout, place the theory values written by their lines (:func:`place_theory_values`);
     once the titles are wrapped, the rows a figure lists as ``balanced_rows`` get their
     heights (:func:`balance_rows`: it lays the figure out, which the steps after it
@@ -207,6 +208,7 @@ def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
                 subscript_texts(out)
                 fit_titles(out)
                 balance_rows(getattr(out, "balanced_rows", ()))
+                fit_axis_labels(out)
                 room_for_markers(out)
                 room_on_equal_axes(out)
                 top_decade_ticks(out)
@@ -666,14 +668,15 @@ def bracket_words(words: list[str], most: int = 24) -> list[str]:
 def top_words(para: str) -> list[str]:
     """The words of ``para`` a formula breaks between at its top level: each bracketed
     group whole whatever its length (:func:`bracket_words`), a relation sign
-    (:data:`RELATIONS`) kept with the word before it and with the word after it unless that
-    is such a group of several words, so that a title too narrow for a whole relation
-    breaks after its sign, not inside its brackets: ``ηₖ =`` / ``0.5/(1 + 0.25k)``, never
-    ``ηₖ = 0.5/(1`` / ``+ 0.25k)``; ``η = 0.6,`` stays whole."""
+    (:data:`RELATIONS`) kept with the word before it and with the word or group after it,
+    as prose keeps it (``analysis.pages.bound_relations``): a line never ends with a sign
+    (``ηₖ =`` / ``0.5/(1 + 0.25k)`` set a two-line title higher than its neighbour's);
+    ``η = 0.6,`` stays whole.  A relation too wide for a line is then broken between the
+    terms of its operand by :func:`wrap_words`'s later tries."""
     out: list[str] = []
     glue = False
     for word in bracket_words(para.split(" "), most=len(para)):
-        if out and (word in RELATIONS or (glue and " " not in word)):
+        if out and (word in RELATIONS or glue):
             out[-1] += " " + word
         else:
             out.append(word)
@@ -791,6 +794,16 @@ def shared_title_size(grids: Mapping[tuple[Any, ...], Sequence[Any]],
     return any(other != key and other[2] == key[2] for other in grids)
 
 
+def top_aligned(titles: Sequence[str]) -> list[str]:
+    """The wrapped ``titles`` of one row of panels with as many lines each: a title of n
+    lines gets m − n empty lines below it (m the most lines of the row), so that their
+    first lines share one baseline, as do the blocks' bottoms (a title sits on its axes:
+    "constant η = 0.1" beside a two-line title was set level with its second line, a line
+    lower than its first)."""
+    most = max((t.count("\n") + 1 for t in titles), default=1)
+    return [t + "\n" * (most - 1 - t.count("\n")) for t in titles]
+
+
 def fit_titles(fig: FigureLike) -> None:
     """Re-wrap the title of every axes of ``fig`` (and subfigure titles) to the width it has:
     the axes' width (its grid slot before layout) and the subfigure's width, so that no title
@@ -817,14 +830,68 @@ def fit_titles(fig: FigureLike) -> None:
             size = float(group[0].title.get_fontsize())
             if not shared_title_size(grids, key):  # alone at its size: may shrink to fit
                 size = grid_title_size(flats, rooms, size)
-            for ax, flat, room in zip(group, flats, rooms, strict=True):
+            wrapped = [wrap_words(flat, room, size) for flat, room in zip(flats, rooms,
+                                                                           strict=True)]
+            for ax, text in zip(group, top_aligned(wrapped), strict=True):
                 ax.title.set_fontsize(size)
-                ax.title.set_text(wrap_words(flat, room, size))
+                ax.title.set_text(text)
         sup = getattr(container, "_suptitle", None)
         if sup is not None and sup.get_text():
             avail = container.bbox.width / root.dpi * 72.0 * 0.95
             flat = " ".join(sup.get_text().replace("\n", " ").split())
             sup.set_text(wrap_words(flat, avail, float(sup.get_fontsize())))
+
+
+#: the long and short forms of a log axis's note in an axis label (:func:`fit_axis_labels`)
+LOG_NOTE, LOG_NOTE_SHORT = " (log scale)", " (log)"
+
+
+def axis_label_forms(label: str, span: float, size: float) -> list[str]:
+    """The forms an axis label ``label`` (at ``size`` points) may take along an axis
+    ``span`` points long, best first: itself on one line, with its log note shortened
+    (:data:`LOG_NOTE` → :data:`LOG_NOTE_SHORT`) on one line, then each of these wrapped
+    into two lines (:func:`wrap_words`, balanced, a relation kept whole), then the short
+    form wrapped to the span in as many lines as it takes.  The first whose longest line
+    is at most ``span`` is used (:func:`fit_axis_labels`)."""
+    flat = " ".join(label.replace("\n", " ").split())
+    short = flat.replace(LOG_NOTE, LOG_NOTE_SHORT)
+    ones = list(dict.fromkeys([flat, short]))
+    twos = [wrap_words(t, max(span, 0.55 * text_width_pt(t, size)), size) for t in ones]
+    return ones + [t for t in twos if t.count("\n") == 1] + [wrap_words(short, span, size)]
+
+
+def fit_axis_labels(fig: FigureLike) -> None:
+    """Fit every axis label of ``fig`` within its axes' span: a y label longer than its
+    axes is tall (an x label longer than it is wide) would run past the panel, beside the
+    title or into the next panel.  The figure is laid out only when some label is longer
+    than 0.6 of its axes' span before layout (the layout takes room for titles and
+    legends); then each label longer than its axes' span after layout takes its first form
+    of :func:`axis_label_forms` that fits."""
+    root = _root(fig)
+    todo = []
+    for container in _containers(fig):
+        w_pt = container.bbox.width / root.dpi * 72.0
+        h_pt = container.bbox.height / root.dpi * 72.0
+        for ax in _own_axes(container):
+            pos = ax.get_position()
+            for lab, span in ((ax.yaxis.label, pos.height * h_pt),
+                              (ax.xaxis.label, pos.width * w_pt)):
+                text = lab.get_text()
+                if text and text_width_pt(text, lab.get_fontsize()) > 0.6 * span:
+                    todo.append((ax, lab))
+    if not todo:
+        return
+    engine = root.get_layout_engine()
+    if engine is not None:
+        _renderer(root)
+    for ax, lab in todo:
+        box = ax.get_window_extent()
+        span = (box.height if lab is ax.yaxis.label else box.width) / root.dpi * 72.0
+        size = float(lab.get_fontsize())
+        if text_width_pt(lab.get_text(), size) <= span:
+            continue
+        forms = axis_label_forms(lab.get_text(), span, size)
+        lab.set_text(next((f for f in forms if text_width_pt(f, size) <= span), forms[-1]))
 
 
 def new_figure(fig: FigureLike | None = None, figsize: tuple[float, float] = FIGSIZE

@@ -17,6 +17,7 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 from matplotlib.colors import Normalize
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from numpy.typing import ArrayLike, NDArray
 
@@ -441,16 +442,23 @@ def neighbour_spacing(x: ArrayLike, lo: float, hi: float, log: bool, width: floa
     return float(width * np.diff(u).min()) if u.size > 1 else math.inf
 
 
-def line_marker_sizes(spacing: float) -> tuple[float, float, float]:
-    """(point, square, edge) sizes of a 1-D grid's markers, cells ``spacing`` points apart:
-    :data:`LINE_MARKER`, :data:`DIVERGED_MARKER` and :data:`DIVERGED_EDGE_W` scaled alike
-    by s = min(1, (spacing − :data:`MARKER_GAP`)/(square + edge)), so that neighbouring
-    squares (outer side square + edge) stay a gap apart and each point stays inside its
-    square; the edge at least 0.6 pt.  η = 0.19 and 0.21 on a log axis from 0.0077 to
-    0.27, about 200 pt wide, lie 5.3 pt apart: s = 0.45, squares of 3.6 pt instead of the
-    8 that overlapped."""
-    s = min(1.0, max(spacing - MARKER_GAP, 0.0) / (DIVERGED_MARKER + DIVERGED_EDGE_W))
-    return LINE_MARKER * s, DIVERGED_MARKER * s, max(0.6, DIVERGED_EDGE_W * s)
+def line_marker_sizes(spacing: float, squares: float | None = None
+                      ) -> tuple[float, float, float]:
+    """(point, square, edge) sizes of a 1-D grid's markers, cells ``spacing`` points apart
+    and diverged cells (the squared ones) ``squares`` points apart (default ``spacing``):
+    :data:`LINE_MARKER` scaled by s(spacing), :data:`DIVERGED_MARKER` and
+    :data:`DIVERGED_EDGE_W` by s(squares), s(d) = min(1, (d − :data:`MARKER_GAP`)/(square +
+    edge)), so that neighbouring squares (outer side square + edge) stay a gap apart and
+    each point stays inside its square (s(spacing) ≤ s(squares)); the edge at least 0.6 pt.
+    η = 0.19 and 0.21 both diverged on a log axis from 0.0077 to 0.27, about 200 pt wide,
+    lie 5.3 pt apart: s = 0.45, squares of 3.6 pt instead of the 8 that overlapped; a lone
+    diverged cell keeps its 8-pt square whatever its neighbours' points (a 3.6-pt square
+    beside 4-pt points of other cells was hard to see)."""
+    def scale(d: float) -> float:
+        return min(1.0, max(d - MARKER_GAP, 0.0) / (DIVERGED_MARKER + DIVERGED_EDGE_W))
+
+    s, q = scale(spacing), scale(spacing if squares is None else max(squares, spacing))
+    return LINE_MARKER * s, DIVERGED_MARKER * q, max(0.6, DIVERGED_EDGE_W * q)
 
 
 def _line(ax: Any, g: Grid, handles: list[Any]) -> None:
@@ -464,15 +472,17 @@ def _line(ax: Any, g: Grid, handles: list[Any]) -> None:
         lo, hi = g.x.min() - pad, g.x.max() + pad
     fig = ax.get_figure()
     width = fig.get_figwidth() * 72.0 * ax.get_position().width  # before the layout: less
-    point, square, edge = line_marker_sizes(neighbour_spacing(g.x, lo, hi, geo, width))
+    point, square, edge = line_marker_sizes(neighbour_spacing(g.x, lo, hi, geo, width),
+                                            neighbour_spacing(g.x[div], lo, hi, geo, width))
     (h,) = ax.plot(g.x, share, marker="o", color=OKABE_ITO["blue"], ms=point,
                    label=g.share_label)
     handles.append(h)
-    if div.any():
-        (h,) = ax.plot(g.x[div], share[div], ls="none", marker="s", ms=square, mfc="none",
-                       mec=DIVERGED_EDGE, mew=edge,
-                       label="a start diverged (measured unstable)")
-        handles.append(h)
+    if div.any():  # the legend's key at full size: squares shrunk to stay apart are small
+        ax.plot(g.x[div], share[div], ls="none", marker="s", ms=square, mfc="none",
+                mec=DIVERGED_EDGE, mew=edge, label="a start diverged (measured unstable)")
+        handles.append(Line2D([], [], ls="none", marker="s", ms=DIVERGED_MARKER, mfc="none",
+                              mec=DIVERGED_EDGE, mew=DIVERGED_EDGE_W,
+                              label="a start diverged (measured unstable)"))
     if geo:
         ax.set_xscale("log")
     ax.set_xlim(lo, hi)
