@@ -668,15 +668,16 @@ def bracket_words(words: list[str], most: int = 24) -> list[str]:
 def top_words(para: str) -> list[str]:
     """The words of ``para`` a formula breaks between at its top level: each bracketed
     group whole whatever its length (:func:`bracket_words`), a relation sign
-    (:data:`RELATIONS`) kept with the word before it and with the word or group after it,
-    as prose keeps it (``analysis.pages.bound_relations``): a line never ends with a sign
-    (``ηₖ =`` / ``0.5/(1 + 0.25k)`` set a two-line title higher than its neighbour's);
-    ``η = 0.6,`` stays whole.  A relation too wide for a line is then broken between the
-    terms of its operand by :func:`wrap_words`'s later tries."""
+    (:data:`RELATIONS`) kept with the word before it and with the word after it unless that
+    is such a group of several words, so that a title too narrow for a whole relation
+    breaks after its sign, not inside its brackets: ``ηₖ =`` / ``0.5/(1 + 0.25k)``, never
+    ``ηₖ = 0.5/(1`` / ``+ 0.25k)`` (a study reading marked it); ``η = 0.6,`` stays whole.
+    Titles of one row share a baseline (:func:`top_aligned`), so a title broken after its
+    sign stands level with its neighbours."""
     out: list[str] = []
     glue = False
     for word in bracket_words(para.split(" "), most=len(para)):
-        if out and (word in RELATIONS or glue):
+        if out and (word in RELATIONS or (glue and " " not in word)):
             out[-1] += " " + word
         else:
             out.append(word)

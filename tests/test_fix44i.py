@@ -58,18 +58,6 @@ def test_axis_label_forms_shorten_then_wrap():
     assert two and all(f.replace("\n", " ") in (label, forms[1]) for f in two)
 
 
-def test_wrapped_title_never_ends_with_a_relation_sign():
-    """Study p. 30: the narrow panel's title "ηₖ = 0.5/(1 + 0.25k)" was set "ηₖ =" /
-    "0.5/(1 + 0.25k)", its first line ending with the sign.  As prose keeps a sign with
-    the first word of its operand, no line of it now ends (or starts) with "="."""
-    title, size = "ηₖ = 0.5/(1 + 0.25k)", 7.0
-    room = plots.text_width_pt("0.5/(1 + 0.25k)", size) + 1.0
-    lines = plots.wrap_words(title, room, size).split("\n")
-    assert len(lines) == 2
-    assert not any(ln.rstrip().endswith("=") or ln.lstrip().startswith("=") for ln in lines)
-    assert " ".join(lines) == title
-
-
 def test_titles_of_one_row_share_a_baseline():
     """Study p. 30: two panels of one grid, one title wrapping, the other not: the
     one-line title sat level with the other's second line, a line below its first.  Now

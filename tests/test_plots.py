@@ -2218,16 +2218,16 @@ def test_grid_title_size_is_the_size_at_which_the_widest_share_fits():
     assert plots.grid_title_size(["momentum (148 it.)"], [0.5 * w], 8.5) == 8.5  # < 7: wraps
 
 
-def test_a_title_too_narrow_for_a_relation_keeps_its_sign_with_its_operand():
-    """A relation sign stays with both its sides in a title's top-level words
-    (:func:`plots.top_words`), as in prose: a title too narrow for the whole relation
-    "ηₖ = 0.5/(1 + 0.25k)" breaks between its operand's terms, never after the sign."""
+def test_a_title_too_narrow_for_a_relation_breaks_after_its_sign_not_in_its_brackets():
+    """Study p. 33: the narrow panel's title "ηₖ = 0.5/(1 + 0.25k)" was set "ηₖ = 0.5/(1" /
+    "+ 0.25k)", broken inside its brackets; where the bracketed formula fits a line it
+    breaks after the relation sign (:func:`plots.top_words`), at its top level."""
     title, size = "ηₖ = 0.5/(1 + 0.25k)", 7.0
     room = plots.text_width_pt("0.5/(1 + 0.25k)", size) + 1.0
     assert room < plots.text_width_pt(title, size)
-    assert plots.wrap_words(title, room, size) == "ηₖ = 0.5/(1\n+ 0.25k)"
+    assert plots.wrap_words(title, room, size) == "ηₖ =\n0.5/(1 + 0.25k)"
     assert plots.top_words("Adam β = (0.9, 0.999) (20 it.)") == [
-        "Adam", "β = (0.9, 0.999)", "(20 it.)"]
+        "Adam", "β =", "(0.9, 0.999)", "(20 it.)"]
     assert plots.top_words("momentum η = 0.6, β = 0.5") == ["momentum", "η = 0.6,", "β = 0.5"]
 
 
