@@ -10,7 +10,7 @@ from analysis.report import Builder, fmt_num
 
 @pytest.fixture(scope="module")
 def S():
-    s = study.Study(Builder("fix44j"), quick=True)
+    s = study.Study(Builder("t"), quick=True)
     study.section_schedules(s)
     study.section_adaptive(s)
     return s
