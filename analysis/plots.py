@@ -847,14 +847,27 @@ def fit_titles(fig: FigureLike) -> None:
 LOG_NOTE, LOG_NOTE_SHORT = " (log scale)", " (log)"
 
 
+#: the bars of a norm, a pair of which a label's line never breaks between
+NORM_BAR = "‖"
+
+
+def bound_norms(text: str) -> str:
+    """``text`` with the spaces between each pair of norm bars (:data:`NORM_BAR`) made
+    non-breaking: ``error ‖xₖ − x*‖₂ (log)`` breaks only before or after ``‖xₖ − x*‖₂``."""
+    parts = text.split(NORM_BAR)
+    return NORM_BAR.join(p.replace(" ", "\u00a0") if i % 2 else p
+                         for i, p in enumerate(parts))
+
+
 def axis_label_forms(label: str, span: float, size: float) -> list[str]:
     """The forms an axis label ``label`` (at ``size`` points) may take along an axis
     ``span`` points long, best first: itself on one line, with its log note shortened
     (:data:`LOG_NOTE` → :data:`LOG_NOTE_SHORT`) on one line, then each of these wrapped
     into two lines (:func:`wrap_words`, balanced, a relation kept whole), then the short
     form wrapped to the span in as many lines as it takes.  The first whose longest line
-    is at most ``span`` is used (:func:`fit_axis_labels`)."""
-    flat = " ".join(label.replace("\n", " ").split())
+    is at most ``span`` is used (:func:`fit_axis_labels`).  A norm ‖…‖ stays on one line
+    (:func:`bound_norms`): "error ‖xₖ −" / "x*‖₂ (log)" split a formula (study p. 38)."""
+    flat = bound_norms(" ".join(label.replace("\n", " ").split()))
     short = flat.replace(LOG_NOTE, LOG_NOTE_SHORT)
     ones = list(dict.fromkeys([flat, short]))
     twos = [wrap_words(t, max(span, 0.55 * text_width_pt(t, size)), size) for t in ones]

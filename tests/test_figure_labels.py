@@ -122,3 +122,20 @@ def test_diverged_key_in_the_legend_is_full_size():
     keys += [h for ax in fig.axes if ax.get_legend() for h in ax.get_legend().legend_handles
              if getattr(h, "get_marker", lambda: None)() == "s"]
     assert keys and all(k.get_markersize() == figures.DIVERGED_MARKER == 8.0 for k in keys)
+
+
+def test_a_wrapped_axis_label_keeps_a_norm_on_one_line():
+    """Study p. 38: the short panels' y label "error ‖xₖ − x*‖₂ (log)" was wrapped
+    "error ‖xₖ −" / "x*‖₂ (log)", a line break inside the norm.  Every form of the label
+    now holds both bars of the norm on one line, and the two-line form breaks beside it."""
+    label, size = "error ‖xₖ − x*‖₂ (log)", 10.0
+    whole = plots.text_width_pt(label, size)
+    for share in (0.5, 0.7, 0.85):  # the norm alone is about 0.6 of the label
+        forms = plots.axis_label_forms(label, share * whole, size)
+        for form in forms:
+            assert all(line.count("‖") in (0, 2) for line in form.split("\n")), form
+        assert any("\n" in f and plots.text_width_pt(f, size) <= share * whole
+                   for f in forms), (share, forms)
+    two = [f for f in plots.axis_label_forms(label, 0.85 * whole, size) if f.count("\n") == 1]
+    assert two and all("‖xₖ\u00a0−\u00a0x*‖₂" in f for f in two)
+    assert plots.bound_norms("a ‖x − y‖ b ‖z‖") == "a ‖x\u00a0−\u00a0y‖ b ‖z‖"
