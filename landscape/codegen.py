@@ -300,7 +300,10 @@ def generate_sources(
     ``hessian`` (those the declaring function built, :mod:`landscape.kernel_types`),
     straight-line, on its own.
 
-    Raises :class:`UnsupportedError` when SymPy's printer meets something it cannot print.
+    Raises :class:`UnsupportedError` when SymPy's printer meets something it cannot print,
+    or a comparison it cannot decide: printing ``Heaviside`` of a non-real value (the
+    derivative of ``min(x, 1/sign(x))`` holds ``zoo``) raises SymPy's ``TypeError`` "Invalid
+    comparison of non-real zoo".
     """
     unknown = set(kinds) - set(SIGNATURES)
     if unknown:
@@ -315,7 +318,7 @@ def generate_sources(
             return _loop_sources(plan, variables, wanted)
         hess = _force(hessian) if {"h", MATRIX} & set(wanted) else {}
         return _generate_sources(expr, variables, _force(gradient), hess, data_symbols, wanted)
-    except NotImplementedError as exc:
+    except (NotImplementedError, TypeError) as exc:
         text = str(exc).strip()
         reason = text.splitlines()[0] if text else type(exc).__name__
         raise UnsupportedError(f"cannot generate kernel code: {reason}") from exc

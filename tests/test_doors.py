@@ -271,3 +271,17 @@ def test_cli_says_once_why_the_cache_is_not_used(tmp_path):
     assert lines == [lines[0]] and lines[0].startswith("landscape: note: the kernel cache is "
                                                        "not used")
     assert not (shared / "kernels").exists() or not any((shared / "kernels").iterdir())
+
+
+def test_a_derivative_with_a_non_real_value_is_refused_with_a_project_error():
+    """A fuzzed formula, ``min(x, (sign(x))**-1)``: its derivative holds ``zoo`` (1/sign(x)
+    at 0), and printing its kernels raised SymPy's TypeError "Invalid comparison of
+    non-real zoo" past the project's errors.  It is now an UnsupportedError that says so."""
+    from landscape import Objective
+    from landscape.codegen import generate_sources
+    from landscape.errors import UnsupportedError
+
+    obj = Objective.parse("min(x, (sign(x))**-1)")
+    with pytest.raises(UnsupportedError, match="cannot generate kernel code: Invalid "
+                                               "comparison of non-real zoo"):
+        generate_sources(obj.expr, obj.variables, obj.gradient_list, obj.hessian_entries)
