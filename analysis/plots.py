@@ -874,13 +874,24 @@ def axis_label_forms(label: str, span: float, size: float) -> list[str]:
     return ones + [t for t in twos if t.count("\n") == 1] + [wrap_words(short, span, size)]
 
 
+def along_axis(ax: Any, label: Any) -> bool:
+    """Whether the axis label ``label`` of ``ax`` runs along its axis: an x label set level
+    (rotation 0° or 180°), a y label set upright (90° or 270°).  A y label set level ("start
+    x₀" beside a basin strip) runs across the axis: its extent along it is its line height,
+    and fitting its width to the strip's 32-pt height broke it into "start" / "x₀" beside a
+    one-line label of the same figure's taller strip (study p. 18)."""
+    level = round(label.get_rotation()) % 180 == 0
+    return level if label is ax.xaxis.label else not level
+
+
 def fit_axis_labels(fig: FigureLike) -> None:
     """Fit every axis label of ``fig`` within its axes' span: a y label longer than its
     axes is tall (an x label longer than it is wide) would run past the panel, beside the
     title or into the next panel.  The figure is laid out only when some label is longer
     than 0.6 of its axes' span before layout (the layout takes room for titles and
     legends); then each label longer than its axes' span after layout takes its first form
-    of :func:`axis_label_forms` that fits."""
+    of :func:`axis_label_forms` that fits.  A label set across its axis (:func:`along_axis`)
+    is left as it is: its length does not run along the span."""
     root = _root(fig)
     todo = []
     for container in _containers(fig):
@@ -891,7 +902,8 @@ def fit_axis_labels(fig: FigureLike) -> None:
             for lab, span in ((ax.yaxis.label, pos.height * h_pt),
                               (ax.xaxis.label, pos.width * w_pt)):
                 text = lab.get_text()
-                if text and text_width_pt(text, lab.get_fontsize()) > 0.6 * span:
+                if text and along_axis(ax, lab) and \
+                        text_width_pt(text, lab.get_fontsize()) > 0.6 * span:
                     todo.append((ax, lab))
     if not todo:
         return
@@ -1705,7 +1717,9 @@ def plot_curve_1d(
             numbering[label]["drawn"] = len(p)
         ax.axvspan(zlo, zhi, color=GREY, alpha=0.3, lw=0, zorder=0)
         az.ticklabel_format(useOffset=False)
-        az.set_title(f"zoom (grey band): iterates {m}–{len(next(iter(runs.values()))) - 1}",
+        # "grey band:" / "iterates 6–11" in two lines beside a two-line title: "zoom (grey
+        # band): iterates 6–11" took three in the narrow zoom (study p. 13)
+        az.set_title(f"grey band: iterates {m}–{len(next(iter(runs.values()))) - 1}",
                      fontsize=8.5)
         axes = [ax, az]
     ends, names = end_marker_key(runs, cut)
@@ -2852,13 +2866,12 @@ def ratio_span(kr: ArrayLike, lines: int = 2) -> tuple[int, int] | None:
 def ratio_band(ax: Any, lo: float, hi: float, color: Any) -> None:
     """The theory band [``lo``, ``hi``] a verdict tested the measured rate against (a double
     root: ρ to the window's average factor), shaded across a ratio panel in ``color``
-    (:func:`band_handle`) under the markers, its two edges thin solid lines (which the
-    panel's y limits hold, :func:`_fit_linear_axis`)."""
+    (:func:`band_handle`) under the theory line and the markers, without edge lines (the
+    panel's y limits hold both ends, :func:`_fit_linear_axis`): the band's lower end is ρ
+    itself, where the dashed theory line lies (:func:`ratio_theory_line`), and an edge line
+    of the same colour there hid it (himmelblau, Nesterov ρ = 0.47831)."""
     ax.axhspan(lo, hi, zorder=THEORY_ZORDER - 0.5, label="_theory band", **BAND_STYLE,
                color=color)
-    for y in (lo, hi):
-        ax.axhline(y, color=color, lw=0.6, alpha=0.6, zorder=THEORY_ZORDER - 0.5,
-                   gid="theory-band", label="_theory band edge")
 
 
 #: How a ratio panel shades a theory band (:func:`ratio_band`).
@@ -2866,8 +2879,9 @@ BAND_STYLE = {"alpha": 0.15, "lw": 0}
 
 
 def band_handle(color: Any) -> Any:
-    """The legend handle of a theory band of :func:`ratio_band`: its shading, edged."""
-    return mpl.patches.Patch(facecolor=color, edgecolor=color, lw=0.6, alpha=0.3)
+    """The legend handle of a theory band of :func:`ratio_band`: its shading, unedged as the
+    band is."""
+    return mpl.patches.Patch(facecolor=color, lw=0, alpha=0.3)
 
 
 #: A theory line of a ratio panel lies at least this share of the panel's height inside its
@@ -3460,7 +3474,7 @@ def plot_error(
     right end (:func:`label_theory_lines`) — agreement is the points settling on the line;
     ``ratio_series`` limits that panel to some labels (those theory says something about).
     ``bands``: label → the theory band [lo, hi] its verdict tested (a double root's
-    [ρ, the window's average factor]), shaded across the ratio panel with its edges drawn
+    [ρ, the window's average factor]), shaded across the ratio panel under the theory line
     (:func:`ratio_band`) and given in the legend, since its ratios may lie off the ρ line.
     The legend has one entry per label (its measured line), one per dashed theory line
     (``theory for gd: ρ = 0.9``: the predicted value belongs to the dashes, not to the
