@@ -788,7 +788,7 @@ def section_cubic(S: Study) -> None:
     def draw(fig: Any) -> None:
         left, right = fig.subfigures(1, 2, width_ratios=[1.0, 1.6])
         plots.plot_curve_1d(obj, {"gd": path[:first + 1]}, xlim=(-1.2, 1.2), numbered=6,
-                            legend="ends", title=f"first {first} GD steps from x₀ = 1",
+                            legend="ends", title=f"{first} GD steps from x₀ = 1",
                             cut=path.size > first + 1, fig=left)
         plots_lecture.plot_decay_vs_constant(
             k[1:], {"GD": path[1:]}, {"GD": flow[1:]}, ylabel="xₖ (log scale)",
@@ -2479,7 +2479,9 @@ def section_sgd(S: Study) -> None:
     one_d = _parse("x**2/2")
     runs = {}
     for seed, (lab, h) in enumerate(((f"constant η = {eta:g}", {"lr": eta}),
-                                     (f"η_k = {a0:g}/(1 + {gam:g}k)",
+                                     # γ as 1/(1/γ): "ηₖ = 0.5/(1 + 0.25k)" wider than
+                                     # its ratio panel broke as "ηₖ =" / "0.5/(1 + 0.25k)"
+                                     (f"η_k = {a0:g}/(1 + k/{1 / gam:g})",
                                       {"lr": a0, "schedule": "inverse_time", "gamma": gam}))):
         runs[lab] = minimize_batch(one_d, np.full((R, 1), x0), "sgd", noise=sigma, steps=K,
                                    seed=5 + seed, record=True, **h)
