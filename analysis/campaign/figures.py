@@ -278,9 +278,18 @@ def boundary_note(g: Grid) -> str:
     axes (ticked at the cells only) do not show, e.g. ``The η axis runs on past the last column
     (same spacing) to hold the boundary; for β = 0.31 … 0.99 it lies right of the axes (η up
     to 0.47); the boundary is at η = 0.02 for β = 0 and η = 0.038 for β = 0.9.``  Within the
-    cells only its values: ``The boundary is at η = 0.002 for β = 0 and …``.  Empty for a 1-D
-    grid or no boundary."""
-    if g.y is None or g.boundary is None:
+    cells only its values: ``The boundary is at η = 0.002 for β = 0 and …``.  A 1-D grid's
+    note says how its boundary is drawn: ``The dashed grey line (a triangle on the top
+    edge) is the predicted boundary η = 0.2, drawn under the measured line.``  Empty without
+    a boundary
+    (or a 1-D one off the axis)."""
+    if g.y is None:
+        b = line_boundary(g, *line_xlim(g))
+        return "" if b is None else (
+            f"The dashed grey line (a triangle on the top edge) is the predicted boundary "
+            f"{hyper_symbol(g.x_name)} = {fmt(b, BOUNDARY_DIGITS)}, drawn under the "
+            "measured line.")
+    if g.boundary is None:
         return ""
     px, _, xs, ys = boundary_points(g, samples=2000)  # the ends to about 1/1000 of the axis
     lo, hi = grid_xlim(g)
@@ -461,25 +470,48 @@ def line_marker_sizes(spacing: float, squares: float | None = None
     return LINE_MARKER * s, DIVERGED_MARKER * q, max(0.6, DIVERGED_EDGE_W * q)
 
 
+#: how a 1-D grid draws its predicted boundary (:func:`_line`): a thin dashed grey line
+#: under the measured line (zorder 1.5 < 2.5), marked by a triangle on the axes' top edge,
+#: where no data lie.
+#: Drawn black, 1.6 pt, over the data, it hid the share's drop between η = 0.19 and 0.21
+#: on either side of 2/L = 0.2 (quadratic, GD), and the drop hid it.
+LINE_BOUNDARY_STYLE: dict[str, Any] = {
+    "color": "0.35", "lw": 0.9, "ls": (0, (4, 2)), "zorder": 1.5, "marker": "v", "ms": 6.0,
+    "mfc": "black", "mec": "black", "markevery": [1], "clip_on": False}
+
+
+def line_xlim(g: Grid) -> tuple[float, float]:
+    """The x limits of a 1-D grid's line: its cells' range widened ×1.3 each way on a log
+    axis (:func:`log_grid`), else by 5% of the range (at least 0.5% of the largest x)."""
+    if log_grid(g.x):
+        return float(g.x.min() / 1.3), float(g.x.max() * 1.3)
+    pad = 0.05 * max(float(np.ptp(g.x)), abs(float(g.x.max())) * 0.1, 1e-12)
+    return float(g.x.min() - pad), float(g.x.max() + pad)
+
+
+def line_boundary(g: Grid, lo: float, hi: float) -> float | None:
+    """The η of a 1-D grid's predicted boundary (its value at y = 0) when it lies on the
+    axis [``lo``, ``hi``], else None."""
+    b = g.boundary(0.0) if g.boundary is not None else None
+    return b if b is not None and lo <= b <= hi else None
+
+
 def _line(ax: Any, g: Grid, handles: list[Any]) -> None:
     share = g.share.ravel()
     div = g.diverged.ravel()
     geo = log_grid(g.x)
-    if geo:
-        lo, hi = g.x.min() / 1.3, g.x.max() * 1.3
-    else:
-        pad = 0.05 * max(float(np.ptp(g.x)), abs(float(g.x.max())) * 0.1, 1e-12)
-        lo, hi = g.x.min() - pad, g.x.max() + pad
+    lo, hi = line_xlim(g)
     fig = ax.get_figure()
     width = fig.get_figwidth() * 72.0 * ax.get_position().width  # before the layout: less
     point, square, edge = line_marker_sizes(neighbour_spacing(g.x, lo, hi, geo, width),
                                             neighbour_spacing(g.x[div], lo, hi, geo, width))
     (h,) = ax.plot(g.x, share, marker="o", color=OKABE_ITO["blue"], ms=point,
-                   label=g.share_label)
+                   label=g.share_label, zorder=LINE_BOUNDARY_STYLE["zorder"] + 1)
     handles.append(h)
     if div.any():  # the legend's key at full size: squares shrunk to stay apart are small
         ax.plot(g.x[div], share[div], ls="none", marker="s", ms=square, mfc="none",
-                mec=DIVERGED_EDGE, mew=edge, label="a start diverged (measured unstable)")
+                mec=DIVERGED_EDGE, mew=edge, label="a start diverged (measured unstable)",
+                zorder=LINE_BOUNDARY_STYLE["zorder"] + 1)
         handles.append(Line2D([], [], ls="none", marker="s", ms=DIVERGED_MARKER, mfc="none",
                               mec=DIVERGED_EDGE, mew=DIVERGED_EDGE_W,
                               label="a start diverged (measured unstable)"))
@@ -487,8 +519,8 @@ def _line(ax: Any, g: Grid, handles: list[Any]) -> None:
         ax.set_xscale("log")
     ax.set_xlim(lo, hi)
     ax.set_ylim(-0.05, 1.05)
-    b = g.boundary(0.0) if g.boundary is not None else None
-    if b is not None and lo <= b <= hi:
-        handles.append(ax.axvline(b, color="black", lw=1.6, ls="--",
-                                  label=f"{g.boundary_label}: {fmt(b, BOUNDARY_DIGITS)}"))
+    b = line_boundary(g, lo, hi)
+    if b is not None:
+        handles.append(ax.axvline(b, label=f"{g.boundary_label}: {fmt(b, BOUNDARY_DIGITS)}",
+                                  **LINE_BOUNDARY_STYLE))
     ax.set_ylabel("share of starts")
