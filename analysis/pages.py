@@ -2369,7 +2369,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             """Nothing (the row moves whole to the next page), unless that would leave more
             than :data:`SHORT_SPLIT_GAP` of this page blank (``aH`` points and the room of a
             lead-in kept with it), as a short table would: then its tables go one under the
-            other at the text width, as they would alone, the first filling the page whole
+            other, each in half the width as it would be alone, the first filling the page whole
             (the pair, taller than it with its titles wrapped in half the width, missed the
             kink report's p. 6 and left it 0.30 blank); when the first misses the page too,
             the pair moves whole all the same: a table of at most :data:`SHORT_ROWS` rows is
@@ -2379,7 +2379,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             if aH + self.lead <= SHORT_SPLIT_GAP * self.doc._frame_height or \
                     self.moves_next and aH < self.doc._frame_height - 1.0:
                 return []
-            first, second = (TableFlowable(p.t, self.doc) for p in self.parts)
+            first, second = (TableFlowable(p.t, self.doc, p.full_widths) for p in self.parts)
             first.canv = getattr(self, "canv", None)
             first._frame = getattr(self, "_frame", None)
             first.lead = self.lead
@@ -3847,7 +3847,8 @@ class Document:
         tables side by side come as one :class:`TablePair`, :func:`pair_tables`)."""
         nxt = blocks[i] if i < len(blocks) else None
         if isinstance(b, Table):
-            return ns.TableFlowable(b, self), i
+            widths = column_widths(b, HALF_W) if fits_half(b) else None
+            return ns.TableFlowable(b, self, widths), i
         if b.half and isinstance(nxt, FigureBlock) and nxt.half:
             return ns.FigureRow([b, nxt], self), i + 1
         return ns.FigureRow([b], self), i
@@ -3883,9 +3884,16 @@ def side_by_side(t: Table, nxt: Any) -> bool:
     :data:`HALF_W` wide with every cell on one line (:func:`natural_width`).  Two per-step
     tables set one under the other at the text width left most of it empty, and moving
     them whole left the page before blank."""
-    return (isinstance(nxt, Table) and all(
-        u.half and len(u.rows) <= SHORT_ROWS and natural_width(u, HALF_W) <= HALF_W
-        for u in (t, nxt)))
+    return isinstance(nxt, Table) and all(fits_half(u) for u in (t, nxt))
+
+
+def fits_half(t: Table) -> bool:
+    """Whether table ``t`` may be set in half the text width (:data:`HALF_W`): it may
+    (:attr:`Table.half`), is short (at most :data:`SHORT_ROWS` rows) and every cell fits
+    there on one line (:func:`natural_width`).  Such a table is set in half the width beside
+    another (:func:`side_by_side`) or alone, at the width of the pairs around it, not
+    stretched over the text width (columns 20 em apart)."""
+    return t.half and len(t.rows) <= SHORT_ROWS and natural_width(t, HALF_W) <= HALF_W
 
 
 def _table_unit(blocks: Sequence[Any], i: int) -> tuple[list[Paragraph], Table, int] | None:

@@ -1,0 +1,38 @@
+"""Small table and wording items: a lone per-step table set in half the text width as its
+pair neighbours are, the fit window's span stated beside its geometric mean, short
+phrases of a 'decided by' cell kept whole, and a formula broken after an operator without
+a space left inside it."""
+
+import pytest
+
+from analysis import pages
+from tests.test_table_pairs import _per_step
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+def test_a_lone_per_step_table_after_a_pair_is_set_in_half_the_width():
+    """The kink report's third per-step table (Nesterov) came after the pair GD | momentum
+    and was set over the whole text width, its three columns ~20 em apart; a table that
+    could go beside another (short, every cell on one line in half the width) is set in
+    half the width alone too: its columns add up to HALF_W = (CONTENT_W − gap)/2."""
+    d = pages.Document("t")
+    for name in ("GD", "momentum", "Nesterov"):
+        _per_step(d, name)
+    blocks = pages.pair_tables(d.blocks)
+    assert [type(b).__name__ for b in blocks] == ["TablePair", "Table"]
+    f, _ = d._row(blocks[1], blocks, 2, pages._flowables())
+    assert sum(f.widths) == pytest.approx((pages.CONTENT_W - pages.FIGURE_GAP) / 2)
+    assert sum(f.widths) < 0.6 * pages.CONTENT_W
+
+
+def test_a_table_that_may_not_take_half_the_width_keeps_the_text_width():
+    """A table not marked half (a run table), or one too wide for half the width, is set at
+    the text width as before."""
+    d = pages.Document("t")
+    t = d.table(["k", "e", "r"], [["1", "2", "3"]], title="plain")
+    f, _ = d._row(t, [t], 1, pages._flowables())
+    assert sum(f.widths) == pytest.approx(pages.CONTENT_W)
+    wide = d.table(["method", "note"], [["GD", "a long note " * 12]], title="wide", half=True)
+    f, _ = d._row(wide, [wide], 1, pages._flowables())
+    assert sum(f.widths) == pytest.approx(pages.CONTENT_W)
