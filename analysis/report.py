@@ -3264,11 +3264,15 @@ def band_decided(on_rho: float, on_log: float, tol: float, digits: int = 2) -> s
     theory's rate, the band's own lower end), or the larger of its distances outside the
     band on ρ and on −ln ρ (:func:`analysis.compare.band_diff`) against the tolerance,
     ``−ln ρ 0.4% off band ≤ 1%``, the percentage to ``digits`` significant digits (those
-    of :func:`analysis.compare.band_digits`, as the comparison's note prints it)."""
+    of :func:`analysis.compare.band_digits`, as the comparison's note prints it).  The
+    scale's name and the distance keep their words together (non-breaking spaces: "−ln ρ",
+    "0.84% off"), so that a narrow cell never leaves "off" alone on a line ("−ln ρ 0.84%" /
+    "off" / "band ≤ 1%")."""
     diff = max(on_rho, on_log)
     if diff == 0:
         return "measured rate in band"
-    return (f"{scale_name(on_rho, on_log)} {percent(diff, digits)} off band "
+    name = scale_name(on_rho, on_log).replace(" ", NBSP)
+    return (f"{name} {percent(diff, digits)}{NBSP}off band "
             f"{'≤' if diff <= tol else '>'} {percent(tol)}")
 
 

@@ -36,3 +36,28 @@ def test_a_table_that_may_not_take_half_the_width_keeps_the_text_width():
     wide = d.table(["method", "note"], [["GD", "a long note " * 12]], title="wide", half=True)
     f, _ = d._row(wide, [wide], 1, pages._flowables())
     assert sum(f.widths) == pytest.approx(pages.CONTENT_W)
+
+
+def test_a_decided_by_cell_never_leaves_off_alone_on_a_line():
+    """Rosenbrock p. 6: Nesterov's 'decided by' cell "−ln ρ 0.84% off band ≤ 1%" broke as
+    "−ln ρ 0.84%" / "off" / "band ≤ 1%" in its narrow column.  The distance keeps its word
+    ("0.84% off") and the scale its name ("−ln ρ"): in any column from the narrowest that
+    holds "0.84% off" up to one that holds the whole cell, no line is "off" alone, none
+    ends with "−ln" or begins with "off", and the text reads as before."""
+    from analysis import report
+    from tests.test_pages import _laid_out
+
+    cell = report.band_decided(0.0001, 0.0084, 0.01)
+    assert cell.replace(pages.NBSP, " ") == "−ln ρ 0.84% off band ≤ 1%"
+    t = pages.Table([pages.Column("method"), pages.Column("decided by")],
+                    [["Nesterov", cell]])
+    least = pages.string_width("band ≤ 1%", t.size) + pages.CELL_PAD + 1.0
+    most = pages.string_width(cell, t.size) + pages.CELL_PAD + 1.0
+    seen = set()
+    for w in range(int(least), int(most) + 2, 2):
+        lines = _laid_out(t, [60.0, float(w)])[1][1]
+        seen.add(tuple(lines))
+        assert " ".join(lines) == "−ln ρ 0.84% off band ≤ 1%", lines
+        assert "off" not in lines and not any(s.endswith("−ln") or s.startswith("off")
+                                              for s in lines), lines
+    assert ("−ln ρ 0.84%", "off", "band ≤ 1%") not in seen and len(seen) > 1
