@@ -61,3 +61,24 @@ def test_a_decided_by_cell_never_leaves_off_alone_on_a_line():
         assert "off" not in lines and not any(s.endswith("−ln") or s.startswith("off")
                                               for s in lines), lines
     assert ("−ln ρ 0.84%", "off", "band ≤ 1%") not in seen and len(seen) > 1
+
+
+def test_the_estimators_note_says_how_a_fit_window_counts_its_steps():
+    """Study p. 12: the titles "ratios at k = … 60 of 0–60 (fit window k = 0–61)" read as
+    off by one; that a window i–j spans the errors eᵢ to eⱼ, its steps k = i to j − 1, was
+    said only in the † note of the next page.  The note under every per-step table with a
+    geometric mean says it, in the words of the † note, and it is the count the geometric
+    mean (eⱼ/eᵢ)^(1/(j−i)) takes: the mean of the j − i ratios e_(k+1)/e_k, k = i…j − 1."""
+    import numpy as np
+
+    from analysis import report
+
+    assert report.WINDOW_SPAN in report.ESTIMATORS_NOTE
+    assert report.WINDOW_SPAN in report.OUTSIDE_NOTE
+    assert "so its steps are k = i to j − 1" in report.ESTIMATORS_NOTE
+    e = 10.0 * 0.6 ** np.arange(70) * (1 + 0.01 * np.sin(np.arange(70)))
+    i, j = 0, 61
+    ratios = e[1:] / e[:-1]  # ratios[k] = e_(k+1)/e_k
+    steps = ratios[i:j]  # k = 0 … 60: the window's j − i steps
+    assert len(steps) == j - i and np.prod(steps) ** (1 / (j - i)) == pytest.approx(
+        (e[j] / e[i]) ** (1 / (j - i)), rel=1e-12)
