@@ -3018,13 +3018,33 @@ def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> s
                 and not all(fits(p) for p in parts) and len(after(piece)) > 1):
             # a relation too wide whichever operator it breaks after: after its sign
             return held(piece, (after, *(v for v in levels if v is not after)))
-        return " ".join(held(p, levels[1:]) for p in parts)
+        subs = [held(p, levels[1:]) for p in parts]
+        if levels[0] in (operator_parts, loose):
+            return unspaced_join(subs, fits)
+        return " ".join(subs)
 
     def line(s: str) -> str:
         levels = (unit_parts, tuple_parts, partial(top_parts, chars=0), inner_parts,
                   operator_parts, loose, after, piece_parts)
         return " ".join(held(w, levels) for w in cell_words(s))
     return "\n".join(line(s) for s in str(text).split("\n"))
+
+
+def unspaced_join(parts: Sequence[str], fits: Callable[[str], bool]) -> str:
+    """The parts of a formula split where it has no space (:func:`operator_parts`: after
+    an unspaced operator, between the brackets of a product), each set for its column
+    (its words joined by spaces, each word unbreakable), joined again: with a space, where
+    a line may break, only where the line must break there, the last word of one part and
+    the first of the next each fitting a line (``fits``) but not together; else without
+    one, so that a line never reads "1)/ (N − B))" or "4/ (√L+√μ)²" with a space the
+    formula does not have (the break then falls at another space of the parts, or inside
+    a word too wide for any line, which ReportLab splits where the line ends)."""
+    out = parts[0]
+    for b in parts[1:]:
+        last, first = out.rsplit(" ", 1)[-1], b.split(" ", 1)[0]
+        apart = fits(last) and fits(first) and not fits(last + first)
+        out = f"{out} {b}" if apart else out + b
+    return out
 
 
 def wrapped_lines(words: Sequence[float], space: float, width: float) -> int:

@@ -82,3 +82,36 @@ def test_the_estimators_note_says_how_a_fit_window_counts_its_steps():
     steps = ratios[i:j]  # k = 0 … 60: the window's j − i steps
     assert len(steps) == j - i and np.prod(steps) ** (1 / (j - i)) == pytest.approx(
         (e[j] / e[i]) ** (1 / (j - i)), rel=1e-12)
+
+
+@pytest.mark.parametrize("cell", [
+    "log(Var·(N − 1)/(N − B)) of the batch",
+    "step 4/(√L+√μ)² = 0.01639;",
+    "Polyak's step η = 4/(√L+√μ)² = 0.0001363, β = ((√κ−1)/(√κ+1))² = 0.4026",
+])
+def test_a_formula_broken_after_an_operator_gets_no_stray_space(cell):
+    """operator_parts splits a formula too wide for its column after an unspaced operator,
+    and the cell joined the two parts with a space (its line break); where the line broke
+    elsewhere the space stayed inside the line: "log(Var·(N −" / "1)/ (N − B))" in a column
+    52–56 pt wide.  In every column width from 30 to 200 pt no line holds "/ (" or ") ("
+    (a space the formula does not have), and the lines hold the cell's characters, in
+    order, none lost."""
+    from tests.test_pages import _laid_out
+
+    t = pages.Table([pages.Column("method"), pages.Column("x")], [["GD", cell]])
+    for w in range(30, 200, 2):
+        lines = _laid_out(t, [60.0, float(w)])[1][1]
+        assert not any("/ (" in s or ") (" in s for s in lines), (w, lines)
+        assert "".join(lines).replace(" ", "") == cell.replace(" ", ""), (w, lines)
+
+
+def test_unspaced_join_keeps_a_space_only_where_the_line_must_break():
+    """Two parts whose facing words fit a line each but not together keep the space (the
+    break); facing words that fit together, or a word too wide for any line, join
+    without it.  (A line of at most 10 characters.)"""
+    def fits(s):
+        return len(s) <= 10
+
+    assert pages.unspaced_join(["a·(b−c)/", "(d+e)"], fits) == "a·(b−c)/ (d+e)"
+    assert pages.unspaced_join(["x 4/", "(L+μ)² ="], fits) == "x 4/(L+μ)² ="
+    assert pages.unspaced_join(["4/", "(√L+√μ+√κ+ν)²"], fits) == "4/(√L+√μ+√κ+ν)²"
