@@ -2369,7 +2369,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             """Nothing (the row moves whole to the next page), unless that would leave more
             than :data:`SHORT_SPLIT_GAP` of this page blank (``aH`` points and the room of a
             lead-in kept with it), as a short table would: then its tables go one under the
-            other at the text width, as they would alone, the first filling the page whole
+            other, each in half the width as it would be alone, the first filling the page whole
             (the pair, taller than it with its titles wrapped in half the width, missed the
             kink report's p. 6 and left it 0.30 blank); when the first misses the page too,
             the pair moves whole all the same: a table of at most :data:`SHORT_ROWS` rows is
@@ -2379,7 +2379,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             if aH + self.lead <= SHORT_SPLIT_GAP * self.doc._frame_height or \
                     self.moves_next and aH < self.doc._frame_height - 1.0:
                 return []
-            first, second = (TableFlowable(p.t, self.doc) for p in self.parts)
+            first, second = (TableFlowable(p.t, self.doc, p.full_widths) for p in self.parts)
             first.canv = getattr(self, "canv", None)
             first._frame = getattr(self, "_frame", None)
             first.lead = self.lead
@@ -3018,13 +3018,33 @@ def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> s
                 and not all(fits(p) for p in parts) and len(after(piece)) > 1):
             # a relation too wide whichever operator it breaks after: after its sign
             return held(piece, (after, *(v for v in levels if v is not after)))
-        return " ".join(held(p, levels[1:]) for p in parts)
+        subs = [held(p, levels[1:]) for p in parts]
+        if levels[0] in (operator_parts, loose):
+            return unspaced_join(subs, fits)
+        return " ".join(subs)
 
     def line(s: str) -> str:
         levels = (unit_parts, tuple_parts, partial(top_parts, chars=0), inner_parts,
                   operator_parts, loose, after, piece_parts)
         return " ".join(held(w, levels) for w in cell_words(s))
     return "\n".join(line(s) for s in str(text).split("\n"))
+
+
+def unspaced_join(parts: Sequence[str], fits: Callable[[str], bool]) -> str:
+    """The parts of a formula split where it has no space (:func:`operator_parts`: after
+    an unspaced operator, between the brackets of a product), each set for its column
+    (its words joined by spaces, each word unbreakable), joined again: with a space, where
+    a line may break, only where the line must break there, the last word of one part and
+    the first of the next each fitting a line (``fits``) but not together; else without
+    one, so that a line never reads "1)/ (N − B))" or "4/ (√L+√μ)²" with a space the
+    formula does not have (the break then falls at another space of the parts, or inside
+    a word too wide for any line, which ReportLab splits where the line ends)."""
+    out = parts[0]
+    for b in parts[1:]:
+        last, first = out.rsplit(" ", 1)[-1], b.split(" ", 1)[0]
+        apart = fits(last) and fits(first) and not fits(last + first)
+        out = f"{out} {b}" if apart else out + b
+    return out
 
 
 def wrapped_lines(words: Sequence[float], space: float, width: float) -> int:
@@ -3847,7 +3867,8 @@ class Document:
         tables side by side come as one :class:`TablePair`, :func:`pair_tables`)."""
         nxt = blocks[i] if i < len(blocks) else None
         if isinstance(b, Table):
-            return ns.TableFlowable(b, self), i
+            widths = column_widths(b, HALF_W) if fits_half(b) else None
+            return ns.TableFlowable(b, self, widths), i
         if b.half and isinstance(nxt, FigureBlock) and nxt.half:
             return ns.FigureRow([b, nxt], self), i + 1
         return ns.FigureRow([b], self), i
@@ -3883,9 +3904,16 @@ def side_by_side(t: Table, nxt: Any) -> bool:
     :data:`HALF_W` wide with every cell on one line (:func:`natural_width`).  Two per-step
     tables set one under the other at the text width left most of it empty, and moving
     them whole left the page before blank."""
-    return (isinstance(nxt, Table) and all(
-        u.half and len(u.rows) <= SHORT_ROWS and natural_width(u, HALF_W) <= HALF_W
-        for u in (t, nxt)))
+    return isinstance(nxt, Table) and all(fits_half(u) for u in (t, nxt))
+
+
+def fits_half(t: Table) -> bool:
+    """Whether table ``t`` may be set in half the text width (:data:`HALF_W`): it may
+    (:attr:`Table.half`), is short (at most :data:`SHORT_ROWS` rows) and every cell fits
+    there on one line (:func:`natural_width`).  Such a table is set in half the width beside
+    another (:func:`side_by_side`) or alone, at the width of the pairs around it, not
+    stretched over the text width (columns 20 em apart)."""
+    return t.half and len(t.rows) <= SHORT_ROWS and natural_width(t, HALF_W) <= HALF_W
 
 
 def _table_unit(blocks: Sequence[Any], i: int) -> tuple[list[Paragraph], Table, int] | None:

@@ -3264,11 +3264,15 @@ def band_decided(on_rho: float, on_log: float, tol: float, digits: int = 2) -> s
     theory's rate, the band's own lower end), or the larger of its distances outside the
     band on ρ and on −ln ρ (:func:`analysis.compare.band_diff`) against the tolerance,
     ``−ln ρ 0.4% off band ≤ 1%``, the percentage to ``digits`` significant digits (those
-    of :func:`analysis.compare.band_digits`, as the comparison's note prints it)."""
+    of :func:`analysis.compare.band_digits`, as the comparison's note prints it).  The
+    scale's name and the distance keep their words together (non-breaking spaces: "−ln ρ",
+    "0.84% off"), so that a narrow cell never leaves "off" alone on a line ("−ln ρ 0.84%" /
+    "off" / "band ≤ 1%")."""
     diff = max(on_rho, on_log)
     if diff == 0:
         return "measured rate in band"
-    return (f"{scale_name(on_rho, on_log)} {percent(diff, digits)} off band "
+    name = scale_name(on_rho, on_log).replace(" ", NBSP)
+    return (f"{name} {percent(diff, digits)}{NBSP}off band "
             f"{'≤' if diff <= tol else '>'} {percent(tol)}")
 
 
@@ -3725,10 +3729,13 @@ STALL_MARK = "*"
 #: of the window's mean progress per step (or the error grew)
 STALL_SHARE = 0.1
 
+#: How a window i–j of a per-step table's title (and its summary rows) counts: its errors and
+#: its steps, the ratios e_(k+1)/e_k it holds ("fit window k = 0–61" holds k = 0 to 60)
+WINDOW_SPAN = "a window i–j spans the errors e_i to e_j, so its steps are k = i to j − 1"
 #: The per-step tables' notes: one general sentence per mark, the same under every table (so
 #: printed once per page); what differs per run (its fit window) is in the table's title.
 OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the run's fit window (in the table's title): "
-                "a window i–j spans the errors e_i to e_j, so its steps are k = i to j − 1 "
+                f"{WINDOW_SPAN} "
                 "(the step k = j, ratio e_(j+1)/e_j, already lies past it); the measured "
                 "kind and the verdict rest on that window, comparing its rate "
                 "or kind, not single steps, and the theory's limit is asymptotic (a bound "
@@ -3738,7 +3745,7 @@ OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the run's fit window (in the table
 #: fitted on, which leaves out the run's first steps
 ORDER_OUTSIDE_NOTE = (
     f"{ORDER_OUTSIDE_MARK} step outside the window the run's order is fitted on (in the table's "
-    "title): a window i–j spans the errors e_i to e_j, so its steps are k = i to j − 1 (the "
+    f"title): {WINDOW_SPAN} (the "
     "step k = j, ratio e_(j+1)/e_j, already lies past it); the fit leaves out the "
     "pre-asymptotic steps before the window, and the order and its verdict rest on the "
     "window as a whole, not on single steps (the theory's limit is asymptotic).")
@@ -5001,9 +5008,12 @@ THEORY_TABLE = "Predicted and measured convergence"
 #: Under a per-step table with both rows: one text for every run (so printed once per page),
 #: a method read on its restart cycles included (how that fit reads them is the note on its
 #: column of cycle ratios, :func:`cycle_step_note`, printed only under a table that has one).
+#: It says how a window counts (:data:`WINDOW_SPAN`) where the windows of the titles are
+#: first read: "ratios at k = … 60 of 0–60 (fit window k = 0–61)" is no off-by-one.
 ESTIMATORS_NOTE = (
     "Geometric mean and robust fit are two estimators of the rate over the same fit window "
-    "i–j: the geometric mean of the ratios, (e_j/e_i)^(1/(j−i)), sees only the window's two "
+    f"i–j ({WINDOW_SPAN}, the window of the table's title): the geometric mean of the "
+    "ratios, (e_j/e_i)^(1/(j−i)), sees only the window's two "
     f"end errors; the robust fit (the measured rate of the table ‘{THEORY_TABLE}’, which the "
     "verdict compares with the theory) uses the errors all through the window. They differ "
     "when the errors do not fall along one line (on a log scale) through the window: "

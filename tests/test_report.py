@@ -2024,7 +2024,8 @@ def test_decided_by_is_short_and_never_a_bare_dash():
     off = (math.log(eff) - math.log(0.99605)) / math.log(eff)
     assert 0.007 < off < 0.008 and (0.99605 - eff) / eff < 1e-4
     got = report.decided_by(c, p, m)
-    assert got == f"−ln ρ {fmt(100 * off, 2)}% off band ≤ 1%" and len(got) <= 25  # 3 short lines
+    assert got.replace("\u00a0", " ") == f"−ln ρ {fmt(100 * off, 2)}% off band ≤ 1%" \
+        and len(got) <= 25  # 3 short lines
 
 
 def test_basin_note_says_which_starts_landed_exactly_and_were_moved():
@@ -3601,7 +3602,7 @@ def test_a_double_roots_distance_off_its_band_reads_alike_everywhere():
     m = Measurement(kind="linear", rate=fit, order=1.0, window=window)
     c = compare(p, m)
     pct = re.search(r"by (\S+%) on −ln ρ", c.note).group(1)
-    assert report.decided_by(c, p, m) == f"−ln ρ {pct} off band ≤ 1%"
+    assert report.decided_by(c, p, m).replace("\u00a0", " ") == f"−ln ρ {pct} off band ≤ 1%"
     e = 1e3 * 0.99606 ** np.arange(window[1] + 40)  # the mean above the band too
     st = _nw_study(e, "linear", rho, window=window, kind="linear", rate=fit)
     st.comparison = c

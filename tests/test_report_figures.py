@@ -413,7 +413,8 @@ def test_a_double_root_rate_shows_the_band_that_decided_it():
     assert c.agree and report.double_root_band(c, p, m) == pytest.approx((0.47831, eff))
     assert (c.rel_diff, c.speed_diff) == pytest.approx((on_rho, on_log))
     assert compare.decisive_diff(c) == pytest.approx(on_log)  # the number the JSON records
-    assert report.decided_by(c, p, m) == f"−ln ρ {100 * on_log:.2g}% off band ≤ 1%"
+    assert report.decided_by(c, p, m).replace("\u00a0", " ") == \
+        f"−ln ρ {100 * on_log:.2g}% off band ≤ 1%"
     # the note's model is the one its number comes from: C (k + 1) ρᵏ averages
     # ((b + 1)/(a + 1))^(1/(b − a)) over [a, b]; C k ρᵏ would give (39/24)^(1/15), 0.49405
     assert f"‖e_k‖ ≈ C (k + 1) ρᵏ shrinks on average by {compare.fmt_rate(eff)} " in c.note

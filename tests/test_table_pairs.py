@@ -89,8 +89,8 @@ def test_a_pair_that_would_leave_a_page_blank_goes_one_under_the_other():
     """The pair, taller than its first table alone (titles wrapped in half the width), moved
     whole off the kink report's p. 6 and left it 0.30 blank where its first table fitted:
     when moving it would leave more than SHORT_SPLIT_GAP of the page blank (as a short table
-    may), its tables go one under the other at the text width, as they would alone; with
-    less, it moves whole."""
+    may), its tables go one under the other, each set as it would be alone (in half the
+    width, its title at the text width); with less, it moves whole."""
     d = pages.Document("x")
     a, z = _per_step(d, "AAA"), _per_step(d, "BBB")
     ns = pages._flowables()
@@ -103,7 +103,7 @@ def test_a_pair_that_would_leave_a_page_blank_goes_one_under_the_other():
     parts = row.split(pages.CONTENT_W, more)
     assert [type(p).__name__ for p in parts] == ["TableFlowable"] * 2
     assert [p.t for p in parts] == [a, z]
-    assert parts[0].full_widths == pytest.approx(pages.column_widths(a, pages.CONTENT_W))
+    assert parts[0].full_widths == pytest.approx(pages.column_widths(a, pages.HALF_W))
 
 
 def test_a_pair_unpaired_at_a_page_foot_splits_its_first_table_to_the_page():
