@@ -1299,7 +1299,8 @@ def bound_numbers(text: str) -> str:
 
 #: the relation signs of prose mathematics: a line never starts or ends with one (the
 #: spaces around it are bound to the words beside it: :func:`bound_relations`)
-RELATIONS = "=≠<>≤≥≈∝"
+#: (an assignment "←" among them: "x ←" / "x − η(∇f + βv)" never)
+RELATIONS = "=≠<>≤≥≈∝←"
 _RELATION_SPACE = re.compile(
     rf"(?<=\S) (?=[{RELATIONS}](?:\s|$))"  # before a spaced sign
     rf"|(?<=\s[{RELATIONS}]) (?=\S)")  # after one, before its operand
@@ -2867,13 +2868,14 @@ def top_parts(piece: str, chars: int = SHORT_GROUP, signs: str = SIGNS,
 
 
 def _in_short_side(piece: str, i: int, marks: Sequence[int]) -> bool:
-    """Whether index ``i`` of ``piece`` lies in the right side of a relation (its signs at
-    ``marks``) of at most :data:`GROUP_CHARS` characters, up to the next relation: that
-    side stays whole with its sign ("0.4200ⁿ ≤" / "1 + 1e−12", never "0.4200ⁿ ≤ 1 +" /
-    "1e−12")."""
+    """Whether index ``i`` of ``piece`` lies in a side of a relation (its signs at
+    ``marks``) of at most :data:`GROUP_CHARS` characters, the right one up to the next
+    relation, the left one from the start of ``piece``: that side stays whole with its
+    sign ("0.4200ⁿ ≤" / "1 + 1e−12", never "0.4200ⁿ ≤ 1 +" / "1e−12"; "1 − tanh²(4) ="
+    / "sech²(4)", never "1 −" / "tanh²(4) = sech²(4)")."""
     r = max((j for j in marks if j < i), default=None)
-    if r is None:
-        return False
+    if r is None:  # the left side, before the first relation: "1 − tanh²(4) ="
+        return bool(marks) and marks[0] - 1 <= GROUP_CHARS
     end = next((j - 1 for j in marks if j > r), len(piece))
     return end - (r + 2) <= GROUP_CHARS
 
@@ -2909,7 +2911,7 @@ def tuple_parts(piece: str) -> list[str]:
 UNSPACED = "/·×"
 
 
-def operator_parts(piece: str, groups: bool = True) -> list[str]:
+def operator_parts(piece: str, groups: bool = True, terms: bool = True) -> list[str]:
     """``piece`` in two parts, split after the unspaced operator (:data:`UNSPACED`) or
     between the brackets of an implicit product (``)(``) nearest its middle at the
     shallowest bracket depth that holds one, outside every short group
@@ -2934,12 +2936,34 @@ def operator_parts(piece: str, groups: bool = True) -> list[str]:
                 short[a + 1:i] = [True] * (i - a - 1)
     at = [i for i, c in enumerate(piece[:-1]) if not short[i] and i > 0 and (
         (c in UNSPACED and " " not in piece[i - 1:i + 2] and not _short_factor(piece, i))
-        or piece[i:i + 2] in (")(", "]("))]
+        or piece[i:i + 2] in (")(", "](")) and not (terms and _short_term(piece, i, d))]
     if not at:
         return [piece]
     top = min(d[i] for i in at)
     i = min((i for i in at if d[i] == top), key=lambda i: abs(2 * i + 1 - len(piece)))
     return [piece[:i + 1], piece[i + 1:]]
+
+
+def _short_term(piece: str, i: int, depths: Sequence[int]) -> bool:
+    """Whether the unspaced operator at index ``i`` of ``piece`` (bracket depths
+    ``depths``, :func:`_depths`) lies in a short term: the run around it at its depth, up
+    to a space at that depth or the bracket that encloses it, of at most
+    :data:`GROUP_CHARS` characters, punctuation after it not counted.  A short quotient
+    or product is one unit, as a typesetter keeps it: "(√κ−1)/(√κ+1)", "s²(N − B)/(B(N −
+    1))", "g/(|g| + ε)", "|dh_d/dx|", "α(1 − α)(b − a)²" never break after their "/" or
+    between their brackets."""
+    top = depths[i]
+
+    def inside(j: int) -> bool:
+        return depths[j] >= top and not (piece[j] == " " and depths[j] == top)
+
+    a = i
+    while a > 0 and inside(a - 1):
+        a -= 1
+    b = i + 1
+    while b < len(piece) and inside(b):
+        b += 1
+    return len(piece[a:b].rstrip(".,;:")) <= GROUP_CHARS
 
 
 def _short_factor(piece: str, i: int) -> bool:
@@ -3003,6 +3027,7 @@ def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> s
     as ReportLab splits a bound run wider than its line inside a word ("supe" /
     "rlinear ≥")."""
     loose = partial(operator_parts, groups=False)
+    loosest = partial(operator_parts, groups=False, terms=False)
     after = partial(top_parts, chars=0, signs=RELATIONS, relations=True)
 
     def fits(piece: str) -> bool:
@@ -3025,7 +3050,7 @@ def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> s
 
     def line(s: str) -> str:
         levels = (unit_parts, tuple_parts, partial(top_parts, chars=0), inner_parts,
-                  operator_parts, loose, after, piece_parts)
+                  operator_parts, loose, after, loosest, piece_parts)
         return " ".join(held(w, levels) for w in cell_words(s))
     return "\n".join(line(s) for s in str(text).split("\n"))
 
