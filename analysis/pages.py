@@ -3029,6 +3029,7 @@ def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> s
     loose = partial(operator_parts, groups=False)
     loosest = partial(operator_parts, groups=False, terms=False)
     after = partial(top_parts, chars=0, signs=RELATIONS, relations=True)
+    unspaced = (operator_parts, loose, loosest)  # parts split where the formula has no space
 
     def fits(piece: str) -> bool:
         return string_width(piece, size, font) <= width
@@ -3044,7 +3045,7 @@ def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> s
             # a relation too wide whichever operator it breaks after: after its sign
             return held(piece, (after, *(v for v in levels if v is not after)))
         subs = [held(p, levels[1:]) for p in parts]
-        if levels[0] in (operator_parts, loose):
+        if levels[0] in unspaced:
             return unspaced_join(subs, fits)
         return " ".join(subs)
 
