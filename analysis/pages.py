@@ -1930,6 +1930,9 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self.rows = t.rows if rows is None else rows
             self.with_notes = notes
             self.full_widths = widths or column_widths(t, CONTENT_W)
+            # a table given its widths (half the text width, alone) has its title wrap
+            # over the table, not over the text width beside it
+            self.title_width = sum(widths) if widths else None
             # a part of a table split over pages shows only the columns it fills (the
             # widths of the others go to them, so no row grows taller)
             keep = [j for j in range(len(t.columns))
@@ -2066,10 +2069,15 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             ]))
             return tab
 
+        def _title_w(self, aW: float) -> float:
+            """The width its title wraps in: the table's own where it was given one,
+            else the room ``aW``."""
+            return min(aW, self.title_width or aW)
+
         def _title_h(self, aW: float) -> float:
             if self.title is None:
                 return 0.0
-            return self.title.wrap(aW, 1e6)[1] + self.title.getSpaceAfter()
+            return self.title.wrap(self._title_w(aW), 1e6)[1] + self.title.getSpaceAfter()
 
         def _notes(self) -> list[str]:
             """The table's notes on the page where it ends; on a page where only a part of
@@ -2308,7 +2316,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
         def _draw_body(self, canv: Any, x: float, top: float, width: float) -> None:
             """Its title and table, ``width`` points wide, from ``top`` down."""
             if self.title is not None:
-                _, h = self.title.wrap(width, 1e6)
+                _, h = self.title.wrap(self._title_w(width), 1e6)
                 self.title.drawOn(canv, x, top - h)
                 top -= h + self.title.getSpaceAfter()
             _, h = self.table.wrap(width, 1e6)

@@ -26,6 +26,24 @@ def test_a_lone_per_step_table_after_a_pair_is_set_in_half_the_width():
     assert sum(f.widths) < 0.6 * pages.CONTENT_W
 
 
+def test_a_lone_half_width_table_wraps_its_title_over_the_table():
+    """A lone table set in half the width had its title wrapped over the text width, a
+    title line twice as wide as the table under it (the study's "GD with η = 1.1" table);
+    its title wraps in the table's width, as a title of a pair's table does: every line
+    of the title, as drawn, no wider than the table's columns together."""
+    d = pages.Document("t")
+    for name in ("GD", "momentum", "Nesterov"):
+        _per_step(d, name)
+    blocks = pages.pair_tables(d.blocks)
+    f, _ = d._row(blocks[1], blocks, 2, pages._flowables())
+    f.wrap(pages.CONTENT_W, 1e6)
+    lines = f.title.blPara.lines
+    assert len(lines) >= 2  # the title wraps: it is wider than half the text width
+    used = [f.title.width - (ln[0] if isinstance(ln, tuple) else ln.extraSpace)
+            for ln in lines]
+    assert max(used) <= sum(f.widths) + 0.5, (used, sum(f.widths))
+
+
 def test_a_table_that_may_not_take_half_the_width_keeps_the_text_width():
     """A table not marked half (a run table), or one too wide for half the width, is set at
     the text width as before."""

@@ -86,24 +86,26 @@ def test_the_lead_in_of_the_second_table_goes_above_the_pair():
 
 
 def test_a_pair_that_would_leave_a_page_blank_goes_one_under_the_other():
-    """The pair, taller than its first table alone (titles wrapped in half the width), moved
-    whole off the kink report's p. 6 and left it 0.30 blank where its first table fitted:
-    when moving it would leave more than SHORT_SPLIT_GAP of the page blank (as a short table
-    may), its tables go one under the other, each set as it would be alone (in half the
-    width, its title at the text width); with less, it moves whole."""
+    """The pair, taller than its first table alone (the second's title wraps to more lines),
+    moved whole off the kink report's p. 6 and left it 0.30 blank where its first table
+    fitted: when moving it would leave more than SHORT_SPLIT_GAP of the page blank (as a
+    short table may), its tables go one under the other, each set as it would be alone (in
+    half the width, its title over the table); with less, it moves whole."""
     d = pages.Document("x")
     a, z = _per_step(d, "AAA"), _per_step(d, "BBB")
+    z.title += ", a title that wraps to more lines in half the text width than the first's"
     ns = pages._flowables()
     row = ns.TableRow([a, z], d)
     less = (pages.SHORT_SPLIT_GAP - 0.01) * pages.CONTENT_H
     assert row.split(pages.CONTENT_W, less) == []
-    more = max(_height(a, pages.CONTENT_W) + 1.0, (pages.SHORT_SPLIT_GAP + 0.01)
-               * pages.CONTENT_H)  # the first table fits alone at the text width
-    assert max(_height(t, pages.HALF_W) for t in (a, z)) > more  # the pair does not
+    more = max(_height(a, pages.HALF_W) + 1.0, (pages.SHORT_SPLIT_GAP + 0.01)
+               * pages.CONTENT_H)  # the first table fits alone, set in half the width
+    assert _height(z, pages.HALF_W) > more  # the pair does not
     parts = row.split(pages.CONTENT_W, more)
     assert [type(p).__name__ for p in parts] == ["TableFlowable"] * 2
     assert [p.t for p in parts] == [a, z]
     assert parts[0].full_widths == pytest.approx(pages.column_widths(a, pages.HALF_W))
+    assert parts[0].wrap(pages.CONTENT_W, more)[1] <= more
 
 
 def test_a_pair_unpaired_at_a_page_foot_splits_its_first_table_to_the_page():
