@@ -281,8 +281,7 @@ def boundary_note(g: Grid) -> str:
     cells only its values: ``The boundary is at η = 0.002 for β = 0 and …``.  A 1-D grid's
     note says how its boundary is drawn: ``The dashed grey line (a triangle on the top
     edge) is the predicted boundary η = 0.2, drawn under the measured line.``  Empty without
-    a boundary
-    (or a 1-D one off the axis)."""
+    a boundary (or with a 1-D one off the axis)."""
     if g.y is None:
         b = line_boundary(g, *line_xlim(g))
         return "" if b is None else (
