@@ -785,6 +785,21 @@ def too_few_ratios(steps: tuple[int, int] | None = None, first: int | None = Non
     return f"{words} ({count}, the last, {span})"
 
 
+def rise_before(err: ArrayLike, s: int) -> str:
+    """A clause saying that the ratios ``e_(k+1)/e_k`` read from iteration ``s`` follow a
+    rise: the ratio at ``k = s − 1`` below the one at ``k = s`` (``e_s/e_(s−1) <
+    e_(s+1)/e_s``), so that "each below the one before" is not read of the steps before
+    ``s`` (Himmelblau, L-BFGS: 0.0102 at k = 6, then 0.0263, 0.00348 at k = 7–8); else "".
+    """
+    e = np.asarray(err, dtype=float)
+    if s < 1 or s + 1 >= e.size or not (e[s - 1] > 0 and e[s] > 0):
+        return ""
+    before, first = e[s] / e[s - 1], e[s + 1] / e[s]
+    if not before < first:
+        return ""
+    return f", which follow a rise from {fmt(before, 3)} at k = {s - 1}"
+
+
 def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | None:
     """``(start, step, note)`` when the ratios of the errors ``e_0 .. e_(n-1)`` fall toward 0
     (:func:`ratios_fall`) and still fall at the end (:func:`end_fall`): the per-step ratios
@@ -797,8 +812,9 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
     r1 = e[s + 1:n] / e[s:n - 1]
     how = ratios_fall(r1, np.arange(s, n - 1)) if n - s >= 3 else None
     if how is not None and end_fall(r1):
-        return s, 1, (f"ratios e_(k+1)/e_k, {_ratio_span(e, s, n, 1)}, fall toward 0: "
-                      f"{how}; the last ≤ 1/2 of the one before{two_ratios(r1)}")
+        return s, 1, (f"ratios e_(k+1)/e_k, {_ratio_span(e, s, n, 1)}{rise_before(e, s)}, "
+                      f"fall toward 0: {how}; the last ≤ 1/2 of the one before"
+                      f"{two_ratios(r1)}")
     b, r2, how, why_not = two_step_test(e, s, n)
     if why_not is None:
         ks, chain = two_step_blocks(b, r2, n)

@@ -462,6 +462,25 @@ def test_falling_ratios_are_named_by_their_steps_and_the_errors_they_use():
     assert "iterations 0–7" not in note[2]
 
 
+def test_falling_ratios_read_after_a_rise_say_so():
+    """Himmelblau, L-BFGS: the note read the ratios at k = 7–8 (0.0263, 0.00348) as "each
+    below the one before", though the ratio at k = 6 (0.0102) was below the first of them:
+    the note says the ratios it reads follow a rise, with the ratio before; a window whose
+    ratio before is larger says nothing of it."""
+    e = np.array([1.0, 0.3, 0.1, 0.03, 0.01])
+    e = np.append(e, [e[-1] * 0.0102, e[-1] * 0.0102 * 0.0263,
+                      e[-1] * 0.0102 * 0.0263 * 0.00348])  # ratios 0.0102, 0.0263, 0.00348
+    note = E.falling_ratios(e, 5, e.size)
+    assert note is not None and note[:2] == (5, 1)
+    assert f"(0.0263, 0.00348; from the errors e_5–e_7), which follow a rise from " \
+           f"{fmt(e[5] / e[4], 3)} at k = 4, fall toward 0: " in note[2], note[2]
+    steady = e.copy()
+    steady[5] = steady[4] * 0.5  # the ratio before, 0.5, above the window's first
+    steady[6:] = steady[5] * np.array([0.0263, 0.0263 * 0.00348])
+    note = E.falling_ratios(steady, 5, steady.size)
+    assert note is not None and "rise" not in note[2], note
+
+
 def test_order_one_and_a_half_is_superlinear_per_step():
     # e_(k+1) = e_k^1.5: ratios e_k^0.5 fall every step; order 1.5, outside [1.8, 2.6]
     e = [0.5]
