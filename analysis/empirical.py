@@ -790,6 +790,7 @@ def rise_before(err: ArrayLike, s: int) -> str:
     rise: the ratio at ``k = s − 1`` below the one at ``k = s`` (``e_s/e_(s−1) <
     e_(s+1)/e_s``), so that "each below the one before" is not read of the steps before
     ``s`` (Himmelblau, L-BFGS: 0.0102 at k = 6, then 0.0263, 0.00348 at k = 7–8); else "".
+    Only that rule needs it: the rule of halves allows rises within.
     """
     e = np.asarray(err, dtype=float)
     if s < 1 or s + 1 >= e.size or not (e[s - 1] > 0 and e[s] > 0):
@@ -812,7 +813,8 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
     r1 = e[s + 1:n] / e[s:n - 1]
     how = ratios_fall(r1, np.arange(s, n - 1)) if n - s >= 3 else None
     if how is not None and end_fall(r1):
-        return s, 1, (f"ratios e_(k+1)/e_k, {_ratio_span(e, s, n, 1)}{rise_before(e, s)}, "
+        rise = rise_before(e, s) if how.startswith("each below") else ""
+        return s, 1, (f"ratios e_(k+1)/e_k, {_ratio_span(e, s, n, 1)}{rise}, "
                       f"fall toward 0: {how}; the last ≤ 1/2 of the one before"
                       f"{two_ratios(r1)}")
     b, r2, how, why_not = two_step_test(e, s, n)
