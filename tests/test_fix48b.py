@@ -67,3 +67,42 @@ def test_no_sampled_region_is_said_plainly():
     assert len(rep.regions) == 1
     assert "no sampled point has ‖∇f‖ < t, so the one region comes from seeded points" \
         in rep.method
+
+
+def test_the_surface_path_marks_its_start_and_its_last_iterate():
+    """Study p. 15: the GD path on the saddle's 3-D surface had no start or end marker, its
+    direction known only from the text.  Its start x₀ is an open circle and its last iterate
+    a square in the path's colour, unshaded, and the legend names both as the curves do."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.colors import to_rgba
+
+    from analysis import plots_lecture
+    from analysis.plots import end_marker_key
+
+    # GD with η = 0.1 on x² − y² from (1.4, 0.02): x ← 0.8x, y ← 1.2y, 22 steps
+    k = np.arange(23.0)
+    xy = np.column_stack([1.4 * 0.8 ** k, 0.02 * 1.2 ** k])
+    path = np.column_stack([xy, xy[:, 0] ** 2 - xy[:, 1] ** 2])
+    g = np.linspace(-1.5, 1.5, 21)
+    X, Y = np.meshgrid(g, g)
+    fig = plots_lecture.plot_surfaces([{"title": "saddle", "X": X, "Y": Y, "Z": X**2 - Y**2,
+                                        "path": path, "path_label": "GD"}])
+    ax = fig.axes[0]
+    marks = {}
+    for c in ax.collections:
+        if not hasattr(c, "_offsets3d"):
+            continue  # the surface and its contours
+        xs, ys, zs = (np.asarray(v, float) for v in c._offsets3d)
+        if xs.size == 1:
+            marks[(xs[0], ys[0], zs[0])] = c
+    start = marks[tuple(path[0])]
+    last = marks[tuple(path[-1])]
+    assert np.allclose(start.get_facecolor()[0], to_rgba("white"))
+    line = [ln for ln in ax.lines if ln.get_label() == "GD"][0]
+    assert np.allclose(last.get_facecolor()[0], to_rgba(line.get_color()))
+    assert not start.get_depthshade() and not last.get_depthshade()
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    names = end_marker_key({"GD": path})[1]
+    assert names == ["start x₀", "last iterate"] and set(names) <= set(labels), labels
