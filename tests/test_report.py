@@ -3338,7 +3338,7 @@ def test_a_sampled_search_says_how_it_found_its_regions_after_the_count(four_rep
     text = lead("rosenbrock5")
     head, how = text.split("  How they were found: ")
     assert re.match(r"Regions of the box where ‖∇f‖₂ < t = \S+: \d+, of which", head), head
-    assert how.startswith("20 000 Halton samples") and "(seeded: " in how
+    assert how.startswith("20 000 Halton samples") and "from seeded points" in how
     for sentence in re.split(r"\.  ", text):
         depth = 0
         for ch in sentence:
