@@ -26,6 +26,7 @@ from analysis.plots import (
     _outside_legend,
     _positive,
     color,
+    end_marker_key,
     fmt,
     fmt_rate,
     linestyle,
@@ -122,8 +123,10 @@ def plot_surfaces(
 
     Each panel: ``title``, ``X``, ``Y``, ``Z`` (meshgrids), optionally ``path`` ((K, 3): x, y,
     f), ``path_label``, ``points`` (list of (x, y, z, kind) critical points) and ``zlabel``
-    (the height axis, "f" unless given).  The x and y axes carry few ticks
-    (:data:`SURFACE_TICKS`).
+    (the height axis, "f" unless given).  A path's ends are marked as on the curves
+    (:func:`analysis.plots.end_marker_key`): its start x₀ an open circle, its last iterate a
+    black-edged square in the path's colour, both drawn unshaded above the surface
+    (:func:`_surface_ends`).  The x and y axes carry few ticks (:data:`SURFACE_TICKS`).
     """
     fig = new_figure(fig, figsize)
     handles: list[Any] = []
@@ -144,6 +147,9 @@ def plot_surfaces(
                     ls="--", lw=1.0)
             if not any(x.get_label() == h.get_label() for x in handles):
                 handles.append(h)
+                handles += _surface_ends(ax, path, h.get_color())
+            else:
+                _surface_ends(ax, path, h.get_color())
         for x, y, z, kind in p.get("points", ()):
             m, c, s = KIND_STYLE.get(kind, KIND_STYLE["unknown"])
             h = ax.scatter([x], [y], [z], marker=m, s=s * 6, c=c, edgecolors="black",
@@ -160,6 +166,25 @@ def plot_surfaces(
         ax.view_init(elev=p.get("elev", 28), azim=p.get("azim", -58))
     _outside_legend(fig, handles)
     return fig
+
+
+def _surface_ends(ax: Any, path: np.ndarray, colour: str) -> list[Any]:
+    """Mark the start (row 0) and the last iterate (last row) of a path (x, y, f) on a 3-D
+    panel as :func:`analysis.plots.end_marker_key` names them — an open circle, a
+    black-edged square in ``colour`` — unshaded by depth and above the path (zorder), so
+    that the surface does not hide them; returns their legend entries."""
+    ends, names = end_marker_key({"path": path})
+    start, square = ends
+    ax.scatter(*path[:1].T, marker="o", s=start.get_markersize() ** 2, facecolors="white",
+               edgecolors="black", linewidths=start.get_markeredgewidth(), depthshade=False,
+               zorder=12)
+    ax.scatter(*path[-1:].T, marker="s", s=square.get_markersize() ** 2, c=colour,
+               edgecolors="black", linewidths=1.0, depthshade=False, zorder=12)
+    square.set_color(colour)
+    square.set_markerfacecolor(colour)
+    for h, name in zip(ends, names, strict=True):
+        h.set_label(name)
+    return ends
 
 
 @styled

@@ -1970,14 +1970,16 @@ def theory_terms(A: Analysis, items: Sequence[str]) -> str:
     """The terms the “What failed” section's theory entries ``items`` use before the theory
     section explains them (the section comes early, after the summary), defined at this first
     use: a rate-study run (:data:`RATE_STUDY`: the method run again with no gradient
-    tolerance, to measure its rate down to the rounding floor, :func:`floor_rule_value`), and
-    its automatic budget when an entry names it. The lead above them gives the theory
-    section's number."""
+    tolerance, to measure its rate down to the rounding floor, :func:`floor_rule_value`; to
+    follow its errors there when no run is fitted, :func:`runs_fitted`: the kink's runs all
+    cycle), and its automatic budget when an entry names it. The lead above them gives the
+    theory section's number."""
     text = " ".join(items)
     studies = [r.study for r in _uncompared_runs(A)]
     every = [r.study for r in A.runs if r.study is not None]
-    words = (f"A {RATE_STUDY} is the method run again from x₀ with {NO_GTOL}, to measure its "
-             f"rate down to the rounding floor {floor_rule_value(studies)}, "
+    aim = "measure its rate" if any(runs_fitted(every)) else "follow its errors"
+    words = (f"A {RATE_STUDY} is the method run again from x₀ with {NO_GTOL}, to {aim} "
+             f"down to the rounding floor {floor_rule_value(studies)}, "
              + floor_meaning_text(studies, every))
     if "automatic budget" in text:
         words += ("; the automatic budget is the iteration limit such a run is given from its "
@@ -2002,8 +2004,9 @@ def exact_below_floor(study: Any) -> bool | None:
 def floor_meaning_text(studies: Sequence[Any], every: Sequence[Any]) -> str:
     """What the rounding floor of rate studies ``studies`` is, after its value: where
     rounding limits the errors below it, ``below which rounding limits the errors and the
-    measurement leaves them out``; where they are exact distances
-    (:func:`exact_below_floor`: the quadratic's x* = (0, 0)), rounding only may limit them
+    measurement leaves them out``; where x* is exact (:func:`exact_below_floor`: the
+    quadratic's x* = (0, 0)), rounding only may limit them, said as the tables' note says it
+    (:func:`exact_floor_text`: on x* = 0 ``the errors carry only a relative rounding ε``),
     and the floor is kept as a common cut-off over the runs ``every``
     (:func:`cut_off_text`); a mix says each where it holds."""
     exact = [e for st in studies if (e := exact_below_floor(st)) is not None]
@@ -2011,9 +2014,9 @@ def floor_meaning_text(studies: Sequence[Any], every: Sequence[Any]) -> str:
         return "below which rounding limits the errors and the measurement leaves them out"
     kept = f"the floor is kept as {cut_off_text(every)}"
     if all(exact):
+        why = exact_floor_text([r for st in studies if (r := _reference(st)) is not None])
         return ("below which rounding may limit the errors and the measurement leaves them "
-                "out; here x* is exact in floating point, so the errors below it are exact "
-                f"distances, and {kept}")
+                f"out; here {why}, and {kept}")
     return ("below which the measurement leaves the errors out: where x* is rounded, "
             "rounding limits them; where it is exact, the errors below it are exact "
             f"distances, and {kept}")

@@ -890,14 +890,24 @@ def seeded_text(from_samples: int, seeded: int) -> str:
     regions), joining a listed one only when it lies in that region's measured extent along
     a segment from its point where ‖∇f‖ < t (:func:`_joined`) — two regions closer than the
     linkage distance are no contradiction.  The counts are shares of the one total the
-    section states (:func:`region_share`: ``giving none of the 3 regions … (seeded: all 3
-    regions)``), so that neither reads as a second total."""
+    section states (:func:`region_share`: ``giving 2 of the 5 regions … (seeded: 3 of the 5
+    regions)``), so that neither reads as a second total.  When no sample has ‖∇f‖ < t
+    (``from_samples`` = 0: the samples form no component), that is said as such, and the
+    regions as coming from the seeded points (Rosenbrock, n = 5: ``no sampled point has
+    ‖∇f‖ < t; all 3 regions come from seeded points``)."""
     total = from_samples + seeded
-    return (f", giving {region_share(from_samples, total)}.  Every critical point, and every "
-            "local minimum of ‖∇f‖ refined below the sample spacing, that lies outside the "
-            "samples' regions starts one of its own (seeded: "
-            f"{region_share(seeded, total)}); it joins a listed region only when it lies in "
-            "that region's measured extent along a segment from its point where ‖∇f‖ < t")
+    joins = ("; it joins a listed region only when it lies in that region's measured extent "
+             "along a segment from its point where ‖∇f‖ < t")
+    seeds = "every local minimum of ‖∇f‖ refined below the sample spacing"
+    if from_samples == 0:
+        come = (f"all {total} regions come" if total > 1 else "the one region comes"
+                if total else "no region comes")
+        return (f"; no sampled point has ‖∇f‖ < t, so {come} from seeded points.  Every "
+                f"critical point, and {seeds}, starts a region of its own if ‖∇f‖ < t there"
+                + joins)
+    return (f", giving {region_share(from_samples, total)}.  Every critical point, and "
+            f"{seeds}, that lies outside the samples' regions starts one of its own (seeded: "
+            f"{region_share(seeded, total)})" + joins)
 
 
 def _curve_through(

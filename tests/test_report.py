@@ -3338,7 +3338,7 @@ def test_a_sampled_search_says_how_it_found_its_regions_after_the_count(four_rep
     text = lead("rosenbrock5")
     head, how = text.split("  How they were found: ")
     assert re.match(r"Regions of the box where ‖∇f‖₂ < t = \S+: \d+, of which", head), head
-    assert how.startswith("20 000 Halton samples") and "(seeded: " in how
+    assert how.startswith("20 000 Halton samples") and "from seeded points" in how
     for sentence in re.split(r"\.  ", text):
         depth = 0
         for ch in sentence:
@@ -3925,7 +3925,12 @@ def test_theory_terms_define_the_rate_study_run_its_floor_and_its_budget():
     (10³·ε·max(1, ‖x*‖) for x* = (3, 4): 10³·2.22e−16·5 = 1.1e−12)."""
     from types import SimpleNamespace as NS
 
-    st = NS(comparison=NS(verdict="not comparable"), reference=None, minimizer=[3.0, 4.0])
+    from analysis.empirical import measure
+
+    # a run whose errors halve is fitted (rate 0.5): the run is there to measure its rate
+    halving = measure((0.5 ** np.arange(30.0))[:, None], [0.0], isolated=True)
+    st = NS(comparison=NS(verdict="not comparable"), reference=None, minimizer=[3.0, 4.0],
+            measurement=halving)
     A = NS(runs=[NS(study=st), NS(study=NS(comparison=NS(verdict="agrees")))])
     floor = 1e3 * np.finfo(float).eps * 5.0
     assert report.fmt_floor(floor) == "1.1e-12"
@@ -3947,8 +3952,8 @@ def test_theory_terms_define_the_rate_study_run_its_floor_and_its_budget():
     zero = report.theory_terms(A, ["BFGS (rate-study run, no gradient tolerance): …"])
     assert "= 2.2e-13" in zero and "below which rounding limits" not in zero
     assert ("below which rounding may limit the errors and the measurement leaves them out; "
-            "here x* is exact in floating point, so the errors below it are exact distances, "
-            "and the floor is kept as a common cut-off") in zero, zero
+            "here on x* = 0 the errors carry only a relative rounding ε, so the ratios would "
+            "stay accurate below it, and the floor is kept as a common cut-off") in zero, zero
     st.minimizer = [2 ** 0.5, 0.0]  # rounded: rounding limits them
     assert "below which rounding limits the errors" in report.theory_terms(A, ["…"])
 

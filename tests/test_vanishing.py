@@ -181,10 +181,11 @@ def test_sampled_regions_say_how_samples_are_grouped_and_name_no_grid():
     # Rosenbrock p.4: the seeding was one 70-word parenthesis nested in the count's
     # sentence: it is said in sentences of their own
     assert seeded_text(0, 1) == (
-        ", giving no region.  Every critical point, and every local minimum of ‖∇f‖ "
-        "refined below the sample spacing, that lies outside the samples' regions starts one "
-        "of its own (seeded: the one region); it joins a listed region only when it lies in "
-        "that region's measured extent along a segment from its point where ‖∇f‖ < t")
+        "; no sampled point has ‖∇f‖ < t, so the one region comes from seeded points.  "
+        "Every critical point, and every local minimum of ‖∇f‖ refined below the sample "
+        "spacing, starts a region of its own if ‖∇f‖ < t there; it joins a listed region only "
+        "when it lies in that region's measured extent along a segment from its point where "
+        "‖∇f‖ < t")
     grid = regions("(x**2 + y - 11)**2 + (x + y**2 - 7)**2", threshold=0.02).extents
     assert "on the grid edges leaving it" in grid and "samples" not in grid
 
