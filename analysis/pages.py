@@ -403,20 +403,6 @@ def note_mark(note: str) -> str:
     return m.group(1) if m else ""
 
 
-#: abbreviations a table's cells use, each with the note that spells it out under every
-#: page holding a cell that uses it (:func:`table_notes`): an order's "± 0.025 (1 s.e.)"
-#: (:func:`analysis.empirical.one_se`), "quadratic (within 2 s.e.)"
-ABBREVIATIONS = {
-    "s.e.": "s.e.: standard error of the fitted order (the rules that test an order allow "
-            "two)",
-}
-
-
-def abbreviation_notes(text: str) -> list[str]:
-    """The notes of :data:`ABBREVIATIONS` that ``text`` (the cells on a page) uses."""
-    return [note for short, note in ABBREVIATIONS.items() if short in text]
-
-
 def table_notes(t: Table, rows: Sequence[Sequence[str]] | None = None,
                 ends: bool = True) -> list[str]:
     """The notes of table ``t`` on a page that holds ``rows`` of it (all of them when None),
@@ -428,8 +414,6 @@ def table_notes(t: Table, rows: Sequence[Sequence[str]] | None = None,
     * a note that explains a mark (:func:`note_mark`) wherever its mark is in those cells
       (a mark is explained at the foot of every page on which it appears), and where the
       table ends only when the mark is there or nowhere in the table;
-    * the note that spells out an abbreviation (:func:`abbreviation_notes`, "s.e.")
-      wherever a cell uses it, as a mark's;
     * the other notes where the table ends."""
     part = t.rows if rows is None else rows
     used = used_hows(v for row in part for v in row)
@@ -449,7 +433,6 @@ def table_notes(t: Table, rows: Sequence[Sequence[str]] | None = None,
             n = ""
         if n:
             out.append(n)
-    out += [n for n in abbreviation_notes(here) if n not in t.notes]
     return out if legend or not used else [legend_text(used), *out]
 
 
@@ -1300,29 +1283,24 @@ def bound_operations(text: str, chars: int = SHORT_GROUP) -> str:
 #: a space between a count's thousands ("1 000", "60 000"; :func:`landscape.numfmt.spaced`)
 #: or after a page reference's "p." / "pp." ("p. 15", "pp. 5–6"), its number printed or
 #: still the :func:`page_ref` set in when the PDF is laid out, or before a range of counts
-#: after a two-letter word ("of 0–999", "in 3–5"), or around the "±" of a value with its
-#: uncertainty, two numbers, each perhaps with a mark ("1.97ᶠ ± 0.025", "0.0558ᵐ ± 0.0017ᵐ")
+#: after a two-letter word ("of 0–999", "in 3–5")
 _NUMBER_SPACE = re.compile(THOUSANDS_SPACE.pattern
                            + r"|(?<=\bp\.) (?=[\d\ue000])|(?<=\bpp\.) (?=[\d\ue000])"
-                           r"|(?<=(?<!\S)[^\W\d_]{2}) (?=\d[\d\u00a0]*–\d)"
-                           r"|(?:(?<=\d)|(?<=\d[^\s\d,])) (?=± [−-]?\d)"
-                           r"|(?:(?<=\d ±)|(?<=\d[^\s\d,] ±)) (?=[−-]?\d)")
+                           r"|(?<=(?<!\S)[^\W\d_]{2}) (?=\d[\d\u00a0]*–\d)")
 
 
 def bound_numbers(text: str) -> str:
     """``text`` with the spaces that set a count's thousands apart, and the one after a
     page reference's ``p.``, and the one between a two-letter word and a range of counts
     after it, made non-breaking, so that a line never ends inside a number ("1" / "000
-    iterations"), a reference ("on p." / "15"), a span ("999 of" / "0–999") or a value with
-    its uncertainty ("1.97ᶠ ±" / "0.025", "1.97ᶠ" / "± 0.025": one number)."""
+    iterations"), a reference ("on p." / "15") or a span ("999 of" / "0–999")."""
     return _NUMBER_SPACE.sub(NBSP, text)
 
 
 #: the relation signs of prose mathematics: a line never starts or ends with one (the
 #: spaces around it are bound to the words beside it: :func:`bound_relations`)
-#: (an assignment "←" among them: "x ←" / "x − η(∇f + βv)" never; and "±", which binds
-#: its operand as they do: "mean ±" / "standard error" never)
-RELATIONS = "=≠<>≤≥≈∝←±"
+#: (an assignment "←" among them: "x ←" / "x − η(∇f + βv)" never)
+RELATIONS = "=≠<>≤≥≈∝←"
 _RELATION_SPACE = re.compile(
     rf"(?<=\S) (?=[{RELATIONS}](?:\s|$))"  # before a spaced sign
     rf"|(?<=\s[{RELATIONS}]) (?=\S)")  # after one, before its operand
@@ -2795,7 +2773,7 @@ _WORD = re.compile(r"[A-Za-z]{2,}[^\w\s]?")
 #: ("[k =" and "(√κ −" stay together, no line holds a lone "=" or "−"), nor a count's
 #: thousands space ("1 001ᵐ" is one word: :func:`markup` binds it, so a column narrower
 #: than the whole count splits it letter by letter, "1 001" / "ᵐ")
-_PIECE_BREAK = re.compile(r" (?![=<>≤≥≈±+−×·](?: |$))(?!(?<=\d.)\d{3}(?!\d))")
+_PIECE_BREAK = re.compile(r" (?![=<>≤≥≈+−×·](?: |$))(?!(?<=\d.)\d{3}(?!\d))")
 
 
 def piece_parts(piece: str) -> list[str]:
@@ -2803,8 +2781,8 @@ def piece_parts(piece: str) -> list[str]:
     cannot hold it whole: split at its spaces, a sign kept with the word before it:
     ``[k = 3268–20000]`` → ``[k =``, ``3268–20000]``; ``(√κ − 1)/(√κ + 1)`` → ``(√κ −``,
     ``1)/(√κ +``, ``1)``.  A word or a number, with its thousands (``1 001ᵐ``), is never
-    split, nor a value with its uncertainty (``1.97ᶠ ± 0.025``, :func:`bound_numbers`)."""
-    return [p.replace(NBSP, " ") for p in _PIECE_BREAK.split(bound_numbers(piece))]
+    split."""
+    return _PIECE_BREAK.split(piece)
 
 
 def formula_parts(piece: str) -> list[str]:
@@ -2868,15 +2846,13 @@ def top_parts(piece: str, chars: int = SHORT_GROUP, signs: str = SIGNS,
     −1.26·sign(g)`` → ``(√(1 − α)·|g| + ε) ≈``, ``−1.26·sign(g)``), where it breaks
     unless the relation, from the start of its part to the end of its right side (up to
     the next relation), is a short group of at most ``chars`` characters ("ρ = 0.5", "k ≥
-    W"); nor inside a value with its uncertainty, one number (:func:`bound_numbers`:
-    "1.97ᶠ ± 0.025").  After an operation it breaks only
+    W").  After an operation it breaks only
     where the part before the break and the operand after the sign each have more than
     ``chars`` characters, so that a sign stays with a short operand on each side:
     ``(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2`` and ``ηₘᵢₙ + (η₀ − ηₘᵢₙ)(…)/2`` never break;
     ``f = (x² + y − 11)² + (x + y² − 7)²`` → ``f = (x² + y − 11)² +``, ``(x + y² −
     7)²``."""
-    held = bound_numbers(piece)  # "1.97ᶠ ± 0.025": a value with its uncertainty, one number
-    at = [i for i in _top_signs(piece, signs, depth + _enclosed(piece)) if held[i + 1] == " "]
+    at = _top_signs(piece, signs, depth + _enclosed(piece))
     ends = [0, *(i + 2 for i in at), len(piece) + 1]
     operands = [piece[a:b - 3] if k + 1 < len(ends) - 1 else piece[a:]
                 for k, (a, b) in enumerate(zip(ends, ends[1:], strict=False))]
