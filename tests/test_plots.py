@@ -2350,17 +2350,3 @@ def test_text_width_is_measured_once_per_line_and_font():
         serif = plots.text_width_pt("minimum at (1, 1):", 7.0)
         assert serif == direct("minimum at (1, 1):", 7.0)
     assert serif != plots.text_width_pt("minimum at (1, 1):", 7.0)
-
-
-def test_an_ecdf_caption_says_where_pairs_solved_at_their_start_are_drawn():
-    """Campaign p. 2: 199 pairs per method were solved at their start (cost 0), drawn by
-    plot_ecdf at the log axis's left end, the smallest positive cost, unsaid: the first
-    riser read as pairs solved cheaper than one step.  The caption counts them per curve
-    and names the value they are drawn at; with no such pair it says nothing."""
-    from analysis.plots import ecdf_floor, ecdf_zero_text
-
-    runs = {"GD": [0.0, 0.0, 5.0, np.nan], "Newton": [3.0, 4.0]}
-    assert ecdf_floor(runs) == 3.0  # the smallest positive solved cost
-    text = ecdf_zero_text(runs, " s")
-    assert "(2 of 6: GD 2)" in text and "smallest positive value 3 s." in text, text
-    assert ecdf_zero_text({"GD": [1.0, 2.0], "Newton": [np.inf]}) == ""
