@@ -5039,32 +5039,6 @@ def ecdf_drawn(iterations: Mapping[str, ArrayLike]) -> list[str]:
     return [label for label, v in iterations.items() if ecdf_points(v)[0].size]
 
 
-def ecdf_floor(iterations: Mapping[str, ArrayLike]) -> float:
-    """The left end of :func:`plot_ecdf`'s log axis, where a cost of 0 is drawn: the
-    smallest positive solved cost of any curve, 1 when there is none."""
-    positive = [float(x[x > 0].min()) for x, _ in map(ecdf_points, iterations.values())
-                if np.any(x > 0)]
-    return min(positive, default=1.0)
-
-
-def ecdf_zero_text(iterations: Mapping[str, ArrayLike], unit: str = "") -> str:
-    """The caption sentence for the pairs solved at their start, at a cost of 0, which
-    :func:`plot_ecdf` draws at the left end of its log axis (:func:`ecdf_floor`): how many,
-    per curve, and where they are drawn (``unit`` after the value, " s"); empty when there
-    are none.  Drawn there unsaid, a curve's first riser read as pairs solved cheaper than
-    one step costs."""
-    zeros = {label: int(np.count_nonzero(ecdf_points(v)[0] == 0))
-             for label, v in iterations.items()}
-    zeros = {label: z for label, z in zeros.items() if z}
-    if not zeros:
-        return ""
-    total = sum(np.size(v) for v in iterations.values())
-    each = ", ".join(f"{label} {z}" for label, z in zeros.items())
-    return (f"  Pairs already solved at their start cost 0, which a log axis cannot show "
-            f"({sum(zeros.values())} of {total}: {each}): their risers are drawn at the axis's "
-            f"left end, the smallest positive value {fmt(ecdf_floor(iterations), 3)}{unit}.")
-
-
 def ecdf_apart_text(iterations: Mapping[str, ArrayLike], anchor: bool = False,
                     half: bool = False) -> str:
     """The caption sentence for the widths (:func:`curve_widths`) of the curves
@@ -5192,7 +5166,8 @@ def plot_ecdf(
     fig = new_figure(fig, figsize)
     ax = fig.add_subplot()
     pts = {label: ecdf_points(v) for label, v in iterations.items()}
-    floor = ecdf_floor(iterations)
+    positive = [float(x[x > 0].min()) for x, _ in pts.values() if np.any(x > 0)]
+    floor = min(positive, default=1.0)
     top = budget
     if top is None:
         top = max([floor] + [float(x.max()) for x, _ in pts.values() if x.size])
