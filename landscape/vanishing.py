@@ -894,7 +894,7 @@ def seeded_text(from_samples: int, seeded: int) -> str:
     regions)``), so that neither reads as a second total.  When no sample has ‖∇f‖ < t
     (``from_samples`` = 0: the samples form no component), that is said as such, and the
     regions as coming from the seeded points (Rosenbrock, n = 5: ``no sampled point has
-    ‖∇f‖ < t; all 3 regions come from seeded points``)."""
+    ‖∇f‖ < t, so all 3 regions come from seeded points``)."""
     total = from_samples + seeded
     joins = ("; it joins a listed region only when it lies in that region's measured extent "
              "along a segment from its point where ‖∇f‖ < t")
