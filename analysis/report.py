@@ -3780,10 +3780,12 @@ COLUMN_DIGITS_NOTE = ("A ratio can print with more digits here than in a table b
                       "ratios of one column all print with the significant digits the one "
                       "nearest 1 needs to be told from 1 (⌊−log10|1 − r|⌋ + 3 for r within "
                       "10⁻³ of 1, else 5).")
+#: It names no row: what meets or exceeds the bound (the robust fit, a measured kind faster
+#: than linear, or the geometric mean) is said in the table's last row (:func:`bound_met`), and
+#: a table of a superlinear run has no row 'robust fit' (Himmelblau's CG).
 ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "
               "asymptotic rate, so the verdict compares the fit window as a whole with it "
-              "(the measured rate, the row 'robust fit', or the measured kind when that is "
-              "faster than linear), not single steps.")
+              "(the last row says by what), not single steps.")
 ABOVE_NOTE_NO_WINDOW = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound "
                         "is on the asymptotic rate and need not hold at every step; this run "
                         "has no fit window to compare with it.")
