@@ -4348,9 +4348,16 @@ def band_note(label: str, study: Any, win: Sequence[int] | None, e: np.ndarray,
     tol = getattr(study.comparison, "tolerance", None)
     limit = ("" if tol is None else
              f", {'within' if max(fit_off) <= tol else 'beyond'} the {percent(tol)} tolerance")
-    return (f"{label}: the robust fit {window_rate_text(rate, like)} and the geometric mean "
-            f"{window_rate_text(mean, like)} {both_where}; the verdict tests the robust fit "
-            f"(the measured rate), {percent(max(fit_off), band_digits(float(rate), *band)[1])} "
+    n, shown = band_digits(float(rate), *band)
+    fit_text, ends = window_rate_text(rate, like), ""
+    if n > len(fit_text.lstrip("0.").replace(".", "")):
+        # the rows' digits do not give the distance back: the fit and the band as the
+        # verdict's note prints them, with the digits that do
+        fit_text = fmt(rate, n, zeros=True)
+        ends = f" [{fmt(band[0], n)}, {fmt(band[1], n)}]"
+    return (f"{label}: the robust fit {fit_text} and the geometric mean "
+            f"{window_rate_text(mean, like)} {both_where}{ends}; the verdict tests the robust "
+            f"fit (the measured rate), {percent(max(fit_off), shown)} "
             f"off the band on {scale_name(*fit_off)}{limit}; "
             f"the geometric mean is {percent(max(mean_off))} off on {scale_name(*mean_off)}.")
 
