@@ -3315,17 +3315,23 @@ def number_cell_notes(tables: Iterable[Table]) -> None:
     the order of the tables and, in a table, of its rows (not the order the cells were
     found in, the tallest first), so that the references read in order through a document
     whose tables were built in another order than they are printed; their notes are put in
-    that order too."""
+    that order too.  Cells of a table whose notes read alike (the same header and text:
+    the study's two finite-difference Hessians, p. 3) share one number, and so one
+    footnote (each distinct note is printed once per page), not two notes word for word."""
     n = 0
     for t in tables:
         k = len(t.long_cells)
         order = sorted(range(k), key=lambda m: t.long_cells[m])
         t.notes[:k] = [t.notes[m] for m in order]
         t.long_cells[:] = [t.long_cells[m] for m in order]
+        numbers: dict[str, int] = {}
         for m, (i, j) in enumerate(t.long_cells):
-            n += 1
-            t.rows[i][j] = _CELL_REFERENCE.sub(f"[{n}]", t.rows[i][j], count=1)
-            t.notes[m] = f"[{n}]" + t.notes[m][t.notes[m].index("]") + 1:]
+            body = t.notes[m][t.notes[m].index("]") + 1:]
+            if body not in numbers:
+                n += 1
+                numbers[body] = n
+            t.rows[i][j] = _CELL_REFERENCE.sub(f"[{numbers[body]}]", t.rows[i][j], count=1)
+            t.notes[m] = f"[{numbers[body]}]" + body
 
 
 def column_widths(t: Table, width: float) -> list[float]:

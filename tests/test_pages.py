@@ -2526,6 +2526,27 @@ def test_the_long_cells_of_one_table_are_numbered_down_its_rows():
     notes = {n[:3]: n for n in t.notes[:2]}
     assert notes["[1]"] == f"[1] note: {rows[1][6]}"
     assert notes["[2]"] == f"[2] note: {longer[6]}"
+
+
+def test_long_cells_that_read_alike_share_one_footnote():
+    """Study p. 3: the two finite-difference Hessian rows set the same long note under the
+    summary table twice, "[5] note: each Hessian column is …" and "[6] note: each Hessian
+    column is …" word for word.  Alike cells share one number and so one footnote; the next
+    different note takes the next number, and a second layout keeps the numbers."""
+    cols, rows = _summary_table_rows()
+    other = [*rows[1][:6], rows[1][6] + " " + rows[1][6]]
+    d = pages.Document("probe")
+    t = d.table(cols, [rows[1], rows[0], rows[1], other], title="Alike notes")
+    for _ in range(2):
+        d.story()
+        refs = [m.group() for r in t.rows if (m := re.search(r"\[\d+\]$", r[6]))]
+        assert refs == ["[1]", "[1]", "[2]"], refs
+        shown = [n for n in t.notes if n.startswith("[")]
+        assert shown[:2] == shown[:1] * 2 and shown[2].startswith("[2] note: ")
+        assert len(set(shown)) == 2
+    # printed: each distinct note once under the table
+    printed = pages.table_notes(t)
+    assert sum(n.startswith("[1] ") for n in dict.fromkeys(printed)) == 1
 def test_a_header_given_its_one_line_width_is_laid_out_on_one_line():
     """Kink p. 4: the column "smallest ‖∇f‖₂ at" got exactly its one-line width, 66.009375
     pt inside the padding, and platypus, summing the words in its own order, broke the line
