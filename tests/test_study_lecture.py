@@ -141,6 +141,28 @@ def test_the_nested_first_ratio_markers_are_explained(S):
             "coincide: β = 0.25's marker is drawn larger, around β = 0.5's.") in block.caption
 
 
+def test_the_beta_figure_names_the_table_its_fitted_rates_are_in(S):
+    """Study p. 27: the caption said "the rate in the table is a least-squares fit … over
+    steps 30–80" without saying which table; the table a reader had seen (the
+    ill-conditioning section's) fits the same run over k = 0–90 and reads 0.70863, not the
+    0.70728 of the fit meant.  The caption names the table below it, and the first table
+    after the figure holds both β's rows fitted over those steps."""
+    import re
+
+    from analysis.pages import Table
+
+    blocks = S.doc.blocks
+    (i,) = [i for i, b in enumerate(blocks) if getattr(b, "label", None) == "beta 0.25"]
+    got = re.search(r"the rates in the table below are least-squares fits of ln‖xₖ‖ against "
+                    r"k over steps (\d+)–(\d+)", blocks[i].caption)
+    assert got, blocks[i].caption
+    table = next(b for b in blocks[i + 1:] if isinstance(b, Table))
+    names = [r[0] for r in table.rows]
+    for beta in ("0.25", "0.5"):
+        assert (f"β = {beta}, η = 0.6: rate per step (fit over steps {got[1]}–{got[2]})"
+                in names), names
+
+
 def test_chord_gaps_helper_on_a_line_and_a_kink():
     x = np.linspace(-1, 1, 11)
     assert study.chord_gaps(3 * x + 1, x) == pytest.approx((0.0, 0.0), abs=1e-12)
