@@ -2743,8 +2743,9 @@ def section_schedules(S: Study) -> None:
         title=f"Noisy SGD on x²/2 under four schedules, mean over {R} runs", fig=fig),
         330.0, "Left: mean-square error against step (log–log) for each schedule: the exact "
         "expected value (lines) and the mean over the runs (open markers on top, at "
-        "log-spaced steps; where schedules have the same mean their markers alternate "
-        "instead of covering each other).  The constant step flattens at its floor; the "
+        "log-spaced steps; a step where schedules have the same mean is marked for one of "
+        "them only, so no marker covers another).  The constant step flattens at its "
+        "floor; the "
         "step schedule drops "
         "to a lower floor at each decay; cosine anneals.  Right: measured/theory at every "
         "step, one panel per schedule (same axes), with the band of two standard errors of "

@@ -163,6 +163,17 @@ def test_the_beta_figure_names_the_table_its_fitted_rates_are_in(S):
                 in names), names
 
 
+def test_the_schedules_caption_says_how_equal_means_are_marked(S):
+    """Study p. 32: the caption said equal means "alternate their markers", but at k = 1–4,
+    where every step is marked, only the constant step's markers show (the others'
+    would cover them, so they are left out); it says so."""
+    (block,) = [b for b in S.doc.figures()
+                if b.caption.startswith("Left: mean-square error against step")]
+    assert ("a step where schedules have the same mean is marked for one of them only, so "
+            "no marker covers another") in block.caption
+    assert "alternate" not in block.caption
+
+
 def test_chord_gaps_helper_on_a_line_and_a_kink():
     x = np.linspace(-1, 1, 11)
     assert study.chord_gaps(3 * x + 1, x) == pytest.approx((0.0, 0.0), abs=1e-12)
