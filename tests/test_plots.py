@@ -288,6 +288,32 @@ def test_momentum_map_heatmap_and_boundary():
     assert len(fig.axes) == 2  # the colour bar
 
 
+def test_momentum_map_is_framed_so_white_cells_on_its_edge_show():
+    """Study p. 22: the 15 cells with no linear rate, drawn white, all lie in the top row
+    (β = 0.95); with the style's open top and right sides they merged with the page and
+    the row looked ragged.  The map is framed on all four sides, in the grey that edges the
+    legend's white patch."""
+    from matplotlib.colors import to_rgba
+
+    from analysis.theory import momentum_radius_grid
+
+    lrs, mom = np.linspace(0.05, 1.2, 12), np.linspace(0.0, 0.95, 8)
+    radius = momentum_radius_grid([0.2, 4.0], lrs, mom)
+    rate = np.where(radius < 1, radius, np.nan)
+    rate[-1, : 3] = np.nan  # white cells on the top edge
+    smap = NS(lrs=lrs, momenta=mom, measured_rate=rate, predicted_radius=radius,
+              diverged=radius >= 1)
+    fig = plots.plot_momentum_map(smap)
+    ax = fig.axes[0]
+    (white,) = [h for h in (fig.legends[0] if fig.legends else ax.get_legend()).legend_handles
+                if h.get_label().startswith("no linear rate measurable")]
+    for side in ("top", "right", "bottom", "left"):
+        spine = ax.spines[side]
+        assert spine.get_visible(), side
+        assert spine.get_edgecolor() == to_rgba(white.get_edgecolor()), side
+        assert spine.get_edgecolor() != to_rgba("white")
+
+
 def test_momentum_map_draws_the_stability_boundary_where_theory_puts_it():
     """Study p. 22: the boundary ρ = 1, traced through the map's 12 × 20 cells, bent left above
     β = 0.75 (η ≈ 0.93 at β = 0.9 where heavy ball is stable up to η = 2(1 + β)/L = 0.95 on
