@@ -5496,7 +5496,8 @@ def error_caption(panels: Sequence[Any], rows: tuple[int, int] | None = None) ->
                  "; no method here has a predicted linear rate to draw beside it.")
         text += band_caption([k for p in panels for k in getattr(p, "bands", [])])
     else:
-        text += "  No ratio panel: theory promises no rate for these methods."
+        text += ("  No ratio panel: theory promises no rate for "
+                 + ("this method." if len(every) == 1 else "these methods."))
     if len(panels) > 1:
         text += ("  Runs of very different lengths are in separate rows, each with a linear "
                  "iteration axis.")

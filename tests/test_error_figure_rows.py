@@ -134,3 +134,16 @@ def test_a_report_keeps_runs_of_similar_lengths_in_one_figure():
     figs = [f for f in b.doc.figures() if f.label.startswith("error ")]
     assert [f.label for f in figs] == ["error first-order and adaptive methods"]
     assert "separate" not in figs[0].caption
+
+
+def test_a_figure_of_one_method_without_a_ratio_panel_says_so_of_that_method():
+    """Rosenbrock: Adam's row, set alone, read 'theory promises no rate for these
+    methods'."""
+    st = _studies()
+    one = report.error_caption([plots.rate_studies_panels(st)[0]], rows=(0, 2))
+    assert "No ratio panel: theory promises no rate for this method." in one
+    two = {"a": st["short"], "b": _study(np.geomspace(1.0, 1e-3, 31), None, None, 30)}
+    (panel,) = plots.rate_studies_panels(two)
+    assert panel.ratios == [] and sorted(panel.labels) == ["a", "b"]
+    assert ("No ratio panel: theory promises no rate for these methods."
+            in report.error_caption([panel]))
