@@ -5400,12 +5400,23 @@ def error_rows_height(rows: int, one: float = 300.0, each: float = 250.0,
     return one if rows <= 1 else min(each * rows, most)
 
 
+def error_row_height(panel: Any, ratios: float = 300.0, alone: float = 150.0) -> float:
+    """Height (points) of one row of an error figure drawn as a figure of its own
+    (:func:`plot_rate_studies` with ``row``; ``panel``: its :class:`ErrorPanels`):
+    ``ratios`` for errors beside a ratio panel, as a figure of one row
+    (:func:`error_rows_height`), ``alone`` for errors alone, about what such a row is
+    given among the rows of :func:`balance_rows` (half the axes height of a row with a
+    ratio panel)."""
+    return ratios if _attr(panel, "ratios") else alone
+
+
 @styled
 def plot_rate_studies(
     studies: Mapping[str, Any],
     *,
     title: str | None = None,
     ends_said: bool = False,
+    row: int | None = None,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -5418,12 +5429,26 @@ def plot_rate_studies(
     figure) and a title saying how far its runs are drawn (the runs themselves may go on
     past the floor) — unless ``ends_said``: the caption gives where each curve ends, and the
     title names the row only ("…: long runs"), so that it keeps to the lines its
-    neighbours' take."""
+    neighbours' take.  ``row=i``: row i alone (shortest runs first), drawn as the figure
+    with the title it has among the rows and the y label of all the studies — a page may
+    then set the rows as figures of their own, which can go to different pages; with one
+    row, ``row=0`` is the whole figure."""
     errs, rates, wins, labels, promised, finite = _rate_study_args(studies)
     floors = {k: study_floor(s) for k, s in studies.items()}
     bands = study_bands(studies)
     groups = rate_study_groups(studies)
     ylabel = error_ylabel(studies)
+    words = ("short", "long") if len(groups) == 2 else ("short", "middle-length", "long")
+    if row is not None and len(groups) > 1:
+        group = groups[row]
+        n = max(len(errs[k]) for k in group) - 1
+        return plot_error.__wrapped__({k: errs[k] for k in group}, rates=rates, windows=wins,
+                                      rate_labels=labels, ratio_series=promised,
+                                      finite=finite, floors=floors, bands=bands,
+                                      ylabel=ylabel, fig=fig, figsize=figsize,
+                                      title=(f"{title}: " if title else "") + f"{words[row]} runs"
+                                            + ("" if ends_said else
+                                               f" (drawn up to {iteration_count(n)})"))
     if len(groups) == 1:
         return plot_error.__wrapped__(errs, rates=rates, windows=wins, title=title,
                                       rate_labels=labels, ratio_series=promised,
@@ -5431,7 +5456,6 @@ def plot_rate_studies(
                                       ylabel=ylabel, fig=fig,
                                       figsize=figsize)
     fig = new_figure(fig, (figsize[0], figsize[1] * (0.8 + len(groups))))
-    words = ("short", "long") if len(groups) == 2 else ("short", "middle-length", "long")
     subs = list(fig.subfigures(len(groups), 1))
     for sub, group, word in zip(subs, groups, words, strict=True):
         n = max(len(errs[k]) for k in group) - 1
@@ -5986,6 +6010,7 @@ __all__ = [
     "plot_rate_studies",
     "rate_study_groups",
     "error_rows_height",
+    "error_row_height",
     "plot_vanishing_1d",
     "study_errors",
     "study_reference",

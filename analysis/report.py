@@ -5446,10 +5446,12 @@ def floor_noise_text(panels: Sequence[Any], studies: Mapping[str, Any]) -> str:
             f"e₍ₖ₊₁₎/eₖ the sum of its two errors', here {vals}.")
 
 
-def error_caption(panels: Sequence[Any]) -> str:
+def error_caption(panels: Sequence[Any], rows: tuple[int, int] | None = None) -> str:
     """The caption of an error figure, from what it draws (:func:`analysis.plots.
     rate_studies_panels`: per row, the series with a theory line, in the ratio panel, drawn as
-    envelopes, with a shaded fit window)."""
+    envelopes, with a shaded fit window).  ``rows=(i, n)``: the figure is row i of n drawn
+    as figures of their own (``panels`` holds that row); the first says that the runs are
+    in separate figures."""
     theory = [k for p in panels for k in p.theory]
     ratios = [k for p in panels for k in p.ratios]
     env = [k for p in panels for k in p.envelopes]
@@ -5494,10 +5496,16 @@ def error_caption(panels: Sequence[Any]) -> str:
                  "; no method here has a predicted linear rate to draw beside it.")
         text += band_caption([k for p in panels for k in getattr(p, "bands", [])])
     else:
-        text += "  No ratio panel: theory promises no rate for these methods."
+        text += ("  No ratio panel: theory promises no rate for "
+                 + ("this method." if len(every) == 1 else "these methods."))
     if len(panels) > 1:
         text += ("  Runs of very different lengths are in separate rows, each with a linear "
                  "iteration axis.")
+    if rows is not None and rows[0] == 0 and rows[1] > 1:
+        later = ("the long runs in the next figure" if rows[1] == 2 else
+                 "the middle-length and long runs in the next two figures")
+        text += ("  Runs of very different lengths are in separate figures, each with a "
+                 f"linear iteration axis: the short runs here, {later}.")
     return text + multiples_text(panels)
 
 
@@ -5606,6 +5614,56 @@ def multiples_text(panels: Sequence[Any]) -> str:
     return "  One panel per method, so that no theory line is lost among other curves."
 
 
+def _error_figure(b: Builder, A: Analysis, name: str, group: Sequence[MethodRun],
+                  studies: Mapping[str, Any], panels: Sequence[Any], row: int | None) -> None:
+    """The error figure of the rate studies ``studies`` (label → study) of the runs
+    ``group`` (the methods ``name``, :func:`families_name`; ``panels``: what it draws per
+    row, :func:`analysis.plots.rate_studies_panels`) or, ``row=i`` of a figure of several
+    rows, row i as a figure of its own, with the caption of what that row draws: the rows of
+    one figure cannot go to different pages, and a row of short runs (errors alone) may fit
+    at the foot of a page where the rows together do not.  Said once, in the first row's
+    caption: that the runs are in separate figures, and the points their errors are
+    measured to when the runs ended at different points (the y label of every row says
+    so)."""
+    from analysis import plots
+
+    title = error_title(name, len(panels))
+    st, shown, rows = dict(studies), list(panels), None
+    if row is not None:
+        st = {k: studies[k] for k in plots.rate_study_groups(studies)[row]}
+        group = [r for r in group if r.shown in st]
+        shown, rows = [panels[row]], (row, len(panels))
+    marks: dict[str, tuple[list[int], list[int]]] = {}
+
+    def draw(fig: Any, studies: Any = studies, title: str = title, row: Any = row,
+             marks: Any = marks) -> Any:
+        from analysis.plots_lecture import ratio_marks
+
+        out = plots.plot_rate_studies(studies, title=title, row=row, fig=fig)
+        marks.clear()
+        marks.update(ratio_marks(fig))
+        return out
+
+    height = (plots.error_rows_height(len(panels)) if row is None
+              else plots.error_row_height(panels[row]))
+    block = b.doc.figure(
+        draw, height=height,
+        caption=error_caption(shown, rows=rows) + continued_text(group)
+                + floor_cut_text({r.shown: plots.study_errors(r.study) for r in group},
+                                 floors={r.shown: plots.study_floor(r.study) for r in group},
+                                 refs={r.shown: plots.study_reference(r.study)
+                                       for r in group})
+                + floor_noise_text(shown, st)
+                + window_cut_text(st, rule=False)
+                + uncompared_lines_text(st, shown)
+                + two_step_text(st, shown)
+                + coinciding_text({r.shown: plots.above_floor(plots.study_errors(
+                    r.study), plots.study_floor(r.study)) for r in group}, "errors")
+                + ("" if row else error_points_text(studies, A.cps)),
+        label=f"error {name}" if row is None else f"error {name}, row {row + 1}")
+    block.caption += around_text(marks, ks=False)
+
+
 def _figures(b: Builder, A: Analysis) -> None:
     """All figures of a report, each under its own guard."""
     from analysis import plots
@@ -5626,38 +5684,13 @@ def _figures(b: Builder, A: Analysis) -> None:
         if not group:
             continue
         name = families_name([r.method for r in group])
+        st = {r.shown: r.study for r in group}
+        panels: list[Any] = []
         with b.guard(f"error figure ({name})"):
-            st = {r.shown: r.study for r in group}
             panels = plots.rate_studies_panels(st)
-            title = error_title(name, len(panels))
-            marks: dict[str, tuple[list[int], list[int]]] = {}
-
-            def draw(fig: Any, st: Any = st, title: str = title, marks: Any = marks) -> Any:
-                from analysis.plots_lecture import ratio_marks
-
-                out = plots.plot_rate_studies(st, title=title, fig=fig)
-                marks.clear()
-                marks.update(ratio_marks(fig))
-                return out
-
-            block = d.figure(
-                draw, height=plots.error_rows_height(len(panels)),
-                caption=error_caption(panels) + continued_text(group)
-                        + floor_cut_text({r.shown: plots.study_errors(r.study)
-                                          for r in group},
-                                         floors={r.shown: plots.study_floor(r.study)
-                                                 for r in group},
-                                         refs={r.shown: plots.study_reference(r.study)
-                                               for r in group})
-                        + floor_noise_text(panels, st)
-                        + window_cut_text(st, rule=False)
-                        + uncompared_lines_text(st, panels)
-                        + two_step_text(st, panels)
-                        + coinciding_text({r.shown: plots.above_floor(plots.study_errors(
-                            r.study), plots.study_floor(r.study)) for r in group}, "errors")
-                        + error_points_text(st, A.cps),
-                label=f"error {name}")
-            block.caption += around_text(marks, ks=False)
+        for row in [None] if len(panels) == 1 else range(len(panels)):
+            with b.guard(f"error figure ({name})"):
+                _error_figure(b, A, name, group, st, panels, row)
     if runs:
         with b.guard("gradient-norm figure"):
             norms = {r.shown: r.result.grad_norm_path for r in runs}
