@@ -71,3 +71,38 @@ def test_sigint_as_llvm_link_returns_is_raised_outside_llvmlite():
     assert proc.stdout.splitlines() == ["linked f g", "interrupted in sleep"], (
         proc.stdout, proc.stderr)
     assert proc.stderr == "", proc.stderr
+
+
+#: the console script's entry point, with the command replaced by ``body`` (sys.argv as given)
+ENTRY = textwrap.dedent("""
+    import ctypes, sys
+    import analysis.cli as cli
+    {body}
+    sys.argv = ["landscape", *sys.argv[1:]]
+    sys.exit(cli.main())
+""")
+
+
+def _entry(body: str, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("PYTHONFAULTHANDLER", None)
+    return subprocess.run([sys.executable, "-c", ENTRY.format(body=body), *args],
+                          capture_output=True, text=True, env=env, timeout=120, cwd=ROOT)
+
+
+def test_a_crash_of_the_command_says_where_on_stderr():
+    """The crash seen once in an interrupted study ended the process with -11 and an empty
+    stderr.  A segmentation fault inside the command (here a read at address 0) now prints
+    Python's fatal-error report with the stack that led to it; the return code is still the
+    signal's."""
+    proc = _entry("cli._run = lambda argv: ctypes.string_at(0)", "study")
+    assert proc.returncode == -signal.SIGSEGV, (proc.returncode, proc.stderr)
+    assert proc.stderr.startswith("Fatal Python error: Segmentation fault"), proc.stderr
+    assert "in <lambda>" in proc.stderr and "in _main" in proc.stderr, proc.stderr
+
+
+def test_the_fault_handler_prints_nothing_on_a_normal_run():
+    """Help is printed on stdout, nothing on stderr, exit 0."""
+    proc = _entry("", "--help")
+    assert proc.returncode == 0 and proc.stdout.startswith("usage: landscape"), proc.stderr
+    assert proc.stderr == ""
