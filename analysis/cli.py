@@ -1105,6 +1105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _TIMEOUT.clear()
     from landscape import interrupts
 
+    if argv is None:
+        _report_crashes()
     if threading.current_thread() is threading.main_thread():
         interrupts.install()
     _HURRY.clear()
@@ -1119,6 +1121,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.flush()
         os._exit(code)
     return code
+
+
+def _report_crashes() -> None:
+    """A crash in a compiled library (segmentation fault, abort) ends the process at once,
+    before any message: have Python's fault handler print the stack of every thread on
+    stderr, so that it is not silent (a return code of -11 and an empty stderr say nothing
+    of where it happened).  Nothing is printed unless the process dies of such a signal, and
+    the return code stays the signal's."""
+    import faulthandler
+
+    if faulthandler.is_enabled():  # PYTHONFAULTHANDLER or -X faulthandler
+        return
+    with contextlib.suppress(AttributeError, ValueError, OSError):  # no usable stderr
+        faulthandler.enable(file=sys.stderr, all_threads=True)
 
 
 #: set when the command ends by a timeout or a signal (then the process ends at once)

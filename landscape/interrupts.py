@@ -9,6 +9,13 @@
   at the next safe point.
 * :func:`critical` defers these signals (and the ``--timeout`` alarm) during a short section
   that must not be cut (moving a set of files into place); they are raised when it ends.
+* llvmlite's bindings hand LLVM objects from one owner to another across a C call and the
+  Python statement after it (``link_modules`` marks the source module detached only after
+  ``LLVMPY_LinkModules`` has destroyed it), and Numba runs Python callbacks as each LLVM call
+  returns, where a pending signal's handler runs.  An exception raised there would leave an
+  object that frees the module again as the exception unwinds (a segmentation fault), so a
+  signal that arrives inside those bindings is sent again :data:`RESEND_DELAY` seconds later
+  and raised outside them.
 * Compiled loops and C libraries do not return to Python for a while: a watchdog thread (woken
   by the signal through :func:`signal.set_wakeup_fd`) ends the process with the conventional
   exit code (130 for SIGINT, 143 for SIGTERM) when the main thread has not finished
@@ -54,9 +61,26 @@ def exit_code(exc: BaseException) -> int:
     return 128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
 
 
-def _dispatch(signum: int, frame: object) -> None:
+#: packages in whose Python code a signal's exception is never raised (see the module's doc)
+UNSAFE_PACKAGES = ("llvmlite.binding",)
+
+
+def _in_unsafe_code(frame) -> bool:
+    """True when ``frame`` or one of its callers runs code of :data:`UNSAFE_PACKAGES`."""
+    while frame is not None:
+        name = frame.f_globals.get("__name__") or ""
+        if any(name == p or name.startswith(p + ".") for p in UNSAFE_PACKAGES):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _dispatch(signum: int, frame) -> None:
     if _state["depth"]:
         _state["pending"].append(signum)
+        return
+    if _in_unsafe_code(frame):
+        _resend_later(signum)
         return
     exc = _handlers[signum]()
     _state["raised"] = (exc, signum)
