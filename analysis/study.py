@@ -3020,8 +3020,8 @@ def section_momentum_weights(S: Study) -> None:
         + ") against the predicted ρ (thin dashed lines "
         "under the markers).  For β = 0.25 and GD the "
         "dominant root is real and the ratio settles on ρ; for β = 0.5 " + swing
-        + f"; the rates in the table below are least-squares fits of ln‖xₖ‖ against k over "
-        f"steps {lo}–{hi}, which average these swings out." + same_first,
+        + f"; the rates in the table after the figure are least-squares fits of ln‖xₖ‖ against k "
+        f"over steps {lo}–{hi}, which average these swings out." + same_first,
         "beta 0.25")
     for b in (0.25, 0.5):
         modes = sorted((theory.heavy_ball_radius(eta, b, [v]), v) for v in lam)

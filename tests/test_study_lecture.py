@@ -145,16 +145,17 @@ def test_the_beta_figure_names_the_table_its_fitted_rates_are_in(S):
     """Study p. 27: the caption said "the rate in the table is a least-squares fit … over
     steps 30–80" without saying which table; the table a reader had seen (the
     ill-conditioning section's) fits the same run over k = 0–90 and reads 0.70863, not the
-    0.70728 of the fit meant.  The caption names the table below it, and the first table
-    after the figure holds both β's rows fitted over those steps."""
+    0.70728 of the fit meant.  The caption names the table after the figure (on the next
+    page when the figure ends one), and that table holds both β's rows fitted over those
+    steps."""
     import re
 
     from analysis.pages import Table
 
     blocks = S.doc.blocks
     (i,) = [i for i, b in enumerate(blocks) if getattr(b, "label", None) == "beta 0.25"]
-    got = re.search(r"the rates in the table below are least-squares fits of ln‖xₖ‖ against "
-                    r"k over steps (\d+)–(\d+)", blocks[i].caption)
+    got = re.search(r"the rates in the table after the figure are least-squares fits of "
+                    r"ln‖xₖ‖ against k over steps (\d+)–(\d+)", blocks[i].caption)
     assert got, blocks[i].caption
     table = next(b for b in blocks[i + 1:] if isinstance(b, Table))
     names = [r[0] for r in table.rows]
