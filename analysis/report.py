@@ -5446,12 +5446,14 @@ def floor_noise_text(panels: Sequence[Any], studies: Mapping[str, Any]) -> str:
             f"e₍ₖ₊₁₎/eₖ the sum of its two errors', here {vals}.")
 
 
-def error_caption(panels: Sequence[Any], rows: tuple[int, int] | None = None) -> str:
+def error_caption(panels: Sequence[Any], rows: tuple[int, int] | None = None,
+                  name: str = "") -> str:
     """The caption of an error figure, from what it draws (:func:`analysis.plots.
     rate_studies_panels`: per row, the series with a theory line, in the ratio panel, drawn as
     envelopes, with a shaded fit window).  ``rows=(i, n)``: the figure is row i of n drawn
-    as figures of their own (``panels`` holds that row); the first says that the runs are
-    in separate figures."""
+    as figures of their own (``panels`` holds that row); the first says that the runs (of
+    the methods ``name``, :func:`families_name`: the other families have figures of their
+    own, which "the next figure" does not count) are in separate figures."""
     theory = [k for p in panels for k in p.theory]
     ratios = [k for p in panels for k in p.ratios]
     env = [k for p in panels for k in p.envelopes]
@@ -5504,8 +5506,10 @@ def error_caption(panels: Sequence[Any], rows: tuple[int, int] | None = None) ->
     if rows is not None and rows[0] == 0 and rows[1] > 1:
         later = ("the long runs in the next figure" if rows[1] == 2 else
                  "the middle-length and long runs in the next two figures")
-        text += ("  Runs of very different lengths are in separate figures, each with a "
-                 f"linear iteration axis: the short runs here, {later}.")
+        runs = (f"The runs of the {name}, of very different lengths," if name else
+                "Runs of very different lengths")
+        text += (f"  {runs} are in separate figures, each with a linear iteration axis: "
+                 f"the short runs here, {later}.")
     return text + multiples_text(panels)
 
 
@@ -5648,7 +5652,7 @@ def _error_figure(b: Builder, A: Analysis, name: str, group: Sequence[MethodRun]
               else plots.error_row_height(panels[row]))
     block = b.doc.figure(
         draw, height=height,
-        caption=error_caption(shown, rows=rows) + continued_text(group)
+        caption=error_caption(shown, rows=rows, name=name) + continued_text(group)
                 + floor_cut_text({r.shown: plots.study_errors(r.study) for r in group},
                                  floors={r.shown: plots.study_floor(r.study) for r in group},
                                  refs={r.shown: plots.study_reference(r.study)

@@ -91,6 +91,12 @@ def test_each_row_caption_says_what_its_own_figure_draws():
     assert second.startswith("Left: measured error") and "Right: the measured ratio" in second
     whole = report.error_caption(panels)
     assert "separate rows" in whole and "separate figures" not in whole
+    # Rosenbrock p. 11: "the long runs in the next figure" was read against the Newton
+    # family's figure after it; the first caption names the methods its rows are of
+    named = report.error_caption([panels[0]], rows=(0, 2), name="first-order methods")
+    assert named.endswith("The runs of the first-order methods, of very different lengths, "
+                          "are in separate figures, each with a linear iteration axis: the "
+                          "short runs here, the long runs in the next figure.")
     three = report.error_caption([panels[0]], rows=(0, 3))
     assert three.endswith("the short runs here, the middle-length and long runs in the next "
                           "two figures.")
