@@ -5439,32 +5439,26 @@ def plot_rate_studies(
     groups = rate_study_groups(studies)
     ylabel = error_ylabel(studies)
     words = ("short", "long") if len(groups) == 2 else ("short", "middle-length", "long")
+
+    def draw(keys: Sequence[str], fig: Any, title: str | None, **kw: Any) -> FigureLike:
+        return plot_error.__wrapped__({k: errs[k] for k in keys}, rates=rates, windows=wins,
+                                      rate_labels=labels, ratio_series=promised,
+                                      finite=finite, floors=floors, bands=bands,
+                                      ylabel=ylabel, fig=fig, title=title, **kw)
+
+    def row_title(i: int) -> str:
+        n = max(len(errs[k]) for k in groups[i]) - 1
+        return ((f"{title}: " if title else "") + f"{words[i]} runs"
+                + ("" if ends_said else f" (drawn up to {iteration_count(n)})"))
+
     if row is not None and len(groups) > 1:
-        group = groups[row]
-        n = max(len(errs[k]) for k in group) - 1
-        return plot_error.__wrapped__({k: errs[k] for k in group}, rates=rates, windows=wins,
-                                      rate_labels=labels, ratio_series=promised,
-                                      finite=finite, floors=floors, bands=bands,
-                                      ylabel=ylabel, fig=fig, figsize=figsize,
-                                      title=(f"{title}: " if title else "") + f"{words[row]} runs"
-                                            + ("" if ends_said else
-                                               f" (drawn up to {iteration_count(n)})"))
+        return draw(groups[row], fig, row_title(row), figsize=figsize)
     if len(groups) == 1:
-        return plot_error.__wrapped__(errs, rates=rates, windows=wins, title=title,
-                                      rate_labels=labels, ratio_series=promised,
-                                      finite=finite, floors=floors, bands=bands,
-                                      ylabel=ylabel, fig=fig,
-                                      figsize=figsize)
+        return draw(list(errs), fig, title, figsize=figsize)
     fig = new_figure(fig, (figsize[0], figsize[1] * (0.8 + len(groups))))
     subs = list(fig.subfigures(len(groups), 1))
-    for sub, group, word in zip(subs, groups, words, strict=True):
-        n = max(len(errs[k]) for k in group) - 1
-        plot_error.__wrapped__({k: errs[k] for k in group}, rates=rates, windows=wins,
-                               rate_labels=labels, ratio_series=promised, finite=finite,
-                               floors=floors, bands=bands, ylabel=ylabel, fig=sub,
-                               title=(f"{title}: " if title else "") + f"{word} runs"
-                                     + ("" if ends_said else
-                                        f" (drawn up to {iteration_count(n)})"))
+    for i, sub in enumerate(subs):
+        draw(groups[i], sub, row_title(i))
     fig.balanced_rows = subs  # balanced once the titles are wrapped (styled)
     return fig
 
