@@ -1043,7 +1043,7 @@ def section_tanh(S: Study) -> None:
         f"f(x) = tanh(x) and |f′(x)| (log scale).  Shaded: where |f′(x)| < {threshold:g} "
         "(found by the vanishing-gradient analysis); the start x₀ = 4 lies deep in the "
         "plateau.", "tanh")
-    vlines = [(predicted, f"predicted crossing k ≈ {predicted:.0f}")]
+    vlines = [(predicted, f"predicted crossing of x = {x_end:g}: k ≈ {predicted:.0f}")]
     S.figure(lambda fig: plots.plot_iterates(
         {"GD iterate xₖ (η = 1)": path}, ylabel="xₖ",
         hlines=[(x_end, f"x = {x_end:g}")], vlines=vlines,
@@ -1052,7 +1052,9 @@ def section_tanh(S: Study) -> None:
         f"the iterates cross 0 quickly; by k = {len(path) - 1} they are at "
         f"x = {mark(fmt_num(float(path[-1]), 3), 'measured')}, slowing again in the flat "
         "part on the negative "
-        "side, where they drift on towards −∞ ever more slowly (tanh has no minimum).",
+        "side, where they drift on towards −∞ ever more slowly (tanh has no minimum).  "
+        "Dashed: the step at which the gradient-flow integral predicts the crossing of "
+        f"x = {x_end:g} (dotted).",
         "tanh crossing", half=True)
     S.numeric_check("tanh′(4) from the compiled (Numba) derivative vs exact",
                     exact_val, numeric, rtol=1e-12,

@@ -2052,6 +2052,29 @@ def test_one_variable_legends_name_their_interval_not_a_box():
     assert any("outside [−20, 20]" in t for t in texts), texts
 
 
+def test_the_tanh_crossing_figure_says_which_level_its_predicted_step_crosses():
+    """Study p. 16: the legend read "predicted crossing k ≈ 373" and the caption spoke only
+    of the iterates crossing 0, so which level the dashed line predicts was left to the
+    table on the next page.  The line sits at the gradient-flow integral
+    ∫₁⁴ dx/(η sech²x) = [x/2 + sinh(2x)/4]₁⁴ (η = 1) = 373.21, named as the crossing of
+    x = 1 in the legend and the caption."""
+    from matplotlib.figure import Figure
+
+    S = built(study.section_tanh)
+    flow = 1.5 + (math.sinh(8.0) - math.sinh(2.0)) / 4.0
+    assert flow == pytest.approx(373.21, abs=0.005)
+    (block,) = [b for b in S.doc.figures() if b.label == "tanh crossing"]
+    assert block.caption.endswith("Dashed: the step at which the gradient-flow integral "
+                                  "predicts the crossing of x = 1 (dotted).")
+    fig = Figure(figsize=(4, 3))
+    block.draw_fn(fig)
+    dashed = [ln for ax in fig.axes for ln in ax.lines
+              if ln.get_label().startswith("predicted crossing")]
+    assert len(dashed) == 1
+    assert dashed[0].get_label() == f"predicted crossing of x = 1: k ≈ {flow:.0f}"
+    assert np.asarray(dashed[0].get_xdata(), float) == pytest.approx(flow, rel=1e-3)
+
+
 def test_the_rosenbrock_condition_number_is_a_whole_number(rosenbrock):
     """Study p. 36: "κ ≈ 2.51e+03" where p. 39 writes 2508."""
     from analysis.pages import Paragraph
