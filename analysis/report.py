@@ -4350,7 +4350,7 @@ def band_note(label: str, study: Any, win: Sequence[int] | None, e: np.ndarray,
              f", {'within' if max(fit_off) <= tol else 'beyond'} the {percent(tol)} tolerance")
     n, shown = band_digits(float(rate), *band)
     fit_text, ends = window_rate_text(rate, like), ""
-    if n > len(fit_text.lstrip("0.").replace(".", "")):
+    if n > significant_digits(fit_text):
         # the rows' digits do not give the distance back: the fit and the band as the
         # verdict's note prints them, with the digits that do
         fit_text = fmt(rate, n, zeros=True)
