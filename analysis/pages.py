@@ -2313,12 +2313,16 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             """The height of its title and table set ``width`` points wide."""
             return self._title_h(width) + self.table.wrap(width, 1e6)[1]
 
-        def _draw_body(self, canv: Any, x: float, top: float, width: float) -> None:
-            """Its title and table, ``width`` points wide, from ``top`` down."""
+        def _draw_body(self, canv: Any, x: float, top: float, width: float,
+                       title_h: float | None = None) -> None:
+            """Its title and table, ``width`` points wide, from ``top`` down; ``title_h``:
+            the room the title takes, when more than its own (the tallest title of a
+            :class:`TableRow`, so that the tables side by side start level)."""
+            title_top = top
             if self.title is not None:
                 _, h = self.title.wrap(self._title_w(width), 1e6)
                 self.title.drawOn(canv, x, top - h)
-                top -= h + self.title.getSpaceAfter()
+            top = title_top - max(self._title_h(width), title_h or 0.0)
             _, h = self.table.wrap(width, 1e6)
             self.table.drawOn(canv, x, top - h)
 
@@ -2403,18 +2407,25 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             """The notes of both tables, each once."""
             return list(dict.fromkeys(n for p in self.parts for n in p._notes()))
 
+        def _titles_h(self) -> float:
+            """The room of the tallest title: every table of the row starts under it, so
+            that their header rows are level (Himmelblau p. 6: GD's title of two lines
+            beside momentum's of three set GD's header a line higher)."""
+            return max(p._title_h(HALF_W) for p in self.parts)
+
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
             canv = getattr(self, "canv", None)
             self._reserve = self.doc._note_space(canv, self._notes()) \
                 if canv is not None else 0.0
             self.width = aW
-            self.height = max(p._body_h(HALF_W) for p in self.parts) + self._reserve
+            self.height = (self._titles_h() + max(p.table.wrap(HALF_W, 1e6)[1]
+                                                  for p in self.parts) + self._reserve)
             return aW, self.height
 
         def draw(self) -> None:
             for i, p in enumerate(self.parts):
                 p._draw_body(self.canv, self._slot_x(i, len(self.parts), HALF_W, self.width),
-                             self.height, HALF_W)
+                             self.height, HALF_W, self._titles_h())
 
     ns.TableRow = TableRow
 

@@ -123,3 +123,28 @@ def test_a_pair_unpaired_at_a_page_foot_splits_its_first_table_to_the_page():
     assert len(parts) == 3 and parts[-1].t is z
     assert parts[0].wrap(pages.CONTENT_W, room)[1] <= room
     assert len(parts[0].rows) + len(parts[1].rows) == len(a.rows)
+
+
+def test_tables_side_by_side_start_level_under_titles_of_different_lengths(tmp_path):
+    """Himmelblau p. 6: GD's title took two lines in half the width and momentum's beside it
+    three, and each table started right under its own title: GD's header row and every one
+    of its rows sat a line higher than momentum's.  The tables of a row start under the
+    tallest title, so that their rows are level."""
+    b = report.Builder("Pair titles")
+    _per_step(b.doc, "AAA")
+    longer = _per_step(b.doc, "BBB")
+    longer.title += " (order fitted on k = 3–9; measured to x* = P9 = (3.58443, −1.84813))"
+    texts = page_texts(b.write(tmp_path / "pair.pdf").pdf)
+    (a,) = _pages_of(texts, "AAA")
+    assert _pages_of(texts, "BBB") == {a}
+    pieces = text_pieces(reader(tmp_path / "pair.pdf").pages[a])
+    rows = {name: sorted((round(y, 1) for s, _, y, *_ in pieces
+                          if s.startswith(name) and s.strip().endswith("e")), reverse=True)
+            for name in ("AAA", "BBB")}
+    assert len(rows["AAA"]) == len(rows["BBB"]) == ROWS
+    assert rows["AAA"] == rows["BBB"], rows  # row k of one beside row k of the other
+    wrapped = [pages._flowables().TableFlowable(t, pages.Document("x"),
+                                                pages.column_widths(t, pages.HALF_W))
+               for t in b.doc.blocks if isinstance(t, pages.Table)]
+    h = [w._title_h(pages.HALF_W) for w in wrapped]
+    assert h[1] > h[0] + 5, h  # the titles do differ by a line or more
