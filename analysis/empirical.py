@@ -156,7 +156,7 @@ perturbed many times.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -198,6 +198,16 @@ def one_se(se: str) -> str:
     """`` ± se (1 s.e.)``: a fitted order's uncertainty, one standard error ``se`` (text),
     said as such wherever it is printed, since the rules that test an order allow two."""
     return f" ± {se} (1 s.e.)"
+
+
+#: what "s.e." stands for (:func:`one_se`, "within 2 s.e."), said once on a document's title
+#: page, under the markers' legend
+SE_MEANS = "s.e.: standard error; q ± s (1 s.e.): a fitted order q and one standard error s of it"
+
+
+def se_lines(texts: Iterable[str]) -> list[str]:
+    """``[SE_MEANS]`` when one of ``texts`` abbreviates a standard error as "s.e.", else []."""
+    return [SE_MEANS] if any("s.e." in t for t in texts) else []
 
 DIVERGENCE_GROWTH = 100.0
 MIN_WINDOW = 5

@@ -369,8 +369,13 @@ def used_hows(cells: Iterable[str]) -> list[str]:
 
 def block_hows(blocks: Iterable[Any]) -> list[str]:
     """The keys of :data:`HOW` whose marker follows a value somewhere in ``blocks``
-    (paragraphs, formulas' plain text, table titles and cells, figure captions): the
-    markers a document actually uses (:func:`used_hows`)."""
+    (:func:`block_texts`): the markers a document actually uses (:func:`used_hows`)."""
+    return used_hows(block_texts(blocks))
+
+
+def block_texts(blocks: Iterable[Any]) -> list[str]:
+    """The texts of ``blocks``: paragraphs, formulas' plain text, table titles and cells,
+    figure captions."""
     texts: list[str] = []
     for blk in blocks:
         if isinstance(blk, Paragraph):
@@ -381,7 +386,7 @@ def block_hows(blocks: Iterable[Any]) -> list[str]:
             texts.append(blk.caption)
         elif isinstance(blk, Formula):
             texts += [m.text for m in blk.lines]
-    return used_hows(texts)
+    return texts
 
 
 def how_lines(hows: Iterable[str] | None = None) -> list[str]:

@@ -76,6 +76,7 @@ from analysis.empirical import (
     order_band,
     order_printed,
     printed_window,
+    se_lines,
     steps_name,
 )
 from analysis.pages import (  # re-exported: the Document API of analysis.pages
@@ -87,7 +88,7 @@ from analysis.pages import (
     SMALL,
     Column,
     Document,
-    block_hows,
+    block_texts,
     how_lines,
     inline_math,
     legend_text,
@@ -96,6 +97,7 @@ from analysis.pages import (
     section_ref,
     text_math,
     unbroken,
+    used_hows,
 )
 from analysis.pages import FigureBlock as FigureBlock
 from analysis.pages import Heading as Heading
@@ -1137,9 +1139,10 @@ def lhs_latex(obj: Any) -> tuple[str, str]:
 
 
 def _front_matter(b: Builder, A: Analysis, title: str | None, params: Mapping | None,
-                  hows: Sequence[str] | None = None) -> None:
+                  hows: Sequence[str] | None = None, abbreviations: Sequence[str] = ()) -> None:
     """Title page: title, typeset formula, box, start, methods, date and versions, the
-    legend of the markers ``hows`` the report uses (all when None), contents."""
+    legend of the markers ``hows`` the report uses (all when None) and of the
+    ``abbreviations`` it uses (:func:`~analysis.empirical.se_lines`), contents."""
     d, obj = b.doc, A.obj
     d.heading(title or "Landscape report", level=0, numbered=False)
     d.paragraph("The objective", weight="bold", after=2.0)
@@ -1159,7 +1162,7 @@ def _front_matter(b: Builder, A: Analysis, title: str | None, params: Mapping | 
     d.bullets(facts, size=SMALL + 0.5)
     d.paragraph("How each number was obtained (marker after the number):", weight="bold",
                 size=SMALL + 0.5, after=2.0, before=4.0)
-    d.bullets(how_lines(hows), size=SMALL + 0.5)
+    d.bullets([*how_lines(hows), *abbreviations], size=SMALL + 0.5)
     d.paragraph("Contents", weight="bold", before=6.0, after=3.0)
     d.contents()
     d.page_break()
@@ -6458,7 +6461,8 @@ def build_report(
     b.findings = _what_failed(b, A)
     middle = b.doc.take()
     with b.guard("title page", note=False):  # lists the markers the pages after it use
-        _front_matter(b, A, title, params, hows=block_hows([*middle, *body]))
+        texts = block_texts([*middle, *body])
+        _front_matter(b, A, title, params, hows=used_hows(texts), abbreviations=se_lines(texts))
     b.doc.extend(middle)
     b.doc.extend(body)
     b.sections = [h.text for h in b.doc.headings if h.level == 1]

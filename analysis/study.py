@@ -56,9 +56,9 @@ from analysis.compare import (
     rate_diff,
     rate_diffs,
 )
-from analysis.empirical import printed_window
+from analysis.empirical import printed_window, se_lines
 from analysis.pages import (
-    block_hows,
+    block_texts,
     how_lines,
     inline_math,
     mark,
@@ -67,6 +67,7 @@ from analysis.pages import (
     section_ref,
     text_math,
     unbroken,
+    used_hows,
 )
 from analysis.rates import FLOOR_MARGIN, auto_cap
 from analysis.report import (
@@ -3289,9 +3290,11 @@ SECTION_TITLES = {
 }
 
 
-def _front(S: Study, seconds: float, hows: Sequence[str] | None = None) -> None:
+def _front(S: Study, seconds: float, hows: Sequence[str] | None = None,
+           abbreviations: Sequence[str] = ()) -> None:
     """Title page: title, facts, the legend of the markers ``hows`` the study uses (all
-    when None: :func:`~analysis.pages.block_hows`), contents."""
+    when None: :func:`~analysis.pages.block_hows`) and of the ``abbreviations`` it uses
+    (:func:`~analysis.empirical.se_lines`), contents."""
     d = S.doc
     d.heading("Optimization landscapes: the lecture notes, computed and measured",
               level=0, numbered=False)
@@ -3310,7 +3313,7 @@ def _front(S: Study, seconds: float, hows: Sequence[str] | None = None) -> None:
               size=SMALL + 0.5)
     d.paragraph("How each number was obtained (marker after the number):", weight="bold",
                 size=SMALL + 0.5, after=2.0)
-    d.bullets(how_lines(hows), size=SMALL + 0.5)
+    d.bullets([*how_lines(hows), *abbreviations], size=SMALL + 0.5)
     d.paragraph("Contents", weight="bold", before=6.0, after=3.0)
     d.contents()
     d.page_break()
@@ -3401,7 +3404,8 @@ def build_study(out_dir: str | os.PathLike = "reports", *, quick: bool = False,
         _summary(S)
     summary = b.doc.take()
     with b.guard("title page", note=False):  # lists the markers the pages after it use
-        _front(S, seconds, hows=block_hows([*summary, *body]))
+        texts = block_texts([*summary, *body])
+        _front(S, seconds, hows=used_hows(texts), abbreviations=se_lines(texts))
     b.doc.extend(summary)
     b.doc.extend(body)
     b.data["checks"] = [vars(c) for c in S.checks]

@@ -346,3 +346,28 @@ def test_no_bracket_follows_or_nests_in_the_summary_and_failures(four_reports):
     assert report.how_clause("symbolic", "proved: Hessian constant") == (
         "symbolic proof: Hessian constant")
     assert report.how_clause("numeric", "no refutation found") == "numeric: no refutation found"
+
+
+def test_the_title_page_says_what_s_e_stands_for_when_a_page_prints_it(four_reports):
+    """Study p. 3 printed "1.97 ± 0.025 (1 s.e.)" and no page said what "s.e." stands for.
+    The title page's legend now says it, in a document that prints it (Himmelblau and
+    Rosenbrock fit an order) and only there (the ellipse and the kink fit none)."""
+    from pypdf import PdfReader
+
+    from analysis.empirical import SE_MEANS
+
+    printed = {}
+    for name, (result, _) in four_reports.items():
+        texts = [" ".join(p.extract_text().split()) for p in PdfReader(str(result.pdf)).pages]
+        later = any("s.e." in t for t in texts[1:])
+        assert (SE_MEANS in texts[0]) == later, (name, texts[0])
+        printed[name] = later
+    assert printed["himmelblau"] and printed["rosenbrock5"] and not printed["kink"], printed
+
+
+def test_se_lines_only_for_texts_that_abbreviate_a_standard_error():
+    from analysis.empirical import SE_MEANS, one_se, se_lines
+
+    assert se_lines(["order 1.97" + one_se("0.025")]) == [SE_MEANS]
+    assert se_lines(["quadratic (within 2 s.e.)"]) == [SE_MEANS]
+    assert se_lines(["a standard error of 0.1", "rate 0.5"]) == []
