@@ -924,11 +924,14 @@ class Formula:
 
 @dataclass
 class Column:
-    """A table column: header, alignment (``l``/``r``/``c``) and optional width share."""
+    """A table column: header, alignment (``l``/``r``/``c``) and optional width share;
+    ``names``: its cells say what a row is (a "what" column), so a long one shortened keeps
+    the longest beginning that fits, not only its first words (:func:`cell_verdict`)."""
 
     header: str
     align: str = "l"
     share: float | None = None
+    names: bool = False
 
 
 @dataclass
@@ -3245,15 +3248,28 @@ def verdict_cuts(text: str, clauses: bool = False) -> list[int]:
     return cuts
 
 
-def cell_verdict(text: str, ref: str, width: float, size: float) -> str | None:
+def cell_verdict(text: str, ref: str, width: float, size: float,
+                 longest: bool = False) -> str | None:
     """The short verdict of a long cell, with the reference ``ref`` of the note that gives
-    the cell whole: its shortest beginning that ends at a :func:`verdict_cuts` place,
+    the cell whole.  With ``longest`` (a cell that names what its row is,
+    :attr:`Column.names`), its longest beginning that ends at a :func:`verdict_cuts` place
+    (of either kind) and with `` ref`` takes at most :data:`VERDICT_LINES` lines ``width``
+    points wide ("stability map: share of the 293 of the 349 stable cells [11]", where the
+    shortest read "stability map [11]"), else as without it: its shortest beginning that
+    ends at a :func:`verdict_cuts` place,
     "linear on average [3]" of "linear on average (R-linear: in each half of the window
     the errors stray …)", or that beginning with the short tail after its parenthesis
     (:func:`without_group`: "linear on average, ρ = 0.70863ᶠ [10]"), first, if with
     `` ref`` it takes at most :data:`VERDICT_LINES` lines ``width`` points wide; else its
     shortest beginning that ends before a clause ("the run ended 1.10 from P3 [2]"), if
     that is so short; else None."""
+    if longest:
+        cuts = sorted({*verdict_cuts(text), *verdict_cuts(text, True)}, reverse=True)
+        short = next((f"{text[:i].rstrip()} {ref}" for i in cuts if text[:i].strip()
+                      and cell_lines(f"{text[:i].rstrip()} {ref}", width, size)
+                      <= VERDICT_LINES), None)
+        if short is not None:
+            return short
     for clauses in (False, True):
         cuts = [i for i in verdict_cuts(text, clauses) if text[:i].strip()]
         shorts = [f"{text[:cuts[0]].rstrip()} {ref}"] if cuts else []
@@ -3317,7 +3333,7 @@ def long_cell_notes(t: Table) -> Table:
         cells.append((i, j))
         ref = f"[{len(cells)}]"
         notes.append(f"{ref} {t.columns[j].header}: {rows[i][j]}")
-        rows[i][j] = (cell_verdict(rows[i][j], ref, widths[i][j], t.size)
+        rows[i][j] = (cell_verdict(rows[i][j], ref, widths[i][j], t.size, t.columns[j].names)
                       or f"see {ref} below")
 
 

@@ -339,7 +339,8 @@ class Study:
         rows = [[c.what, c.theory, c.measured, check_decided(c), c.verdict, c.here or c.reason]
                 for c in self.checks[since:] if not c.what.endswith(": convergence")]
         if rows:
-            self.doc.table(["what", "theory", "measured", "decided by", "verdict", "note"],
+            self.doc.table([Column("what", names=True), "theory", "measured", "decided by",
+                            "verdict", "note"],
                            rows, title=title,
                            notes=[legend_text(), decided_note([r[3] for r in rows])])
 
@@ -1480,9 +1481,10 @@ def section_conditioning(S: Study) -> None:
         n_ok = int(round(float(ag["rate_settling"]) * n_set))
         off = settled_off_text(rate_cells(smap, settled=True))
         below = 1.0 - float(ag["boundary_margin"])
-        S.numeric_check(f"stability map: share of the {n_set} of the {ag['stable_cells']} "
-                        f"stable cells (ρ < {fmt_num(below)}, not diverged) that settle "
-                        f"(ρ^{steps} ≤ 10⁻³) whose rate matches theory (1%)", 1.0,
+        S.numeric_check(f"stability map: share of the settling cells whose rate matches "
+                        f"theory (1%): the {n_set} of the {ag['stable_cells']} stable cells "
+                        f"(ρ < {fmt_num(below)}, not diverged) that settle (ρ^{steps} ≤ 10⁻³)",
+                        1.0,
                         float(ag["rate_settling"]), rtol=0.0, abs_tol=0.02, how_p="theory",
                         digits=3, reason=f"agrees when at least 98% of the cells match; "
                         f"{n_ok} of {n_set} do"
@@ -2932,9 +2934,9 @@ def section_momentum_weights(S: Study) -> None:
         w = beta ** np.arange(k, -1, -1)
         worst = max(worst, float(np.max(np.abs(w @ G[: k + 1] - buf[k])
                                         / np.maximum(np.abs(buf[k]), 1e-300))))
-    S.numeric_check(f"buffer of a real run = Σ βʲ g_(k−j) (heavy ball on {conditioned_text()} from "
-                    f"{fmt_point(start)}, η = {lr:g}, β = {beta:g}, {K} steps; worst "
-                    "relative difference)", 0.0, worst, rtol=0.0, abs_tol=1e-12,
+    S.numeric_check(f"buffer of a real run vs Σ βʲ g_(k−j): worst relative difference (heavy "
+                    f"ball on {conditioned_text()} from {fmt_point(start)}, η = {lr:g}, "
+                    f"β = {beta:g}, {K} steps)", 0.0, worst, rtol=0.0, abs_tol=1e-12,
                     how_p="theory", digits=2, reason="buffer read from the path as "
                     "(x_k − x_(k+1))/η, gradients recomputed at the iterates")
     lin = _parse("x")
@@ -3193,9 +3195,9 @@ def section_adaptive(S: Study) -> None:
     for lab, m, h in configs:
         ref = notes_adaptive_path(m, x0, obj.grad, steps, h)
         worst = max(worst, float(np.max(np.abs(ref - runs[lab].path))))
-    S.numeric_check(f"all {len(configs)} runs: the library's compiled optimizer "
-                    "vs the notes' pseudo-code "
-                    f"(NumPy), largest coordinate difference over {steps} steps", 0.0, worst,
+    S.numeric_check("compiled optimizers vs the notes' pseudo-code (NumPy): "
+                    f"the largest coordinate difference of the {len(configs)} runs over "
+                    f"{steps} steps", 0.0, worst,
                     rtol=0.0, abs_tol=1e-9, how_p="theory", digits=2,
                     reason="two implementations of the same update rules")
     final = {k: float(np.linalg.norm(r.x)) for k, r in runs.items()}
@@ -3353,7 +3355,8 @@ def _summary(S: Study) -> None:
                 "predictions — thresholds, escape and crossing times, first steps — with "
                 "what the runs did.  A disagreement is explained in its row."
                 + (f"  {symbols}" if symbols else ""))
-    d.table(["section", "what", "theory", "measured", "decided by", "verdict", "note"],
+    d.table(["section", Column("what", names=True), "theory", "measured", "decided by",
+             "verdict", "note"],
             rows, title="Theory against measurement, all sections",
             notes=[legend_text(), decided_note([r[4] for r in rows])])
     d.heading("What failed")

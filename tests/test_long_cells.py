@@ -103,3 +103,37 @@ def test_a_shortened_cell_keeps_the_number_after_its_explanation():
               "from P3, outside its convergence radius")
     assert pages.cell_verdict(clause, "[2]", 80.0, 7.5) == "linear on average [2]"
     assert pages.cell_verdict(CG_KIND, "[3]", 60.0, 7.5) == "linear on average [3]"
+
+
+ALL_RUNS = ("all 4 runs: the library's compiled optimizer vs the notes' pseudo-code (NumPy), "
+            "largest coordinate difference over 20 steps")
+
+
+def test_a_long_cell_that_names_its_row_keeps_as_much_as_fits(monkeypatch):
+    """Study p. 7: the 'what' cell "all 4 runs: the library's compiled optimizer vs the
+    notes' pseudo-code (NumPy), largest coordinate difference over 20 steps" was shortened
+    to "all 4 runs [30]", which says nothing of what was compared.  A cell of a column that
+    names what its rows are (``Column(names=True)``) keeps its longest beginning that ends
+    at a cut and fits VERDICT_LINES lines; a verdict keeps its shortest."""
+    width = 100.0
+    assert pages.cell_verdict(ALL_RUNS, "[30]", width, pages.TABLE) == "all 4 runs [30]"
+    named = pages.cell_verdict(ALL_RUNS, "[30]", width, pages.TABLE, longest=True)
+    assert named == ("all 4 runs: the library's compiled optimizer vs the notes' "
+                     "pseudo-code (NumPy) [30]")
+    assert pages.cell_lines(named, width, pages.TABLE) <= pages.VERDICT_LINES
+    # narrower: the next cut back that fits, never past VERDICT_LINES
+    narrow = pages.cell_verdict(ALL_RUNS, "[30]", 60.0, pages.TABLE, longest=True)
+    assert narrow == "all 4 runs [30]"
+    # in a table: the column's flag decides (a table 200 points wide, where a cell over
+    # 2 lines counts as long)
+    monkeypatch.setattr(pages, "LONG_CELL_LINES", 2)
+    monkeypatch.setattr(pages, "CONTENT_W", 200.0)
+    rows = [[ALL_RUNS, "0ᵗ", "4.4e−16ᵐ"]]
+    for names in (False, True):
+        t = pages.long_cell_notes(pages.Table(
+            [pages.Column("what", names=names), pages.Column("theory"),
+             pages.Column("measured")], rows))
+        assert t.long_cells == [(0, 0)] and t.notes == [f"[1] what: {ALL_RUNS}"]
+        cell = t.rows[0][0]
+        assert cell.startswith("all 4 runs") and cell.endswith(" [1]"), cell
+        assert (len(cell) > len("all 4 runs [1]")) == names, cell

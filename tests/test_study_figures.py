@@ -667,8 +667,9 @@ def test_the_stability_map_row_says_which_cells_count_as_stable(conditioning):
     assert n99 < n1
     # p. 4: "the 293 stable cells that settle" and "all 349 stable cells (ρ < 0.99 …)" named
     # two sets alike: the row says the first are some of the second, defined once
-    assert re.match(rf"stability map: share of the \d+ of the {n99} stable cells \(ρ < 0\.99, "
-                    r"not diverged\) that settle", row.what), row.what
+    assert re.match(rf"stability map: share of the settling cells whose rate matches theory "
+                    rf"\(1%\): the \d+ of the {n99} stable cells \(ρ < 0\.99, not diverged\) "
+                    r"that settle", row.what), row.what
     assert (f"over all {n99} stable cells ({n1} cells have ρ < 1) the share is ") in \
         row.reason, row.reason
     (cells,) = [c for c in conditioning.checks if "divergence matches" in c.what]

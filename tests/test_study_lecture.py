@@ -954,8 +954,8 @@ def test_the_momentum_buffer_row_names_its_run(S):
     """Study p. 27: "buffer of a real run = Σ βʲ g_(k−j) (β = 0.9, 30 steps …)" gave neither
     the function, nor η, nor the start; with them the check can be redone: here by hand."""
     (c,) = [c for c in S.checks if c.what.startswith("buffer of a real run")]
-    m = re.search(r"heavy ball on x₁²/10 \+ 2x₂² from \((-?[\d.]+), (-?[\d.]+)\), "
-                  r"η = ([\d.]+), β = ([\d.]+), (\d+) steps; worst relative difference",
+    m = re.search(r"worst relative difference \(heavy ball on x₁²/10 \+ 2x₂² from "
+                  r"\((-?[\d.]+), (-?[\d.]+)\), η = ([\d.]+), β = ([\d.]+), (\d+) steps\)",
                   c.what)
     assert m, c.what
     x = np.array([float(m.group(1)), float(m.group(2))])
@@ -1387,7 +1387,7 @@ def test_prose_names_library_options_in_words(S):
     for code in ("nesterov=True", "torch.optim", "compiled engine"):
         assert code not in text
     assert "Nesterov is PyTorch's form (its SGD with the Nesterov option)" in text
-    assert "runs: the library's compiled optimizer vs the notes' pseudo-code" in text
+    assert "compiled optimizers vs the notes' pseudo-code (NumPy): the largest" in text
 
 
 def test_ratio_captions_say_a_long_run_shows_a_subset_of_steps(S):
