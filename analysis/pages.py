@@ -32,8 +32,8 @@ stable).
   width (words, numbers with their markers and short bracketed groups such as
   "[k = 3–78]" never split where the column holds them; the room goes where it takes most
   lines off); a
-  table of at most :data:`SHORT_ROWS` rows (and at most a third of a page) is kept whole
-  unless moving it (with a lead-in kept with it) would leave more than
+  table of at most :data:`SHORT_ROWS` rows (and at most :data:`SHORT_HEIGHT` of a page) is
+  kept whole unless moving it (with a lead-in kept with it) would leave more than
   :data:`SHORT_SPLIT_GAP` of the page blank; then it splits only with at least
   :data:`MIN_ROWS` rows on this page and, on the next, :data:`MIN_ROWS` rows or a per-step
   table's summary rows with :data:`SUMMARY_WITH` step rows, or :data:`GAP_ROWS` rows (no
@@ -137,27 +137,41 @@ FIT_FUZZ = 1e-6
 #: otherwise move whole to the next page, fits under it, when the table would leave more than
 #: this share of the page blank.
 FILL_GAP = 0.25
-#: Tables with at most this many rows (and at most a third of a page tall) are not split,
-#: unless keeping one whole would leave more than :data:`SHORT_SPLIT_GAP` of a page blank and
-#: it has rows enough for a split (:meth:`TableFlowable.splits_short`).
+#: Tables with at most this many rows (and at most :data:`SHORT_HEIGHT` of a page tall) are
+#: not split, unless keeping one whole would leave more than :data:`SHORT_SPLIT_GAP` of a page
+#: blank and it has rows enough for a split (:meth:`TableFlowable.splits_short`).
 SHORT_ROWS = 12
-#: The share of a page left blank above which a short table splits rather than move whole
-#: (as a long one would), with at least :data:`MIN_ROWS` rows on this page and no lone row or
-#: summary rows without :data:`SUMMARY_WITH` step rows on the next.
-SHORT_SPLIT_GAP = 0.15
+#: ... the height of such a table, as a share of the page: what a table leaves blank when it
+#: moves whole is the room it misses, not its height, so a table of a few tall rows (the
+#: study's 'First steps and runs', 8 rows, 0.4 of a page, split 5 + 3) is kept whole too,
+#: as long as the next page keeps room for what follows it.
+SHORT_HEIGHT = 2.0 / 3.0
 #: The most of a page a table leaves blank in the middle of a section when its rows fit the
 #: page but its footnotes do not.
 MAX_GAP = 1.0 / 3.0
 #: how much more of a page may read blank on the printed PDF than the layout's estimate of
 #: it (the footnotes' rule and spacing): the splits aim that much under :data:`MAX_GAP`
 PRINTED_SLACK = 0.03
+#: The share of a page left blank above which a short table splits rather than move whole
+#: (as a long one would), with at least :data:`MIN_ROWS` rows on this page and no lone row or
+#: summary rows without :data:`SUMMARY_WITH` step rows on the next: as much as a page may
+#: be left blank (:data:`MAX_GAP`, as printed).  At 0.15, ten short tables of the study and
+#: the four reports split at a page foot, header repeated (study p. 38: five rows, 2 + 3),
+#: and each read as a blemish, while pages a quarter blank in mid-section read fine.
+SHORT_SPLIT_GAP = MAX_GAP - PRINTED_SLACK
+#: A lead-in that announces a block missing the rest of the page splits, its first lines
+#: filling the page and its last lines going with the block, when moving the two whole would
+#: leave more than this share of the page blank (:meth:`KeepWithNext._split_lead`): text
+#: breaks across pages as a matter of course, so it fills a page that a table, kept whole
+#: up to :data:`SHORT_SPLIT_GAP`, would leave blank.
+LEAD_SPLIT_GAP = 0.15
 #: A table whose rows all fit the page but whose notes do not keeps its rows there and
 #: prints its notes at the foot of the next page when the split that would take rows to
 #: the notes (:meth:`TableFlowable._tail` of them) leaves more than this share of the page
 #: blank: moving rows for the notes' sake emptied himmelblau p. 5 (0.30) and the quadratic
 #: report's p. 5 (a quarter) in the middle of a section; a split that leaves less (a few
 #: one-line rows) keeps the notes beside the table's end.
-NOTES_NEXT_GAP = SHORT_SPLIT_GAP
+NOTES_NEXT_GAP = 0.15
 #: A cell at most this share of the table's width on one line is short: room left after
 #: the widths that shorten the table goes first to putting such cells on one line.
 SHORT_CELL = 0.25
@@ -1789,15 +1803,15 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             widow) going to the next page with what it introduces; nothing (all of it goes
             to the next page) when the last head is no paragraph of running text or fewer
             than two of its lines fit (no orphan), when moving the block whole leaves at
-            most :data:`SHORT_SPLIT_GAP` of the page blank (as a short table then moves
-            whole), or when the heads hold a heading (a section's opening may begin the
-            next page: the page it leaves ends a section).  Moving the block whole left
+            most :data:`LEAD_SPLIT_GAP` of the page blank, or when the heads hold a heading
+            (a section's opening may begin the next page: the page it leaves ends a
+            section).  Moving the block whole left
             study p. 39 0.36 blank in the middle of a section under a paragraph of 10
             lines.  Heads that hold a heading begin here only as :meth:`_release` lets them."""
             last, before = self.heads[-1], self.heads[:-1]
             if any(isinstance(h, HeadingFlowable) for h in self.heads):
                 return self._release(aW, aH)
-            if not isinstance(last, BodyParagraph) or aH <= SHORT_SPLIT_GAP * self._frame_h():
+            if not isinstance(last, BodyParagraph) or aH <= LEAD_SPLIT_GAP * self._frame_h():
                 return []
             room = aH - (self._heads_h(aW, before) + last.getSpaceBefore() if before else 0.0)
             # (the whole of it may fit: its last two lines go all the same)
@@ -1814,10 +1828,14 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             which misses the ``aH`` points left: the
             first lines of the lead-in fill the page and its last lines open the next one
             directly above the whole table, when the page is then left at most
-            :data:`SHORT_SPLIT_GAP` blank; else nothing (the table splits or moves as
-            before).  Text splits across a page as a matter of course, a table of a few
-            rows reads badly in two parts: the study's 'GD with η = 2/(μ + L)' split 3 + 6
-            rows over pp. 24-25 under a lead-in of six lines."""
+            :data:`LEAD_SPLIT_GAP` blank (it reads full); else the lead-in whole on this
+            page and the table on the next (:meth:`_lead_whole_table_next`), when the
+            lead-in fits and that leaves less blank; else the split when it leaves at most
+            :data:`SHORT_SPLIT_GAP`; else nothing (the table splits or moves as before).
+            Text splits across a page as a matter of course, a table of a few rows reads
+            badly in two parts: the study's 'GD with η = 2/(μ + L)' split 3 + 6 rows over
+            pp. 24-25 under a lead-in of six lines; but a paragraph broken in mid-sentence
+            over a quarter of a page blank reads as an accident (Himmelblau p. 7)."""
             if not (isinstance(self.nxt, ns.TableRow)
                     or isinstance(self.nxt, TableFlowable) and self.nxt.short()):
                 return []
@@ -1826,21 +1844,26 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             if parts:
                 parts[0].canv = getattr(self, "canv", None)
                 blank = aH - parts[0].wrap(aW, aH)[1] - parts[0].getSpaceAfter()
-                if blank <= SHORT_SPLIT_GAP * self._frame_h():
+                if blank <= LEAD_SPLIT_GAP * self._frame_h():
                     return parts
-            return self._lead_whole_pair_next(aW, aH, blank)
+            whole = self._lead_whole_table_next(aW, aH, blank)
+            if whole or not parts or blank > SHORT_SPLIT_GAP * self._frame_h():
+                return whole
+            return parts
 
-        def _lead_whole_pair_next(self, aW: float, aH: float, blank: float) -> list[Flowable]:
-            """The heads whole on this page and the pair of tables (:class:`TableRow`) they
-            announce whole at the top of the next, when the pair misses the ``aH`` points
-            (it moves whole: :meth:`TableRow.split`), moving the whole block would leave more
-            than :data:`SHORT_SPLIT_GAP` of the page blank, and the heads left whole leave
-            less of it blank than ``blank`` (the lead-in split with its last lines going
-            with the pair, :meth:`_split_lead`, or all ``aH`` points); else nothing.  The
-            quadratic report's lead-in of its per-step tables (12 lines) ends p. 5 whole,
+        def _lead_whole_table_next(self, aW: float, aH: float, blank: float) -> list[Flowable]:
+            """The heads whole on this page and the short table or the pair of tables
+            (:class:`TableRow`) they announce whole at the top of the next, when the table
+            misses the ``aH`` points (it moves whole), moving the whole block would leave
+            more than :data:`LEAD_SPLIT_GAP` of the page blank, and the heads left whole
+            leave less of it blank than ``blank`` (the lead-in split with its last lines
+            going with the table, :meth:`_split_lead`, or all ``aH`` points); else nothing.
+            The quadratic report's lead-in of its per-step tables (12 lines) ends p. 5 whole,
             118 points above the notes, rather than leave 156 (its last two lines moved) or
-            split the 'GD' table 3 + 6 rows."""
-            if not isinstance(self.nxt, ns.TableRow) or aH <= SHORT_SPLIT_GAP * self._frame_h() \
+            split the 'GD' table 3 + 6 rows; Himmelblau's lead-in of its 'L-BFGS' table ended
+            p. 7 in mid-sentence, a quarter of the page blank under it, its last two lines
+            above the table on p. 8."""
+            if aH <= LEAD_SPLIT_GAP * self._frame_h() \
                     or any(isinstance(h, HeadingFlowable) for h in self.heads):
                 return []
             hh = self._heads_h(aW)
@@ -2117,7 +2140,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 
         def short(self) -> bool:
             th = self.table.wrap(CONTENT_W, 1e6)[1]
-            return len(self.rows) <= SHORT_ROWS and th <= CONTENT_H / 3.0
+            return len(self.rows) <= SHORT_ROWS and th <= SHORT_HEIGHT * CONTENT_H
 
         def splits_short(self, aH: float) -> bool:
             """Whether this short table splits all the same: moving it whole would leave
@@ -2136,13 +2159,11 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             of the header and the rows; ``avail`` points under its title), the most that
             leave :data:`GAP_ROWS` for the next page, at least :data:`GAP_ROWS` of them, when
             with the header they fill at least :data:`TALL_ROWS` of the page and half that
-            room and moving the table whole would leave more than :data:`FILL_GAP` of the
-            page blank (``aH`` points and its lead-in's room).  Study p. 38: 'Predicted and
-            measured convergence', five rows 210 points tall, moved whole and left the page
-            0.30 blank under a figure."""
+            room and moving the table whole would leave more than :data:`SHORT_SPLIT_GAP` of
+            the page blank (``aH`` points and its lead-in's room), as any short table."""
             j = min(k, len(self.rows) - GAP_ROWS)
             fills = sum(rows_h[:j + 1]) >= max(0.5 * avail, TALL_ROWS * self.doc._frame_height)
-            gap = aH + self.lead > FILL_GAP * self.doc._frame_height
+            gap = aH + self.lead > SHORT_SPLIT_GAP * self.doc._frame_height
             return j if j >= GAP_ROWS and fills and gap else 0
 
         def _tail(self, aH: float | None = None) -> int:

@@ -73,3 +73,15 @@ def four_reports(tmp_path_factory):
     finally:
         report.Builder.write = write
     return out
+
+
+@pytest.fixture
+def small_split_gap(monkeypatch):
+    """``pages.SHORT_SPLIT_GAP`` at 0.15 for a test of what a short table (or a pair of
+    them) does when moving it whole would leave more than that share of a page blank: the
+    tables such tests build (a dozen one-line rows, a quarter of a page) are lower than the
+    gap's own value (about 0.30), so none could miss a page with more than it left.  The
+    mechanism is the same at either value; the value itself is tested on the documents."""
+    from analysis import pages
+
+    monkeypatch.setattr(pages, "SHORT_SPLIT_GAP", 0.15)

@@ -3,6 +3,8 @@ across a page, table notes that wait for the next page)."""
 
 from __future__ import annotations
 
+import pytest
+
 from analysis import pages, report
 from tests.test_pages import _rest_of_section, _tall_rows
 
@@ -29,11 +31,14 @@ def test_text_after_a_table_whose_notes_go_next_fills_its_page(tmp_path):
     assert res.page_fill[0].blank <= pages.SHORT_SPLIT_GAP, res.page_fill
 
 
+@pytest.mark.usefixtures("small_split_gap")
 def test_a_short_table_of_tall_rows_splits_rather_than_leave_a_quarter_blank(tmp_path):
     """Study p. 38: 'Predicted and measured convergence' (five rows, 210 points) missed the
     0.30 of the page left under a figure and, too few rows for MIN_ROWS on either side,
     moved whole.  A short table whose first rows are tall (they fill TALL_ROWS of the page
-    and half the room) splits as a long one does, GAP_ROWS rows at least on either side."""
+    and half the room) splits as a long one does, GAP_ROWS rows at least on either side,
+    when moving it whole would leave more than SHORT_SPLIT_GAP of the page blank (with less
+    left it moves whole: test_short_table_moves)."""
     cols = [pages.Column("what"), pages.Column("note")]
     rows = [[f"TROW-{i}", "words that wrap over lines " * (24 if i < 2 else 10)]
             for i in range(5)]
@@ -43,7 +48,7 @@ def test_a_short_table_of_tall_rows_splits_rather_than_leave_a_quarter_blank(tmp
     heights = probe.table._rowHeights
     room = 200.0
     assert probe.short() and not probe.splits_short(room)  # it moved whole
-    assert pages.FILL_GAP * pages.CONTENT_H < room < whole
+    assert pages.SHORT_SPLIT_GAP * pages.CONTENT_H < room < whole
     assert sum(heights[:3]) >= pages.TALL_ROWS * pages.CONTENT_H  # header and 2 rows
     b = report.Builder("Tall rows")
     b.doc.heading("Section")
@@ -56,4 +61,35 @@ def test_a_short_table_of_tall_rows_splits_rather_than_leave_a_quarter_blank(tmp
     assert first + rest == list(range(5)) and min(len(first), len(rest)) >= pages.GAP_ROWS, \
         (first, rest)
     assert "CHECKS" in texts[1]  # the header repeated over the rest
+    assert res.page_fill[0].blank <= pages.SHORT_SPLIT_GAP, res.page_fill
+
+
+def test_a_lead_in_ends_its_page_whole_when_its_short_table_moves_to_the_next(tmp_path):
+    """Himmelblau p. 7: the lead-in of the 'L-BFGS' table (12 rows) and the table missed
+    the quarter of the page left; the table moved whole and the lead-in split, its first
+    lines ending the page in mid-sentence over a quarter of it blank, its last two lines
+    above the table on p. 8 (study p. 13 and the quadratic report's p. 5 alike).  The
+    lead-in now ends the page whole, the table opens the next, and the page is left less
+    blank (by the two lines that moved)."""
+    lead = ("LEAD-START: L-BFGS is measured superlinear (per-step table below); "
+            + "words of the lead-in " * 22 + "LEAD-END.")
+    rows = [[f"ROW-{k}", f"{0.5 ** k:g}"] for k in range(12)]
+    probe = pages._flowables().TableFlowable(
+        pages.Table([pages.Column("k"), pages.Column("e_k")], rows, "STEPS"), pages.Document("x"))
+    table_h = probe.wrap(pages.CONTENT_W, 1e6)[1]
+    para = pages._paragraph(pages.Paragraph(lead))
+    lead_h, line = para.wrap(pages.CONTENT_W, 1e6)[1], para.style.leading
+    room = 0.25 * pages.CONTENT_H
+    assert room - lead_h < table_h < room  # the table alone fits, not under the lead-in
+    # the lead-in split (its last two lines go with the table) would leave the page more
+    # than LEAD_SPLIT_GAP blank: it would not read full
+    assert room - (lead_h - 2 * line) > pages.LEAD_SPLIT_GAP * pages.CONTENT_H
+    b = report.Builder("Lead-in whole")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - room))
+    b.doc.paragraph(lead)
+    b.doc.table(["k", "e_k"], rows, title="STEPS")
+    b.doc.heading("Next section")
+    res, texts = _rest_of_section(b, tmp_path / "lead_whole.pdf")
+    assert "LEAD-START" in texts[0] and "LEAD-END" in texts[0], texts[0]
+    assert "ROW-0" not in texts[0] and "STEPS" in texts[1] and "(continued)" not in texts[1]
     assert res.page_fill[0].blank <= pages.SHORT_SPLIT_GAP, res.page_fill

@@ -1437,29 +1437,38 @@ def _split_rows(texts: list[str], n: int, row: str = r"ROW-(\d+)") -> tuple[list
     return first, rest
 
 
-def test_a_short_table_with_its_lead_in_splits_when_a_sixth_is_left(tmp_path):
-    """A lead-in kept with a table of 8 rows, 18% of the page left: moving both whole would
-    leave more than SHORT_SPLIT_GAP of the page blank (the quick study's p. 4 was 24% blank
-    so), and the next section's heading follows (no text fills the page for it), so the
-    table splits, with MIN_ROWS rows at least on either side (no lone row)."""
+def test_a_short_table_with_its_lead_in_splits_when_a_third_is_left(tmp_path):
+    """A lead-in kept with a table of 12 rows (two fifths of a page) that misses the room
+    left (a third of the page): moving both whole, or the table alone, would leave more
+    than SHORT_SPLIT_GAP of the page blank, and the next section's heading follows (no text
+    fills the page for it), so the table splits, with MIN_ROWS rows at least on either
+    side (no lone row)."""
+    n = pages.SHORT_ROWS
+    rows = [[f"ROW-{k}", f"{0.5 ** k:g} " + "words of a cell that wraps onto a second line " * 4]
+            for k in range(n)]
+    probe = pages._flowables().TableFlowable(
+        pages.Table([pages.Column("k"), pages.Column("e_k")], rows, "STEPS"), pages.Document("x"))
+    room = (pages.SHORT_SPLIT_GAP + 0.04) * pages.CONTENT_H
+    assert probe.short() and room < probe.wrap(pages.CONTENT_W, 1e6)[1]
     b = report.Builder("Split a short table")
-    b.doc.add(pages.Spacer(pages.CONTENT_H * (1 - 0.18)))
+    b.doc.add(pages.Spacer(pages.CONTENT_H - room))
     b.doc.paragraph("LEAD-IN: the table below lists the steps.")
-    b.doc.table(["k", "e_k"], [[f"ROW-{k}", f"{0.5 ** k:g}"] for k in range(8)], title="STEPS")
+    b.doc.table(["k", "e_k"], rows, title="STEPS")
     b.doc.heading("Next section")
     res, texts = _rest_of_section(b, tmp_path / "split.pdf")
-    first, rest = _split_rows(texts, 8)
+    first, rest = _split_rows(texts, n)
     assert "LEAD-IN" in texts[0]
     assert len(first) >= pages.MIN_ROWS and len(rest) >= pages.MIN_ROWS, (first, rest)
     assert "STEPS (continued)" in texts[1]
     assert res.page_fill[0].blank <= pages.SHORT_SPLIT_GAP, res.page_fill
 
 
-#: no page in the middle of a section is more than this share blank (the study's pages)
-MID_SECTION_BLANK = 0.15
+#: no page in the middle of a section is more than this share blank (the study's pages):
+#: a third (a short table moved whole to the next page leaves up to SHORT_SPLIT_GAP)
+MID_SECTION_BLANK = pages.MAX_GAP
 
 
-def test_study_pages_in_mid_section_are_at_most_fifteen_percent_blank(quick_study):
+def test_study_pages_in_mid_section_are_at_most_a_third_blank(quick_study):
     """The study's pages that do not end a section: at most :data:`MID_SECTION_BLANK` of the
     text area blank, measured on the PDF (:func:`blank_share`) and in the engine's record."""
     pdf = reader(quick_study.pdf)
@@ -1650,21 +1659,25 @@ def test_a_split_table_continues_on_the_next_page_not_under_its_first_part(tmp_p
     a "(continued)" part right under the first one.  Two tall rows may end the table on the
     next page; a rest never starts on the page of the part before it."""
     tall = "\n".join(f"line {j} of a tall cell" for j in range(10))
-    rows = [[f"ROW-{i}", "short"] for i in range(5)] + [[f"ROW-{i}", tall] for i in range(5, 8)]
+    n = pages.SHORT_ROWS + 1 - 3  # short rows, then 3 tall ones: a table too long to move whole
+    rows = [[f"ROW-{i}", "short"] for i in range(n)] + [[f"ROW-{i}", tall]
+                                                      for i in range(n, n + 3)]
     table = pages.Table([pages.Column("k"), pages.Column("note")], rows, title="STEPS")
     probe = pages._flowables().TableFlowable(table, pages.Document("probe"))
     probe.wrap(pages.CONTENT_W, 1e6)
+    assert not probe.short()
     heights = probe.table._rowHeights
-    assert sum(heights[7:]) >= pages.TALL_ROWS * pages.CONTENT_H  # the last two rows: tall
-    # room for the title, the header, the 5 short rows, one tall row and a little more
+    assert sum(heights[n + 2:]) >= pages.TALL_ROWS * pages.CONTENT_H  # the last two: tall
+    # room for the title, the header, the short rows, one tall row and a little more
     b = report.Builder("Split once a page")
-    b.doc.add(pages.Spacer(pages.CONTENT_H - sum(heights[:7]) - 30.0 - 8.0))
+    b.doc.add(pages.Spacer(pages.CONTENT_H - sum(heights[:n + 2]) - 30.0 - 8.0))
     # the table as given: Document.table would set cells over LONG_CELL_LINES under it
     b.doc.add(table)
     texts = page_texts(b.write(tmp_path / "once.pdf").pdf)
     assert "STEPS (continued)" not in texts[0]
-    assert all(f"ROW-{i} " in texts[0] for i in range(6)), texts[0]
-    assert "STEPS (continued)" in texts[1] and "ROW-6 " in texts[1] and "ROW-7 " in texts[1]
+    assert all(f"ROW-{i} " in texts[0] for i in range(n + 1)), texts[0]
+    assert "STEPS (continued)" in texts[1]
+    assert f"ROW-{n + 1} " in texts[1] and f"ROW-{n + 2} " in texts[1]
 
 
 def test_a_lone_half_figure_spreads_its_long_caption_to_fill_the_page(tmp_path):
@@ -1857,6 +1870,7 @@ def _table_at_foot(tmp_path, rows, room_rows: float, name: str, heading: bool = 
     return (*_rest_of_section(b, tmp_path / name), height)
 
 
+@pytest.mark.usefixtures("small_split_gap")
 def test_a_short_per_step_table_never_leaves_its_summary_rows_alone(tmp_path):
     """Study p. 12: 'GD with η = 0.2', six steps and three summary rows, split with its
     summary rows alone at the top of the next page (moving it whole would have left 18 % of

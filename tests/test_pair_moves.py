@@ -22,6 +22,7 @@ def _lead_h() -> float:
     return f.wrap(pages.CONTENT_W, 1e6)[1]
 
 
+@pytest.mark.usefixtures("small_split_gap")
 def test_a_pair_that_misses_the_page_foot_moves_whole_under_its_whole_lead_in(tmp_path):
     """The pair and its lead-in miss the page; the rest under the lead-in is more than
     SHORT_SPLIT_GAP of the page (the pair used to go one table under the other, the first

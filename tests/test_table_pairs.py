@@ -35,6 +35,7 @@ def _pages_of(texts: list[str], name: str) -> set[int]:
     return {i for i, t in enumerate(texts) for k in range(ROWS) if f"{name}{k}e" in t}
 
 
+@pytest.mark.usefixtures("small_split_gap")
 def test_two_short_per_step_tables_at_a_page_foot_go_whole_side_by_side(tmp_path):
     """The rosenbrock report set its per-step tables one under the other at the text width,
     three narrow columns filling less than half of it, and split them 3 + 6 and 4 + 5 rows
@@ -85,6 +86,7 @@ def test_the_lead_in_of_the_second_table_goes_above_the_pair():
     assert [type(b).__name__ for b in pages.pair_tables(long.blocks)] == ["Table", "Table"]
 
 
+@pytest.mark.usefixtures("small_split_gap")
 def test_a_pair_that_would_leave_a_page_blank_goes_one_under_the_other():
     """The pair, taller than its first table alone (the second's title wraps to more lines),
     moved whole off the kink report's p. 6 and left it 0.30 blank where its first table
