@@ -808,7 +808,7 @@ def rise_before(err: ArrayLike, s: int) -> str:
     before, first = e[s] / e[s - 1], e[s + 1] / e[s]
     if not before < first:
         return ""
-    return f", which follow a rise from {fmt(before, 3)} at k = {s - 1}"
+    return f", after a rise from {fmt(before, 3)} at k = {s - 1}"
 
 
 def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | None:

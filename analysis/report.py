@@ -5417,11 +5417,11 @@ def floor_noise_text(panels: Sequence[Any], studies: Mapping[str, Any]) -> str:
     """The caption sentence on the rounding in the last ratio e_(k+1)/e_k that the ratio
     panel draws of each rate study (:func:`analysis.plots.study_last_ratio`): each error
     carries a relative rounding ε·(‖x*‖/e + 1) (:func:`analysis.empirical.error_rounding`),
-    the ratio the sum of its two errors'; named, with its value, are only the runs where it
-    reaches the digits the per-step tables print (:func:`held_digits`, the rule that marks a
-    tabled ratio and prints it to the digits it holds; an error far above the floor, or on
-    x* = 0 where the rounding is relative at every size, gives a ratio exact to the printed
-    digits); '' when none."""
+    the ratio carries the sum of the two errors' roundings; named, with its value, are only
+    the runs where it reaches the digits the per-step tables print (:func:`held_digits`, the
+    rule that marks a tabled ratio and prints it to the digits it holds; an error far above
+    the floor, or on x* = 0 where the rounding is relative at every size, gives a ratio exact
+    to the printed digits); '' when none."""
     from analysis import plots
     from analysis.empirical import error_rounding
 
@@ -5446,7 +5446,7 @@ def floor_noise_text(panels: Sequence[Any], studies: Mapping[str, Any]) -> str:
             f"ratio{'' if one else 's'} of {_names(list(noisy))}: near x* the coordinates of "
             "the iterate, and of x* when it is not exactly representable, are rounded to about "
             "ε·‖x*‖, so an error eₖ carries a relative rounding ε·(‖x*‖/eₖ + 1) and the ratio "
-            f"e₍ₖ₊₁₎/eₖ the sum of its two errors', here {vals}.")
+            f"e₍ₖ₊₁₎/eₖ carries the sum of the two errors' roundings, here {vals}.")
 
 
 def error_caption(panels: Sequence[Any], rows: tuple[int, int] | None = None,
@@ -6209,9 +6209,10 @@ def final_f_digits(f: float) -> int:
 
 
 def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
-                calls: Sequence[int], target: float | None = None) -> None:
-    """The cost table; its title defines the target and the starts, so that it reads alone
-    wherever the pages place it."""
+                calls: Sequence[int], target: float | None = None, t_f: str = "t_f") -> None:
+    """The cost table; its title defines the target and the starts, and its note the time
+    ``t_f`` of one f evaluation (``t_f = 14.9 ns``), so that it reads alone wherever the
+    pages place it."""
     goal = "the target" if target is None else f"the target f ≤ {power_text(target, 6)}"
     d.table(["method", Column("at target", "r"), Column("converged", "r"),
              Column("median cost", "r"), Column("IQR cost", "r"),
@@ -6220,7 +6221,7 @@ def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
             title=f"Cost to reach {goal} from {N} starts drawn uniformly from the box "
                   "(medians and IQR over the starts that reached it)",
             notes=[legend_text(["measured"]) + ".  Cost: weighted evaluations (units of one f "
-                   "evaluation).  Kernel µs = cost × t_f, the time spent in the objective's "
+                   f"evaluation).  Kernel µs = cost × {t_f}, the time spent in the objective's "
                    "kernels (the optimizer's own arithmetic excluded), from the unrounded cost "
                    "and t_f, so that it can differ in its last digit from the product of the "
                    "printed ones.  "
@@ -6334,7 +6335,8 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
         ])
     # the table before the figure: under the lead-in and the figure a page has no room left
     # for the whole table, which split there; the figure shrinks to the page or floats
-    _cost_table(d, rows, N, study.threads, [r.timed_calls for r in runs.values()], target)
+    _cost_table(d, rows, N, study.threads, [r.timed_calls for r in runs.values()], target,
+                costs.t_f_text())
     if drawn:
         _ecdf_figure(d, study, ecdf, label)
     counts = {lab: r.counts() for lab, r in runs.items()}

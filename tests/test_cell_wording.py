@@ -165,3 +165,17 @@ def test_each_region_type_fits_on_one_line_when_the_cells_do():
     probe.wrap(pages.CONTENT_W, 1e6)
     for row in probe.table._cellvalues[1:]:
         assert all(len(p.blPara.lines) == 1 for (p,) in row), row
+
+
+def test_the_cost_table_note_gives_t_f():
+    """Rosenbrock p. 10: the cost table's note said "Kernel µs = cost × t_f" and gave t_f
+    nowhere on the page (only on p. 5, "t_f = 14.9 ns"), so its column could not be checked
+    there.  The note now gives it, as measured for the kernels of that report."""
+    from analysis.starts import KernelCosts
+
+    costs = KernelCosts(seconds={"f": 14.86e-9, "fg": 28.0e-9}, points=8, repeat=5)
+    assert costs.t_f_text() == "t_f = 14.9 ns"
+    assert costs.text().startswith("one f evaluation t_f = 14.9 ns; weights: ")
+    d = _Doc()
+    _cost_table(d, [], 100, 1, [1], t_f=costs.t_f_text())
+    assert "Kernel µs = cost × t_f = 14.9 ns, the time spent in the objective's" in d.notes[0]

@@ -472,7 +472,7 @@ def test_falling_ratios_read_after_a_rise_say_so():
                       e[-1] * 0.0102 * 0.0263 * 0.00348])  # ratios 0.0102, 0.0263, 0.00348
     note = E.falling_ratios(e, 5, e.size)
     assert note is not None and note[:2] == (5, 1)
-    assert f"(0.0263, 0.00348; from the errors e_5–e_7), which follow a rise from " \
+    assert f"(0.0263, 0.00348; from the errors e_5–e_7), after a rise from " \
            f"{fmt(e[5] / e[4], 3)} at k = 4, fall toward 0: " in note[2], note[2]
     steady = e.copy()
     steady[5] = steady[4] * 0.5  # the ratio before, 0.5, above the window's first
