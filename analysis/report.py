@@ -4181,6 +4181,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     body += band_rows(b, label, section, study, win, len(last))
     notes += [n for n in (band_note(name or label, study, win, e,
                                     predicted_rate_text(p, digits)),) if n]
+    notes += cg_bound_notes([study])  # the case a yardstick ʸ in the theory row comes from
     cols = [Column("k", "r"), Column("e_k = ‖x_k − x*‖", "r"), Column("e_(k+1)/e_k", "r")]
     if q is not None:
         cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))

@@ -371,3 +371,21 @@ def test_se_lines_only_for_texts_that_abbreviate_a_standard_error():
     assert se_lines(["order 1.97" + one_se("0.025")]) == [SE_MEANS]
     assert se_lines(["quadratic (within 2 s.e.)"]) == [SE_MEANS]
     assert se_lines(["a standard error of 0.1", "rate 0.5"]) == []
+
+
+def test_a_per_step_table_with_a_yardstick_says_which_case_it_comes_from(four_reports):
+    """Himmelblau p. 8: CG's per-step table printed its theory row "≤ 0.31433ʸ", and the
+    legend of ʸ says "a bound proved for another case (its note says which)", but no note
+    under that table said which (the theory table's, on p. 5, did).  A per-step table whose
+    theory row is a yardstick carries the note of its case (printed in full once, pointed
+    to from the later pages)."""
+    seen = 0
+    for name, (_, doc) in four_reports.items():
+        for t in doc.blocks:
+            if not isinstance(t, pages.Table) or "errors and ratios" not in (t.title or ""):
+                continue
+            theory = [r for r in t.rows if r[0] == "theory"]
+            if any("ʸ" in v for r in theory for v in r):
+                seen += 1
+                assert any("(√κ* − 1)/(√κ* + 1)" in n for n in t.notes), (name, t.title)
+    assert seen >= 2  # Himmelblau's and Rosenbrock's CG
