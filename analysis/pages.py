@@ -1803,7 +1803,11 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             widow) going to the next page with what it introduces; nothing (all of it goes
             to the next page) when the last head is no paragraph of running text or fewer
             than two of its lines fit (no orphan), when moving the block whole leaves at
-            most :data:`LEAD_SPLIT_GAP` of the page blank, or when the heads hold a heading
+            most :data:`LEAD_SPLIT_GAP` of the page blank, or at most
+            :data:`SHORT_SPLIT_GAP` while the split would leave more than
+            :data:`LEAD_SPLIT_GAP` (a paragraph broken in mid-sentence over a quarter of a
+            page blank reads as an accident, Himmelblau p. 7; the lead-in stays with its
+            table), or when the heads hold a heading
             (a section's opening may begin the next page: the page it leaves ends a
             section).  Moving the block whole left
             study p. 39 0.36 blank in the middle of a section under a paragraph of 10
@@ -1820,6 +1824,10 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             if len(parts) != 2:
                 return []
             first = KeepWithNext(before, parts[0]) if before else parts[0]
+            if aH <= SHORT_SPLIT_GAP * self._frame_h():
+                first.canv = getattr(self, "canv", None)
+                if aH - first.wrap(aW, aH)[1] > LEAD_SPLIT_GAP * self._frame_h():
+                    return []
             return [first, KeepWithNext([parts[1]], self.nxt)]
 
         def _lead_for_table(self, aW: float, aH: float) -> list[Flowable]:
@@ -1830,7 +1838,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             directly above the whole table, when the page is then left at most
             :data:`LEAD_SPLIT_GAP` blank (it reads full); else the lead-in whole on this
             page and the table on the next (:meth:`_lead_whole_table_next`), when the
-            lead-in fits and that leaves less blank; else the split when it leaves at most
+            lead-in fits, that leaves less blank and moving the block whole would leave
+            more than :data:`SHORT_SPLIT_GAP`; else the split when it leaves at most
             :data:`SHORT_SPLIT_GAP`; else nothing (the table splits or moves as before).
             Text splits across a page as a matter of course, a table of a few rows reads
             badly in two parts: the study's 'GD with η = 2/(μ + L)' split 3 + 6 rows over
@@ -1855,7 +1864,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             """The heads whole on this page and the short table or the pair of tables
             (:class:`TableRow`) they announce whole at the top of the next, when the table
             misses the ``aH`` points (it moves whole), moving the whole block would leave
-            more than :data:`LEAD_SPLIT_GAP` of the page blank, and the heads left whole
+            more than :data:`SHORT_SPLIT_GAP` of the page blank, and the heads left whole
             leave less of it blank than ``blank`` (the lead-in split with its last lines
             going with the table, :meth:`_split_lead`, or all ``aH`` points); else nothing.
             The quadratic report's lead-in of its per-step tables (12 lines) ends p. 5 whole,
@@ -1863,7 +1872,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             split the 'GD' table 3 + 6 rows; Himmelblau's lead-in of its 'L-BFGS' table ended
             p. 7 in mid-sentence, a quarter of the page blank under it, its last two lines
             above the table on p. 8."""
-            if aH <= LEAD_SPLIT_GAP * self._frame_h() \
+            if aH <= SHORT_SPLIT_GAP * self._frame_h() \
                     or any(isinstance(h, HeadingFlowable) for h in self.heads):
                 return []
             hh = self._heads_h(aW)

@@ -64,13 +64,14 @@ def test_a_short_table_of_tall_rows_splits_rather_than_leave_a_quarter_blank(tmp
     assert res.page_fill[0].blank <= pages.SHORT_SPLIT_GAP, res.page_fill
 
 
-def test_a_lead_in_ends_its_page_whole_when_its_short_table_moves_to_the_next(tmp_path):
+def test_a_lead_in_never_breaks_in_mid_sentence_over_a_blank(tmp_path):
     """Himmelblau p. 7: the lead-in of the 'L-BFGS' table (12 rows) and the table missed
-    the quarter of the page left; the table moved whole and the lead-in split, its first
-    lines ending the page in mid-sentence over a quarter of it blank, its last two lines
-    above the table on p. 8 (study p. 13 and the quadratic report's p. 5 alike).  The
-    lead-in now ends the page whole, the table opens the next, and the page is left less
-    blank (by the two lines that moved)."""
+    the rest of the page; the table moved whole and the lead-in split, its first lines
+    ending the page in mid-sentence over a quarter of it blank, its last two lines above
+    the table on p. 8 (study p. 13 and the quadratic report's p. 5 alike).  When the split
+    would leave more than LEAD_SPLIT_GAP blank, the lead-in moves with its table if that
+    leaves at most SHORT_SPLIT_GAP of the page blank; with more room left, it ends the
+    page whole and the table opens the next."""
     lead = ("LEAD-START: L-BFGS is measured superlinear (per-step table below); "
             + "words of the lead-in " * 22 + "LEAD-END.")
     rows = [[f"ROW-{k}", f"{0.5 ** k:g}"] for k in range(12)]
@@ -79,17 +80,27 @@ def test_a_lead_in_ends_its_page_whole_when_its_short_table_moves_to_the_next(tm
     table_h = probe.wrap(pages.CONTENT_W, 1e6)[1]
     para = pages._paragraph(pages.Paragraph(lead))
     lead_h, line = para.wrap(pages.CONTENT_W, 1e6)[1], para.style.leading
-    room = 0.25 * pages.CONTENT_H
-    assert room - lead_h < table_h < room  # the table alone fits, not under the lead-in
-    # the lead-in split (its last two lines go with the table) would leave the page more
-    # than LEAD_SPLIT_GAP blank: it would not read full
-    assert room - (lead_h - 2 * line) > pages.LEAD_SPLIT_GAP * pages.CONTENT_H
-    b = report.Builder("Lead-in whole")
-    b.doc.add(pages.Spacer(pages.CONTENT_H - room))
-    b.doc.paragraph(lead)
-    b.doc.table(["k", "e_k"], rows, title="STEPS")
-    b.doc.heading("Next section")
-    res, texts = _rest_of_section(b, tmp_path / "lead_whole.pdf")
+
+    def build(room: float, name: str):
+        assert room - lead_h < table_h  # the table does not fit under the lead-in
+        # the lead-in split (its last two lines go with the table) would leave the page
+        # more than LEAD_SPLIT_GAP blank: it would not read full
+        assert room - (lead_h - 2 * line) > pages.LEAD_SPLIT_GAP * pages.CONTENT_H
+        b = report.Builder("Lead-in whole")
+        b.doc.add(pages.Spacer(pages.CONTENT_H - room))
+        b.doc.paragraph(lead)
+        b.doc.table(["k", "e_k"], rows, title="STEPS")
+        b.doc.heading("Next section")
+        return _rest_of_section(b, tmp_path / name)
+
+    # a quarter of the page left: lead-in and table move together
+    res, texts = build(0.25 * pages.CONTENT_H, "together.pdf")
+    assert "LEAD-START" not in texts[0] and "ROW-0" not in texts[0], texts[0]
+    assert texts[1].index("LEAD-START") < texts[1].index("LEAD-END") < texts[1].index("ROW-0")
+    assert res.page_fill[0].blank <= pages.SHORT_SPLIT_GAP + pages.PRINTED_SLACK
+    # more than SHORT_SPLIT_GAP left: the lead-in ends the page whole
+    room = pages.SHORT_SPLIT_GAP * pages.CONTENT_H + 8.0
+    res, texts = build(room, "apart.pdf")
     assert "LEAD-START" in texts[0] and "LEAD-END" in texts[0], texts[0]
     assert "ROW-0" not in texts[0] and "STEPS" in texts[1] and "(continued)" not in texts[1]
     assert res.page_fill[0].blank <= pages.SHORT_SPLIT_GAP, res.page_fill
