@@ -205,9 +205,9 @@ class KernelCosts:
                       for k, v in self.weights.items())
         return f"one f evaluation {self.t_f_text()}; weights: {w}"
 
-    def t_f_text(self) -> str:
-        """``t_f = 12 ns``: the measured time of one f evaluation."""
-        return f"t_f = {fmt(self.seconds['f'] * 1e9, 3)} ns"
+    def t_f_text(self, digits: int = 3) -> str:
+        """``t_f = 12 ns``: the measured time of one f evaluation, to ``digits`` digits."""
+        return f"t_f = {fmt(self.seconds['f'] * 1e9, digits)} ns"
 
     def to_json(self) -> dict[str, Any]:
         return jsonable({"seconds": self.seconds, "weights": self.weights,

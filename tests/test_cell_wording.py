@@ -174,7 +174,7 @@ def test_the_cost_table_note_gives_t_f():
     from analysis.starts import KernelCosts
 
     costs = KernelCosts(seconds={"f": 14.86e-9, "fg": 28.0e-9}, points=8, repeat=5)
-    assert costs.t_f_text() == "t_f = 14.9 ns"
+    assert costs.t_f_text() == "t_f = 14.9 ns" and costs.t_f_text(4) == "t_f = 14.86 ns"
     assert costs.text().startswith("one f evaluation t_f = 14.9 ns; weights: ")
     d = _Doc()
     _cost_table(d, [], 100, 1, [1], t_f=costs.t_f_text())
