@@ -159,8 +159,8 @@ def decided_note(decided: Sequence[str]) -> str:
         forms.append("|m − p| against an absolute tolerance where |p| is too small for a "
                      "relative one")
     if statements:
-        forms.append("a statement by the comparison that decided it, with its threshold (a "
-                     "bracket a < p < b, a bound m ≤ b, a count, the kind found)")
+        forms.append("other rows state the comparison that decided them, with its threshold "
+                     "(a bracket a < p < b, a bound m ≤ b, a count, the kind found)")
     if bare:
         forms.append("a bare percentage is a relative difference")
     if not forms:

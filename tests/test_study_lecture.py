@@ -1263,7 +1263,8 @@ def test_the_decided_by_note_names_only_the_forms_its_rows_use():
     assert "|m − p|/|p|" in only and "Δρ/ρ" not in only
     assert "ΔC/C: the relative difference" in study.decided_note(["ΔC/C 0.5% ≤ 5%"])
     statement = study.decided_note(["0.47 < 0.5 < 0.54", "1.2%"])
-    assert "A statement" in statement and "A bare percentage" in statement
+    assert "Other rows state the comparison that decided them, with its threshold" \
+        in statement and "A bare percentage" in statement
 
 
 def test_the_adaptive_distance_caption_names_each_run_s_ratio_course(S):
