@@ -143,8 +143,8 @@ FILL_GAP = 0.25
 SHORT_ROWS = 12
 #: ... the height of such a table, as a share of the page: what a table leaves blank when it
 #: moves whole is the room it misses, not its height, so a table of a few tall rows (the
-#: study's 'First steps and runs', 8 rows, 0.4 of a page, split 5 + 3) is kept whole too,
-#: as long as the next page keeps room for what follows it.
+#: study's 'First steps and runs', 8 rows taller than a third of a page, split 5 + 3) is
+#: kept whole too, as long as the next page keeps room for what follows it.
 SHORT_HEIGHT = 2.0 / 3.0
 #: The most of a page a table leaves blank in the middle of a section when its rows fit the
 #: page but its footnotes do not.
@@ -3284,8 +3284,9 @@ def cell_verdict(text: str, ref: str, width: float, size: float,
     the cell whole.  With ``longest`` (a cell that names what its row is,
     :attr:`Column.names`), its longest beginning that ends at a :func:`verdict_cuts` place
     (of either kind) and with `` ref`` takes at most :data:`VERDICT_LINES` lines ``width``
-    points wide ("stability map: share of the 293 of the 349 stable cells [11]", where the
-    shortest read "stability map [11]"), else as without it: its shortest beginning that
+    points wide ("stability map: share of the settling cells whose rate matches theory
+    (1%) [11]", where the shortest read "stability map [11]"), else as without it: its
+    shortest beginning that
     ends at a :func:`verdict_cuts` place,
     "linear on average [3]" of "linear on average (R-linear: in each half of the window
     the errors stray …)", or that beginning with the short tail after its parenthesis
