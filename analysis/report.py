@@ -4617,7 +4617,9 @@ def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None,
     means = [k for k in kinds if "mean" in k]
     sub = [st for st, k in zip(studies, kinds, strict=True)
            if "mean" in k and getattr(st.measurement, "kind", None) == "sublinear"]
-    sub_note = (f" (for {'these sublinear runs' if len(sub) == len(kinds) else 'a sublinear run'}"
+    which = ("this sublinear run" if len(sub) == len(kinds) == 1 else
+             "these sublinear runs" if len(sub) == len(kinds) else "a sublinear run")
+    sub_note = (f" (for {which}"
                 " the measured rate is the fitted exponent a of e_k ∝ k^−a in the table "
                 f"‘{THEORY_TABLE}’; there is no ratio for a robust fit, so no row of one)"
                 ) if sub else ""
@@ -6222,7 +6224,8 @@ def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
             title=f"Cost to reach {goal} from {N} starts drawn uniformly from the box "
                   "(medians and IQR over the starts that reached it)",
             notes=[legend_text(["measured"]) + ".  Cost: weighted evaluations (units of one f "
-                   f"evaluation).  Kernel µs = cost × {t_f}, the time spent in the objective's "
+                   f"evaluation).  Kernel µs = cost × t_f ({t_f}: one f evaluation), the time "
+                   "spent in the objective's "
                    "kernels (the optimizer's own arithmetic excluded), from the unrounded cost "
                    "and t_f, so that it can differ in its last digit from the product of the "
                    "printed ones.  "

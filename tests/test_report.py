@@ -1472,9 +1472,10 @@ def test_a_sublinear_rate_has_its_window_and_the_lead_in_calls_it_the_measured_r
     assert report.nw_rows(sub) == {"mean"}
     text = report.nw_text([sub])
     assert "no measured rate" not in text
-    assert ("(for these sublinear runs the measured rate is the fitted exponent a of "
+    assert ("(for this sublinear run the measured rate is the fitted exponent a of "
             f"e_k ∝ k^−a in the table ‘{report.THEORY_TABLE}’; there is no ratio for a "
-            "robust fit, so no row of one)") in text
+            "robust fit, so no row of one)") in text  # (study p. 13: one run, 'these runs')
+    assert "(for these sublinear runs the measured" in report.nw_text([sub, sub])
     linear = _nw_study(3.0 * 0.5 ** np.arange(40), "linear", 0.5, window=(5, 30),
                        kind="linear", rate=0.5)
     assert "for a sublinear run the measured rate is the fitted exponent" in \
