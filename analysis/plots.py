@@ -1245,6 +1245,16 @@ _LABEL_TURNS = (0.0, 22.5, -22.5, 45.0, -45.0, 67.5, -67.5, 90.0, -90.0, 135.0, 
                 180.0)
 
 
+def riser_tops(xs: ArrayLike) -> NDArray[np.int_]:
+    """The indices ≥ 1 of a step curve's points ``xs`` (sorted; index 0 its foot) where a
+    riser ends: the last of the points at each x (ties, several starts at one cost, stack
+    on one riser; the quadratic report's Newton riser carried six markers, BFGS's one a
+    third of the way up)."""
+    x = np.asarray(xs, dtype=float)
+    j = np.arange(1, x.size)
+    return j[(j == x.size - 1) | (x[np.minimum(j + 1, x.size - 1)] != x[j])]
+
+
 def marked_points(d: NDArray[np.float64], every: Any) -> NDArray[np.float64]:
     """The finite rows of ``d`` (a line's points, N × 2) that carry a marker under the
     line's ``markevery``: all (None), every n-th (an int n), those at a (start, n) slice or
@@ -4991,8 +5001,8 @@ ECDF_FLAT_ALPHA = 0.4
 #: ends: each curve marks a few of its data points with its legend marker (one point in
 #: ``every``, staggered between the curves; a curve of few points gets one), which the
 #: captions never explained (kink report: one lone marker on each curve).
-ECDF_END_TEXT = ("  Each curve's legend marker sits on a few of its data points (the tops of "
-                 "its risers; one on a curve of few points), staggered between the curves, so "
+ECDF_END_TEXT = ("  Each curve's legend marker sits on the tops of a few of its risers "
+                 "(one on a curve of few points), staggered between the curves, so "
                  "that curves can be told apart without their colours and where they lie on "
                  "one another."
                  "  Each curve ends at its own largest solved value; a wide pale line of its "
@@ -5154,7 +5164,8 @@ def plot_ecdf(
     starts at :data:`ECDF_FLOOR`, below 0.  When every curve stays
     low, the y axis is zoomed to 0–:func:`ecdf_zoom` (its title says so).  A curve's markers
     sit on its data points only, each at the top of its riser (x_k, k/N) (never on the
-    curve's foot at fraction 0, which is no data point), staggered between the curves, so
+    curve's foot at fraction 0, which is no data point, nor part way up a riser of tied
+    costs: :func:`riser_tops`), staggered between the curves, so
     that curves lying on one another still show each one's markers; with ``apart`` the
     curves are drawn in decreasing widths, each on top of the one before
     (:func:`curve_widths`, say so with :func:`ecdf_apart_text`), so that a curve lying on
@@ -5191,11 +5202,13 @@ def plot_ecdf(
         xs = np.maximum(xs, floor)
         sx = np.concatenate([[xs[0]], xs])  # the curve ends at this method's last success
         sy = np.concatenate([[0.0], ys])
-        # markers on the data points 1 … m of sx (index 0 is the curve's foot at 0), curve i
-        # from its (i mod every)-th on
-        every = max(1, min(xs.size, max(len(pts), xs.size // 6)))
+        # markers on the tops of the risers of sx (index 0 is the curve's foot at 0; starts
+        # that tie at one cost make one riser of several data points, marked at its top),
+        # curve i from its (i mod every)-th on
+        tops = riser_tops(sx)
+        every = max(1, min(tops.size, max(len(pts), tops.size // 6)))
         (h,) = ax.step(sx, sy, where="post", color=sty[label].color, ls=sty[label].linestyle,
-                       marker=sty[label].marker, markevery=(1 + i % every, every),
+                       marker=sty[label].marker, markevery=list(tops[i % every::every]),
                        markersize=4, label=f"{label}: {solved} {xs.size}/{n}",
                        **({"lw": widths[label], "zorder": 2.0 + 0.01 * drawn.index(label)}
                           if apart else {}))

@@ -81,8 +81,7 @@ def test_ecdf_curve_markers_sit_on_data_points_only():
     ax = fig.axes[0]
     for label in ("BFGS", "L-BFGS", "CG"):
         ln = _curve(ax, label)
-        start, step = ln.get_markevery()
-        marked = ln.get_xydata()[start::step]
+        marked = plots.marked_points(ln.get_xydata(), ln.get_markevery())
         solved = np.sort(costs[label][np.isfinite(costs[label])])
         levels = np.arange(1, solved.size + 1) / n
         assert marked.size

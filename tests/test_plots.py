@@ -2381,3 +2381,21 @@ def test_text_width_is_measured_once_per_line_and_font():
         serif = plots.text_width_pt("minimum at (1, 1):", 7.0)
         assert serif == direct("minimum at (1, 1):", 7.0)
     assert serif != plots.text_width_pt("minimum at (1, 1):", 7.0)
+
+
+def test_ecdf_markers_sit_on_the_tops_of_risers_not_part_way_up_a_tie():
+    """Quadratic p. 8: starts that tie at one cost make one riser of several data points;
+    the markers, one data point in every few, sat part way up such risers (BFGS's at 0.22
+    of a riser from 0.19 to 0.51, Newton's single riser carried six), while the caption says
+    they sit on the tops of the risers: a reader reading a marker's level read 22%, not 51%."""
+    assert list(plots.riser_tops([1.0, 1.0, 2.0, 2.0, 2.0, 3.0])) == [1, 4, 5]
+    costs = {"bfgs": np.array([9.21] * 32 + [7.0] * 19 + [12.0] * 49),
+             "newton": np.full(100, 3.42)}
+    ax = plots.plot_ecdf(costs).axes[0]
+    for name, v in costs.items():
+        (ln,) = [ln for ln in ax.lines if ln.get_label().startswith(f"{name}:")]
+        marked = plots.marked_points(ln.get_xydata(), ln.get_markevery())
+        assert marked.size
+        for x, y in marked:  # each marker at its riser's top: the share of starts ≤ x
+            assert y == pytest.approx(np.mean(v <= x + 1e-12)), (name, x, y)
+    assert "sits on the tops of a few of its risers" in plots.ECDF_END_TEXT
