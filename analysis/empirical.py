@@ -209,6 +209,7 @@ def se_lines(texts: Iterable[str]) -> list[str]:
     """``[SE_MEANS]`` when one of ``texts`` abbreviates a standard error as "s.e.", else []."""
     return [SE_MEANS] if any("s.e." in t for t in texts) else []
 
+
 DIVERGENCE_GROWTH = 100.0
 MIN_WINDOW = 5
 ORDER_MAX_POINTS = 6

@@ -381,15 +381,9 @@ def used_hows(cells: Iterable[str]) -> list[str]:
     return [k for k, rx in _MARKED.items() if rx.search(text)]
 
 
-def block_hows(blocks: Iterable[Any]) -> list[str]:
-    """The keys of :data:`HOW` whose marker follows a value somewhere in ``blocks``
-    (:func:`block_texts`): the markers a document actually uses (:func:`used_hows`)."""
-    return used_hows(block_texts(blocks))
-
-
 def block_texts(blocks: Iterable[Any]) -> list[str]:
     """The texts of ``blocks``: paragraphs, formulas' plain text, table titles and cells,
-    figure captions."""
+    figure captions (``used_hows(block_texts(blocks))``: the markers a document uses)."""
     texts: list[str] = []
     for blk in blocks:
         if isinstance(blk, Paragraph):

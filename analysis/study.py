@@ -3295,8 +3295,8 @@ SECTION_TITLES = {
 def _front(S: Study, seconds: float, hows: Sequence[str] | None = None,
            abbreviations: Sequence[str] = ()) -> None:
     """Title page: title, facts, the legend of the markers ``hows`` the study uses (all
-    when None: :func:`~analysis.pages.block_hows`) and of the ``abbreviations`` it uses
-    (:func:`~analysis.empirical.se_lines`), contents."""
+    when None; :func:`~analysis.pages.used_hows` of :func:`~analysis.pages.block_texts`)
+    and of the ``abbreviations`` it uses (:func:`~analysis.empirical.se_lines`), contents."""
     d = S.doc
     d.heading("Optimization landscapes: the lecture notes, computed and measured",
               level=0, numbered=False)

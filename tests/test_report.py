@@ -1087,10 +1087,9 @@ def test_title_page_lists_exactly_the_markers_the_report_uses(small_report):
     listed = [k for k, (m, what) in pages.HOW.items() if f"{m} {what}" in texts[0]]
     used = pages.used_hows(texts[1:])
     assert listed == used and listed, (listed, used)
-    assert pages.block_hows([pages.Paragraph("f = 2ᵉ, βᵗ"),
-                             pages.Table([], [["0.5ᵐ"]], "t ᵃ", []),
-                             pages.FigureBlock(None, 1.0, caption="ρ = 0.9ᵗ")]) == \
-        ["exact", "measured", "theory"]
+    assert pages.used_hows(pages.block_texts([
+        pages.Paragraph("f = 2ᵉ, βᵗ"), pages.Table([], [["0.5ᵐ"]], "t ᵃ", []),
+        pages.FigureBlock(None, 1.0, caption="ρ = 0.9ᵗ")])) == ["exact", "measured", "theory"]
 
 
 def test_study_numeric_statement_checks_name_their_test(tmp_path):
