@@ -1871,10 +1871,15 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 return []
             hh = self._heads_h(aW)
             rest = aH - hh - self.nxt.getSpaceBefore()
-            if rest <= 0.0 or rest >= blank or self.nxt.wrap(aW, rest)[1] <= rest \
-                    or self.nxt.split(aW, rest):
-                return []
-            return [KeepWithNext(self.heads, None), self.nxt]
+            # the table alone under the heads: no lead-in moves with it (a lead an earlier
+            # split() of this block set would count the heads' room as the table's)
+            lead, self.nxt.lead = self.nxt.lead, 0.0
+            try:
+                alone = rest > 0.0 and rest < blank and self.nxt.wrap(aW, rest)[1] > rest \
+                    and not self.nxt.split(aW, rest)
+            finally:
+                self.nxt.lead = lead
+            return [KeepWithNext(self.heads, None), self.nxt] if alone else []
 
         def _whole_on_next(self, aW: float) -> bool:
             """Whether a section's opening goes whole to the next page instead of splitting:
