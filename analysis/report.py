@@ -4990,7 +4990,7 @@ def _theory(b: Builder, A: Analysis) -> None:
             convergence_table(b, r.label, r.study, "theory vs measurement",
                               to=to.get(r.shown, ""), name=r.shown)
     if silent:
-        d.paragraph(no_ratio_table_text(silent), style="italic")
+        d.paragraph(no_ratio_table_text(silent), size=SMALL, style="italic")
 
 
 def band_text(b: Builder, label: str, name: str, study: Any) -> str:

@@ -233,6 +233,17 @@ def test_the_theory_table_is_named_not_placed_above(four_reports):
                for b in doc.blocks)
 
 
+def test_the_no_ratio_sentence_is_set_like_the_verdicts_before_it(four_reports):
+    """Himmelblau p. 8: "No table of ratios for Adam: …" was set at the body size (9.5 pt)
+    under the per-method verdicts it closes, which are small (8 pt) italic notes."""
+    _, doc = four_reports["himmelblau"]
+    blocks = [b for b in doc.blocks if isinstance(b, pages.Paragraph)]
+    at = [i for i, b in enumerate(blocks) if b.text.startswith("No table of ratios")]
+    assert at
+    verdicts = [b for b in blocks[:at[0]] if b.style == "italic"]
+    assert verdicts and {b.size for b in verdicts[-3:]} == {blocks[at[0]].size}
+
+
 def test_the_tanh_target_is_not_named_like_an_iterate(tmp_path):
     """Study p. 14: x₁ named the target point, while x₁ is the first iterate elsewhere."""
     from pypdf import PdfReader
