@@ -212,6 +212,7 @@ def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
                 room_for_markers(out)
                 room_on_equal_axes(out)
                 top_decade_ticks(out)
+                plain_log_labels(out)
                 spread_ticks(out)
                 place_theory_values(out)
             return out
@@ -394,6 +395,40 @@ def subscript_texts(fig: FigureLike) -> None:
         new = figure_script(old)
         if new != old:
             t.set_text(new)
+
+
+class PlainLogFormatter(mpl.ticker.LogFormatterSciNotation):
+    """matplotlib's log-axis labels, written as plain numbers (40, 0.02, 3000) on an axis
+    that spans less than a decade within [10⁻³, 10⁴]: such an axis has no decade to label,
+    and reads "4 × 10¹ … 7 × 10¹" for 40–70 (kink report p. 7).  Every label of the axis
+    changes together (one format per axis, :func:`audit`); which ticks get one is
+    matplotlib's choice, unchanged (its ``minor_thresholds``)."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        text = super().__call__(x, pos)
+        if not text or self.axis is None:
+            return text
+        lo, hi = sorted(float(v) for v in self.axis.get_view_interval())
+        if not (1e-3 <= lo and hi <= 1e4 and hi < 10.0 * lo):
+            return text
+        return f"{float(f'{x:.3g}'):g}"
+
+
+def plain_log_labels(fig: FigureLike) -> None:
+    """Give every log axis of ``fig`` labelled by matplotlib's default
+    :class:`~matplotlib.ticker.LogFormatterSciNotation` a :class:`PlainLogFormatter` with
+    the same settings (major and minor; set formatters are left as they are)."""
+    for ax in fig.get_axes():
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() != "log":
+                continue
+            for get, put in ((axis.get_major_formatter, axis.set_major_formatter),
+                             (axis.get_minor_formatter, axis.set_minor_formatter)):
+                f = get()
+                if type(f) is mpl.ticker.LogFormatterSciNotation:
+                    put(PlainLogFormatter(base=f._base, labelOnlyBase=f.labelOnlyBase,
+                                          minor_thresholds=f.minor_thresholds,
+                                          linthresh=f._linthresh))
 
 
 class TopDecadeLocator(mpl.ticker.LogLocator):
