@@ -6196,7 +6196,7 @@ def batch_time_text(calls: Sequence[int], N: int, threads: int) -> str:
     return (f"Batch ms: CPU time of all {N} starts run on one thread, the fastest of {count} "
             "of each method after an untimed warm-up call on the same starts "
             f"(the results are those of the warm-up call on {plural(threads, 'thread')}; "
-            "compiling or loading the kernels is not in the figure, nor is the wall time of a "
+            "compiling or loading the kernels is not in these times, nor is the wall time of a "
             "parallel call, which on busy cores waits for a descheduled thread)")
 
 
@@ -6285,7 +6285,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
     tables and the figure's legend print each run's key (:attr:`MethodRun.shown`; the key
     itself when missing)."""
     from analysis import plots
-    from analysis.starts import outcome_order, quartiles
+    from analysis.starts import KERNEL_NAMES, outcome_order, quartiles
 
     d = b.doc
     runs = study.runs
@@ -6293,6 +6293,9 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
     costs = study.costs
     target = study.target
     drawn = any(np.any(r.reached) for r in runs.values())
+    weights = costs.text()
+    for name in KERNEL_NAMES.values():  # a kernel's name is one piece: "f with ∇f"
+        weights = weights.replace(name, unbroken(name))
     d.paragraph(
         f"Each method ran from the same {N} starts drawn uniformly from the box "
         f"{box_product(study.box)} (seed {study.seed}) with one batch call, with the "
@@ -6302,12 +6305,12 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
         "where f* = "
         f"{fmt_num(study.f_star, 6)} is {f_star_how}.  The cost of a start is its "
         "evaluations weighted by the measured cost of the compiled kernels, in units of one "
-        f"evaluation of f: {costs.text()} (best of {costs.repeat} timed loops over "
+        f"evaluation of f: {weights} (best of {costs.repeat} timed loops over "
         f"{costs.points} of the starts; every optimizer evaluates f and ∇f together).  "
         + stop_rule_text(runs, names) + ", not at the first iterate below the target, so the "
         "cost of a start that ends below it bounds the cost of first reaching it from above.  "
-        + (f"A figure further on is the {plots.ECDF_WORDS} of that cost over the starts, as drawn "
-           f"on {plots.COCO_WORDS}; the table" if drawn else "The table")
+        + (f"A figure after the cost table is the {plots.ECDF_WORDS} of that cost over the "
+           f"starts, as drawn on {plots.COCO_WORDS}; the table" if drawn else "The table")
         + f" gives the median cost and its {plots.IQR_WORDS} over the starts that reached "
         "the target.")
     for k, w in costs.weights.items():

@@ -177,6 +177,10 @@ def _timing_loops() -> dict[str, Any]:
 WEIGHT_DIGITS = 4
 
 
+#: the name each weight of :meth:`KernelCosts.text` goes by, by kernel
+KERNEL_NAMES = {"f": "f alone", "fg": "f with ∇f", "g": "∇f alone", "h": "∇²f"}
+
+
 @dataclass(frozen=True)
 class KernelCosts:
     """Measured seconds per call of the compiled kernels (None: not measured) and the
@@ -200,8 +204,7 @@ class KernelCosts:
         Hessian's (``h``) does not include f or ∇f, which a Newton step also evaluates and is
         charged for apart; the weights are parted by semicolons, each name before its
         number."""
-        names = {"f": "f alone", "fg": "f with ∇f", "g": "∇f alone", "h": "∇²f"}
-        w = "; ".join(f"{names[k]} {fmt(v, WEIGHT_DIGITS)}"
+        w = "; ".join(f"{KERNEL_NAMES[k]} {fmt(v, WEIGHT_DIGITS)}"
                       for k, v in self.weights.items())
         return f"one f evaluation {self.t_f_text()}; weights: {w}"
 
@@ -781,7 +784,8 @@ def breakdown_text(run: StartsRun, clusters: Sequence[Cluster], *, tolerance: fl
 
 
 __all__ = [
-    "CLASSES", "DEFAULT_STARTS", "DIVERGED", "NOT_CONVERGED", "OTHER", "OUTSIDE", "TARGET_TOL",
+    "CLASSES", "DEFAULT_STARTS", "DIVERGED", "KERNEL_NAMES", "NOT_CONVERGED", "OTHER", "OUTSIDE",
+    "TARGET_TOL",
     "Cluster", "KernelCosts", "StartsRun", "StartsStudy", "best_minimum", "breakdown_rows",
     "breakdown_text", "classify", "cluster_points", "from_batch", "in_box", "nearest_within",
     "many_starts", "measure_kernel_costs", "outcome_classes", "outcome_order", "quartiles",
