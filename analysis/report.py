@@ -6087,13 +6087,21 @@ def _share(b: Builder, section: str, item: str, quantity: str, value: float, n: 
 
 
 def _span(b: Builder, section: str, item: str, quantity: str, lo: float, hi: float,
-          scale: float, digits: int) -> str:
+          scale: float, digits: int, kind: str = "iqr") -> str:
     """``q25 – q75`` of a quantity (scaled), each recorded, with the ``digits`` of the median
     beside it (a quartile equal to the median reads the same), trailing zeros kept as the
     median's (``37.8 – 77.0``, not ``77``: :func:`~landscape.numfmt.fmt`); ``—`` when
-    there is none."""
+    there is none.  ``kind`` "range" (:func:`analysis.starts.table_spread`: too few values
+    for quartiles): the lowest and highest value themselves, parted by a comma
+    (``48.5, 57.7``), one value once."""
     if not (np.isfinite(lo) and np.isfinite(hi)):
         return "—"
+    if kind == "range":
+        low = cell(b, section, item, f"lowest {quantity}", lo * scale, "measured", digits)
+        if hi == lo:
+            return low
+        return low + ", " + cell(b, section, item, f"highest {quantity}", hi * scale,
+                                 "measured", digits)
     return (cell(b, section, item, f"q25 {quantity}", lo * scale, "measured", digits) + " – "
             + cell(b, section, item, f"q75 {quantity}", hi * scale, "measured", digits))
 
@@ -6212,10 +6220,12 @@ def final_f_digits(f: float) -> int:
 
 
 def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
-                calls: Sequence[int], target: float | None = None, t_f: str = "t_f") -> None:
+                calls: Sequence[int], target: float | None = None, t_f: str = "t_f",
+                reading: str = "") -> None:
     """The cost table; its title defines the target and the starts, and its note the time
-    ``t_f`` of one f evaluation (``t_f = 14.9 ns``), so that it reads alone wherever the
-    pages place it."""
+    ``t_f`` of one f evaluation (``t_f = 14.9 ns``) and ``reading`` (what its cells of few
+    starts mean: :func:`cost_reading_text`), so that it reads alone wherever the pages
+    place it."""
     goal = "the target" if target is None else f"the target f ≤ {power_text(target, 6)}"
     d.table(["method", Column("at target", "r"), Column("converged", "r"),
              Column("median cost", "r"), Column("IQR cost", "r"),
@@ -6230,7 +6240,25 @@ def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
                    "and t_f, so that it can differ in its last digit from the product of the "
                    "printed ones.  "
                    + batch_time_text(calls, N, threads) + ".  A start's own wall time is "
-                   "not measured: the results' call runs the starts in parallel."])
+                   "not measured: the results' call runs the starts in parallel."
+                   + (f"  {reading}" if reading else "")])
+
+
+def cost_reading_text(runs: Mapping[str, Any]) -> str:
+    """What the cost table's spread cells mean in rows of fewer than
+    :data:`analysis.starts.QUARTILE_MIN` starts at the target, from the many-starts
+    ``runs``: the lowest and highest cost (:func:`analysis.starts.table_spread`); "" when
+    there are none."""
+    from analysis.starts import QUARTILE_MIN
+
+    few = sorted({int(np.sum(r.reached)) for r in runs.values() if r.reached is not None
+                  and 0 < int(np.sum(r.reached)) < QUARTILE_MIN})
+    if not few:
+        return ""
+    return (f"Fewer than {QUARTILE_MIN} starts at the target: the IQR cells give their "
+            "lowest and highest cost, parted by a comma, not quartiles"
+            + ("; one start's cost stands alone" if 1 in few else "")
+            + ("; the median of two is their mean" if 2 in few else "") + ".")
 
 
 def critical_numbering(critical_points: Sequence[Any]) -> str:
@@ -6285,7 +6313,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
     tables and the figure's legend print each run's key (:attr:`MethodRun.shown`; the key
     itself when missing)."""
     from analysis import plots
-    from analysis.starts import KERNEL_NAMES, outcome_order, quartiles
+    from analysis.starts import KERNEL_NAMES, outcome_order, quartiles, table_spread
 
     d = b.doc
     runs = study.runs
@@ -6324,7 +6352,8 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
                     "of cost to draw; the tables say where the starts ended.")
     rows = []
     for lab, r in runs.items():
-        q25, med, q75 = quartiles(r.cost_to_target())
+        _, med, _ = quartiles(r.cost_to_target())
+        kind, lo, hi = table_spread(r.cost_to_target())
         t_f = costs.seconds["f"]
         conv = float(np.mean(np.isin(r.status.astype(str), ("converged", "steps"))))
         rows.append([
@@ -6333,10 +6362,11 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             _share(b, section, lab, "fraction of starts converged", conv, N),
             cell(b, section, lab, "median weighted evaluations to target", med, "measured",
                  COST_DIGITS),
-            _span(b, section, lab, "weighted evaluations", q25, q75, 1.0, COST_DIGITS),
+            _span(b, section, lab, "weighted evaluations", lo, hi, 1.0, COST_DIGITS, kind),
             cell(b, section, lab, "median kernel microseconds to target", med * t_f * 1e6,
                  "measured", KERNEL_DIGITS),
-            _span(b, section, lab, "kernel microseconds", q25, q75, t_f * 1e6, KERNEL_DIGITS),
+            _span(b, section, lab, "kernel microseconds", lo, hi, t_f * 1e6, KERNEL_DIGITS,
+                  kind),
             cell(b, section, lab, "batch CPU milliseconds (one thread)", r.seconds * 1e3,
                  "measured", 3),
         ])
@@ -6346,7 +6376,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
     # the kernel column's last digit (the quadratic report's 291 × 14.1 ns = 4.10 µs
     # against 4.12 printed, t_f = 14.14 ns)
     _cost_table(d, rows, N, study.threads, [r.timed_calls for r in runs.values()], target,
-                costs.t_f_text(KERNEL_DIGITS + 1))
+                costs.t_f_text(KERNEL_DIGITS + 1), cost_reading_text(runs))
     if drawn:
         _ecdf_figure(d, study, ecdf, label)
     counts = {lab: r.counts() for lab, r in runs.items()}

@@ -1,10 +1,20 @@
 """What the many-starts cost table says a reader can check: its spread cells of few starts,
 its "converged" column, the lead-in's place of the figure and the weights' names."""
 
+import json
+
 import numpy as np
+import pytest
 
 from analysis import report
-from analysis.starts import Cluster, KernelCosts, StartsRun, StartsStudy
+from analysis.starts import (
+    QUARTILE_MIN,
+    Cluster,
+    KernelCosts,
+    StartsRun,
+    StartsStudy,
+    table_spread,
+)
 
 
 def _study(cost, reached, status, gtol=1e-6):
@@ -34,6 +44,72 @@ def _section(study, **kw):
     return b, table, " ".join(table.notes)
 
 
+def test_the_spread_of_fewer_than_four_values_is_their_range():
+    """Kink p. 7: 2 starts at the target (costs near 48.5 and 57.7) printed the quartiles
+    50.8 – 55.4, costs neither start had.  Below QUARTILE_MIN values the spread is the
+    lowest and highest value; from it on, the quartiles of linear interpolation."""
+    assert QUARTILE_MIN == 4
+    assert table_spread([48.5, np.nan, 57.7]) == ("range", 48.5, 57.7)
+    assert table_spread([57.7, 50.0, 48.5]) == ("range", 48.5, 57.7)
+    assert table_spread([48.5]) == ("range", 48.5, 48.5)
+    kind, lo, hi = table_spread([np.nan])
+    assert kind == "none" and np.isnan(lo) and np.isnan(hi)
+    # 4 values 1, 2, 3, 4: the 25th percentile at order position 3/4, 1 + 0.75 = 1.75;
+    # the 75th at 9/4, 3 + 0.25 = 3.25
+    assert table_spread([4.0, 1.0, 3.0, 2.0]) == ("iqr", 1.75, 3.25)
+
+
+def test_two_starts_at_the_target_print_their_own_costs_not_quartiles():
+    """Kink p. 7: L-BFGS and CG, 2 starts each at the target, printed interpolated quartiles
+    in the IQR columns; the cells now hold the two costs, and the note says what such a
+    cell is and that the median of two is their mean."""
+    study = _study([48.5, 57.7, 90.0], [True, True, False],
+                   ["converged", "converged", "maxiter"])
+    _, table, notes = _section(study)
+    row = table.rows[0]
+    assert row[3] == "53.1ᵐ"  # (48.5 + 57.7)/2
+    assert row[4] == "48.5ᵐ, 57.7ᵐ"  # the costs, not 50.8 – 55.4
+    assert row[6] == "0.485ᵐ, 0.577ᵐ"  # × t_f = 10 ns
+    assert "–" not in row[4] + row[6]
+    assert ("Fewer than 4 starts at the target: the IQR cells give their lowest and highest "
+            "cost, parted by a comma, not quartiles; the median of two is their mean.") in notes
+
+
+def test_one_start_prints_its_cost_once_and_many_print_quartiles():
+    one = _study([48.5, 90.0], [True, False], ["converged", "maxiter"])
+    _, table, notes = _section(one)
+    assert table.rows[0][4] == "48.5ᵐ" and table.rows[0][3] == "48.5ᵐ"
+    assert "; one start's cost stands alone." in notes and "median of two" not in notes
+    many = _study([10.0, 20.0, 30.0, 40.0, 50.0], [True] * 5, ["converged"] * 5)
+    _, table, notes = _section(many)
+    assert table.rows[0][4] == "20ᵐ – 40ᵐ"  # the 2nd and 4th of 5 values
+    assert "fewer than" not in notes
+
+
+def test_the_printed_spread_is_the_one_in_the_ledger_and_the_json():
+    """The cells of the cost table, its ledger rows (the CSV) and the JSON's new fields
+    cost_min, cost_max and cost_spread give the same numbers; cost_q25 and cost_q75 stay."""
+    study = _study([48.5, 57.7, 90.0], [True, True, False],
+                   ["converged", "converged", "maxiter"])
+    b, table, _ = _section(study)
+    got = {(e.item, e.quantity): e.value for e in b.ledger
+           if e.section == "many starts"}
+    data = json.loads(json.dumps(study.to_json()))["runs"]["bfgs"]
+    assert data["cost_spread"] == "range"
+    assert got[("bfgs", "lowest weighted evaluations")] == data["cost_min"] == 48.5
+    assert got[("bfgs", "highest weighted evaluations")] == data["cost_max"] == 57.7
+    assert got[("bfgs", "highest kernel microseconds")] == pytest.approx(0.577)
+    assert data["cost_q25"] == pytest.approx(48.5 + 0.25 * 9.2)
+    assert ("bfgs", "q25 weighted evaluations") not in got
+    many = _study([10.0, 20.0, 30.0, 40.0, 50.0], [True] * 5, ["converged"] * 5)
+    b, _, _ = _section(many)
+    got = {(e.item, e.quantity): e.value for e in b.ledger}
+    data = many.to_json()["runs"]["bfgs"]
+    assert data["cost_spread"] == "iqr"
+    assert got[("bfgs", "q25 weighted evaluations")] == data["cost_q25"] == 20.0
+    assert got[("bfgs", "q75 weighted evaluations")] == data["cost_q75"] == 40.0
+
+
 def test_the_lead_in_places_the_figure_truly_and_keeps_the_weights_names_whole():
     """Kink p. 6: "A figure further on" stood a page before a figure right after the table;
     "f / with ∇f 1.138" broke a weight's name across lines; the batch note called its
@@ -46,3 +122,4 @@ def test_the_lead_in_places_the_figure_truly_and_keeps_the_weights_names_whole()
     assert "weights: f\u00a0alone 1; f\u00a0with\u00a0∇f 2 " in lead
     assert "compiling or loading the kernels is not in these times" in notes
     assert "not in the figure" not in notes
+
