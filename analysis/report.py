@@ -6223,9 +6223,9 @@ def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
                 calls: Sequence[int], target: float | None = None, t_f: str = "t_f",
                 reading: str = "") -> None:
     """The cost table; its title defines the target and the starts, and its note the time
-    ``t_f`` of one f evaluation (``t_f = 14.9 ns``) and ``reading`` (what its cells of few
-    starts mean: :func:`cost_reading_text`), so that it reads alone wherever the pages
-    place it."""
+    ``t_f`` of one f evaluation (``t_f = 14.9 ns``) and ``reading`` (what its "converged"
+    and its cells of few starts mean: :func:`cost_reading_text`), so that it reads alone
+    wherever the pages place it."""
     goal = "the target" if target is None else f"the target f ≤ {power_text(target, 6)}"
     d.table(["method", Column("at target", "r"), Column("converged", "r"),
              Column("median cost", "r"), Column("IQR cost", "r"),
@@ -6244,21 +6244,43 @@ def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
                    + (f"  {reading}" if reading else "")])
 
 
-def cost_reading_text(runs: Mapping[str, Any]) -> str:
-    """What the cost table's spread cells mean in rows of fewer than
-    :data:`analysis.starts.QUARTILE_MIN` starts at the target, from the many-starts
-    ``runs``: the lowest and highest cost (:func:`analysis.starts.table_spread`); "" when
-    there are none."""
+def cost_reading_text(runs: Mapping[str, Any], kink_minimum: bool = False) -> str:
+    """What the cost table's "converged" column and its spread cells of few starts mean,
+    from the many-starts ``runs``: the gradient test (:func:`_gtol_value`) and, only where
+    the runs have them, a fixed number of steps, starts at the target but not converged
+    (what stopped them, :data:`STOP_CAUSES`; with ``kink_minimum``, the lowest minimum on a
+    kink of f, why the test can fail there) and rows of fewer than
+    :data:`analysis.starts.QUARTILE_MIN` starts at the target, whose spread cells give the
+    lowest and highest cost (:func:`analysis.starts.table_spread`)."""
     from analysis.starts import QUARTILE_MIN
+    from analysis.sweeps import SETTLED
 
+    tol = _gtol_value(runs)
+    status = {lab: np.asarray(r.status).astype(str) for lab, r in runs.items()}
+    steps = any(np.any(st == "steps") for st in status.values())
+    text = ("Converged: the run met its gradient test "
+            + (f"‖∇f‖∞ ≤ {tol}" if tol else "‖∇f‖∞ ≤ its tolerance")
+            + (" or ran its fixed number of steps" if steps else "") + ".")
+    short: set[str] = set()
+    for lab, r in runs.items():
+        if r.reached is not None:
+            st = status[lab][np.asarray(r.reached, bool)]
+            short.update(st[~np.isin(st, SETTLED)].tolist())
+    if short:
+        causes = [noun for st, noun in STOP_CAUSES.items() if st in short]
+        causes += sorted(status_text(st) for st in short - set(STOP_CAUSES))
+        text += (f"  At the target but not converged: stopped by {_names(causes, 'or')} "
+                 "before meeting it"
+                 + (" (the lowest minimum lies on a kink of f, where ∇f jumps, so ‖∇f‖∞ "
+                    "need not become small near it)" if kink_minimum else "") + ".")
     few = sorted({int(np.sum(r.reached)) for r in runs.values() if r.reached is not None
                   and 0 < int(np.sum(r.reached)) < QUARTILE_MIN})
-    if not few:
-        return ""
-    return (f"Fewer than {QUARTILE_MIN} starts at the target: the IQR cells give their "
-            "lowest and highest cost, parted by a comma, not quartiles"
-            + ("; one start's cost stands alone" if 1 in few else "")
-            + ("; the median of two is their mean" if 2 in few else "") + ".")
+    if few:
+        text += (f"  Fewer than {QUARTILE_MIN} starts at the target: the IQR cells give "
+                 "their lowest and highest cost, parted by a comma, not quartiles"
+                 + ("; one start's cost stands alone" if 1 in few else "")
+                 + ("; the median of two is their mean" if 2 in few else "") + ".")
+    return text
 
 
 def critical_numbering(critical_points: Sequence[Any]) -> str:
@@ -6305,13 +6327,14 @@ def basin_near_text(bm: Any, match: str) -> str:
 def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
                 label: str = "many starts",
                 numbering: str = "the critical-point table's numbering",
-                names: Mapping[str, str] | None = None) -> None:
+                names: Mapping[str, str] | None = None, kink_minimum: bool = False) -> None:
     """The ECDF of cost to reach the target, the cost table and the table of where the starts
     ended, for an :class:`analysis.starts.StartsStudy` (report and study alike).
     ``numbering``: what the names P1, P2, … of the end points refer to (a document without a
     critical-point table lists the points: :func:`critical_numbering`); ``names``: how the
     tables and the figure's legend print each run's key (:attr:`MethodRun.shown`; the key
-    itself when missing)."""
+    itself when missing); ``kink_minimum``: the lowest minimum, f*, lies on a kink of f
+    (:func:`cost_reading_text`)."""
     from analysis import plots
     from analysis.starts import KERNEL_NAMES, outcome_order, quartiles, table_spread
 
@@ -6376,7 +6399,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
     # the kernel column's last digit (the quadratic report's 291 × 14.1 ns = 4.10 µs
     # against 4.12 printed, t_f = 14.14 ns)
     _cost_table(d, rows, N, study.threads, [r.timed_calls for r in runs.values()], target,
-                costs.t_f_text(KERNEL_DIGITS + 1), cost_reading_text(runs))
+                costs.t_f_text(KERNEL_DIGITS + 1), cost_reading_text(runs, kink_minimum))
     if drawn:
         _ecdf_figure(d, study, ecdf, label)
     counts = {lab: r.counts() for lab, r in runs.items()}
@@ -6435,7 +6458,9 @@ def _many_starts(b: Builder, A: Analysis, seed: int = DEFAULT_SEED) -> None:
     exact = A.minimum is not None and bool(getattr(A.minimum, "exact", False))
     how = (f"the lowest minimum of the critical-point table ({'exact' if exact else 'numeric'})"
            if A.minimum is not None else study.f_star_how)
-    starts_body(b, "many starts", study, f_star_how=how, names={r.label: r.shown for r in runs})
+    kink = A.minimum is not None and not getattr(A.minimum, "differentiable", True)
+    starts_body(b, "many starts", study, f_star_how=how, names={r.label: r.shown for r in runs},
+                kink_minimum=kink)
     b.data["starts"] = study.to_json()
 
 

@@ -110,6 +110,27 @@ def test_the_printed_spread_is_the_one_in_the_ledger_and_the_json():
     assert got[("bfgs", "q75 weighted evaluations")] == data["cost_q75"] == 40.0
 
 
+def test_the_note_defines_converged_and_says_why_a_start_at_the_target_is_not():
+    """Kink p. 7: "converged" was defined only in the lead-in a page earlier, and BFGS read
+    5/100 at the target, 0/100 converged: the note defines the column by the run's gradient
+    test and names what stopped the starts at the target that did not meet it."""
+    study = _study([40.0, 50.0, 60.0, 70.0, 90.0], [True] * 4 + [False],
+                   ["line_search_failed"] * 4 + ["maxiter"])
+    _, table, notes = _section(study)
+    assert table.rows[0][1:3] == ["4/5ᵐ", "0/5ᵐ"]
+    assert "Converged: the run met its gradient test ‖∇f‖∞ ≤ 10⁻⁶." in notes
+    said = "At the target but not converged: stopped by a failed line search before meeting it"
+    assert said + "." in notes  # the iteration limit stopped only a start short of it
+    _, _, notes = _section(study, kink_minimum=True)
+    assert (said + " (the lowest minimum lies on a kink of f, where ∇f jumps, so ‖∇f‖∞ need "
+            "not become small near it).") in notes
+    fine = _study([40.0, 50.0, 60.0, 70.0], [True] * 4, ["converged"] * 3 + ["steps"])
+    _, _, notes = _section(fine, kink_minimum=True)
+    assert ("Converged: the run met its gradient test ‖∇f‖∞ ≤ 10⁻⁶ or ran its fixed number of "
+            "steps.") in notes
+    assert "not converged" not in notes and "kink" not in notes
+
+
 def test_the_lead_in_places_the_figure_truly_and_keeps_the_weights_names_whole():
     """Kink p. 6: "A figure further on" stood a page before a figure right after the table;
     "f / with ∇f 1.138" broke a weight's name across lines; the batch note called its
@@ -123,3 +144,26 @@ def test_the_lead_in_places_the_figure_truly_and_keeps_the_weights_names_whole()
     assert "compiling or loading the kernels is not in these times" in notes
     assert "not in the figure" not in notes
 
+
+def test_the_kink_report_says_why_its_starts_at_the_target_did_not_converge(four_reports):
+    """The kink report, whose lowest minimum (0, 0) lies on the kink x = 0: its starts at the
+    target stopped without converging, and the note says why from the analysis's own
+    finding; its JSON and ledger agree on every spread of few starts."""
+    import csv
+
+    result = four_reports["kink"][0]
+    data = json.loads(result.json.read_text())
+    runs = data["starts"]["runs"]
+    rows = {(r["item"], r["quantity"]): float(r["value"] or "nan")  # a median of none: ""
+            for r in csv.DictReader(result.csv.open()) if r["section"] == "many starts"}
+    few = [lab for lab, r in runs.items() if r["cost_spread"] == "range"]
+    assert few  # L-BFGS and CG reach it from 2 starts or so
+    for lab in few:
+        assert rows[(lab, "lowest weighted evaluations")] == pytest.approx(runs[lab]["cost_min"])
+        if runs[lab]["cost_max"] != runs[lab]["cost_min"]:
+            assert rows[(lab, "highest weighted evaluations")] == \
+                pytest.approx(runs[lab]["cost_max"])
+    (_, doc) = four_reports["kink"]
+    (table,) = [t for t in doc.blocks if str(getattr(t, "title", "")).startswith("Cost to")]
+    notes = " ".join(table.notes)
+    assert "(the lowest minimum lies on a kink of f, where ∇f jumps" in notes
