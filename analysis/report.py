@@ -6087,13 +6087,21 @@ def _share(b: Builder, section: str, item: str, quantity: str, value: float, n: 
 
 
 def _span(b: Builder, section: str, item: str, quantity: str, lo: float, hi: float,
-          scale: float, digits: int) -> str:
+          scale: float, digits: int, kind: str = "iqr") -> str:
     """``q25 – q75`` of a quantity (scaled), each recorded, with the ``digits`` of the median
     beside it (a quartile equal to the median reads the same), trailing zeros kept as the
     median's (``37.8 – 77.0``, not ``77``: :func:`~landscape.numfmt.fmt`); ``—`` when
-    there is none."""
+    there is none.  ``kind`` "range" (:func:`analysis.starts.table_spread`: too few values
+    for quartiles): the lowest and highest value themselves, parted by a comma
+    (``48.5, 57.7``), one value once."""
     if not (np.isfinite(lo) and np.isfinite(hi)):
         return "—"
+    if kind == "range":
+        low = cell(b, section, item, f"lowest {quantity}", lo * scale, "measured", digits)
+        if hi == lo:
+            return low
+        return low + ", " + cell(b, section, item, f"highest {quantity}", hi * scale,
+                                 "measured", digits)
     return (cell(b, section, item, f"q25 {quantity}", lo * scale, "measured", digits) + " – "
             + cell(b, section, item, f"q75 {quantity}", hi * scale, "measured", digits))
 
@@ -6196,7 +6204,7 @@ def batch_time_text(calls: Sequence[int], N: int, threads: int) -> str:
     return (f"Batch ms: CPU time of all {N} starts run on one thread, the fastest of {count} "
             "of each method after an untimed warm-up call on the same starts "
             f"(the results are those of the warm-up call on {plural(threads, 'thread')}; "
-            "compiling or loading the kernels is not in the figure, nor is the wall time of a "
+            "compiling or loading the kernels is not in these times, nor is the wall time of a "
             "parallel call, which on busy cores waits for a descheduled thread)")
 
 
@@ -6212,10 +6220,12 @@ def final_f_digits(f: float) -> int:
 
 
 def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
-                calls: Sequence[int], target: float | None = None, t_f: str = "t_f") -> None:
+                calls: Sequence[int], target: float | None = None, t_f: str = "t_f",
+                reading: str = "") -> None:
     """The cost table; its title defines the target and the starts, and its note the time
-    ``t_f`` of one f evaluation (``t_f = 14.9 ns``), so that it reads alone wherever the
-    pages place it."""
+    ``t_f`` of one f evaluation (``t_f = 14.9 ns``) and ``reading`` (what its "converged"
+    and its cells of few starts mean: :func:`cost_reading_text`), so that it reads alone
+    wherever the pages place it."""
     goal = "the target" if target is None else f"the target f ≤ {power_text(target, 6)}"
     d.table(["method", Column("at target", "r"), Column("converged", "r"),
              Column("median cost", "r"), Column("IQR cost", "r"),
@@ -6230,7 +6240,47 @@ def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
                    "and t_f, so that it can differ in its last digit from the product of the "
                    "printed ones.  "
                    + batch_time_text(calls, N, threads) + ".  A start's own wall time is "
-                   "not measured: the results' call runs the starts in parallel."])
+                   "not measured: the results' call runs the starts in parallel."
+                   + (f"  {reading}" if reading else "")])
+
+
+def cost_reading_text(runs: Mapping[str, Any], kink_minimum: bool = False) -> str:
+    """What the cost table's "converged" column and its spread cells of few starts mean,
+    from the many-starts ``runs``: the gradient test (:func:`_gtol_value`) and, only where
+    the runs have them, a fixed number of steps, starts at the target but not converged
+    (what stopped them, :data:`STOP_CAUSES`; with ``kink_minimum``, the lowest minimum on a
+    kink of f, why the test can fail there) and rows of fewer than
+    :data:`analysis.starts.QUARTILE_MIN` starts at the target, whose spread cells give the
+    lowest and highest cost (:func:`analysis.starts.table_spread`)."""
+    from analysis.starts import QUARTILE_MIN
+    from analysis.sweeps import SETTLED
+
+    tol = _gtol_value(runs)
+    status = {lab: np.asarray(r.status).astype(str) for lab, r in runs.items()}
+    steps = any(np.any(st == "steps") for st in status.values())
+    text = ("Converged: the run met its gradient test "
+            + (f"‖∇f‖∞ ≤ {tol}" if tol else "‖∇f‖∞ ≤ its tolerance")
+            + (" or ran its fixed number of steps" if steps else "") + ".")
+    short: set[str] = set()
+    for lab, r in runs.items():
+        if r.reached is not None:
+            st = status[lab][np.asarray(r.reached, bool)]
+            short.update(st[~np.isin(st, SETTLED)].tolist())
+    if short:
+        causes = [noun for st, noun in STOP_CAUSES.items() if st in short]
+        causes += sorted(status_text(st) for st in short - set(STOP_CAUSES))
+        text += (f"  At the target but not converged: stopped by {_names(causes, 'or')} "
+                 "before meeting it"
+                 + (" (the lowest minimum lies on a kink of f, where ∇f jumps, so ‖∇f‖∞ "
+                    "need not become small near it)" if kink_minimum else "") + ".")
+    few = sorted({int(np.sum(r.reached)) for r in runs.values() if r.reached is not None
+                  and 0 < int(np.sum(r.reached)) < QUARTILE_MIN})
+    if few:
+        text += (f"  Fewer than {QUARTILE_MIN} starts at the target: the IQR cells give "
+                 "their lowest and highest cost, parted by a comma, not quartiles"
+                 + ("; one start's cost stands alone" if 1 in few else "")
+                 + ("; the median of two is their mean" if 2 in few else "") + ".")
+    return text
 
 
 def critical_numbering(critical_points: Sequence[Any]) -> str:
@@ -6277,15 +6327,16 @@ def basin_near_text(bm: Any, match: str) -> str:
 def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
                 label: str = "many starts",
                 numbering: str = "the critical-point table's numbering",
-                names: Mapping[str, str] | None = None) -> None:
+                names: Mapping[str, str] | None = None, kink_minimum: bool = False) -> None:
     """The ECDF of cost to reach the target, the cost table and the table of where the starts
     ended, for an :class:`analysis.starts.StartsStudy` (report and study alike).
     ``numbering``: what the names P1, P2, … of the end points refer to (a document without a
     critical-point table lists the points: :func:`critical_numbering`); ``names``: how the
     tables and the figure's legend print each run's key (:attr:`MethodRun.shown`; the key
-    itself when missing)."""
+    itself when missing); ``kink_minimum``: the lowest minimum, f*, lies on a kink of f
+    (:func:`cost_reading_text`)."""
     from analysis import plots
-    from analysis.starts import outcome_order, quartiles
+    from analysis.starts import KERNEL_NAMES, outcome_order, quartiles, table_spread
 
     d = b.doc
     runs = study.runs
@@ -6293,6 +6344,9 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
     costs = study.costs
     target = study.target
     drawn = any(np.any(r.reached) for r in runs.values())
+    weights = costs.text()
+    for name in KERNEL_NAMES.values():  # a kernel's name is one piece: "f with ∇f"
+        weights = weights.replace(name, unbroken(name))
     d.paragraph(
         f"Each method ran from the same {N} starts drawn uniformly from the box "
         f"{box_product(study.box)} (seed {study.seed}) with one batch call, with the "
@@ -6302,12 +6356,12 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
         "where f* = "
         f"{fmt_num(study.f_star, 6)} is {f_star_how}.  The cost of a start is its "
         "evaluations weighted by the measured cost of the compiled kernels, in units of one "
-        f"evaluation of f: {costs.text()} (best of {costs.repeat} timed loops over "
+        f"evaluation of f: {weights} (best of {costs.repeat} timed loops over "
         f"{costs.points} of the starts; every optimizer evaluates f and ∇f together).  "
         + stop_rule_text(runs, names) + ", not at the first iterate below the target, so the "
         "cost of a start that ends below it bounds the cost of first reaching it from above.  "
-        + (f"A figure further on is the {plots.ECDF_WORDS} of that cost over the starts, as drawn "
-           f"on {plots.COCO_WORDS}; the table" if drawn else "The table")
+        + (f"A figure after the cost table is the {plots.ECDF_WORDS} of that cost over the "
+           f"starts, as drawn on {plots.COCO_WORDS}; the table" if drawn else "The table")
         + f" gives the median cost and its {plots.IQR_WORDS} over the starts that reached "
         "the target.")
     for k, w in costs.weights.items():
@@ -6321,7 +6375,8 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
                     "of cost to draw; the tables say where the starts ended.")
     rows = []
     for lab, r in runs.items():
-        q25, med, q75 = quartiles(r.cost_to_target())
+        _, med, _ = quartiles(r.cost_to_target())
+        kind, lo, hi = table_spread(r.cost_to_target())
         t_f = costs.seconds["f"]
         conv = float(np.mean(np.isin(r.status.astype(str), ("converged", "steps"))))
         rows.append([
@@ -6330,10 +6385,11 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             _share(b, section, lab, "fraction of starts converged", conv, N),
             cell(b, section, lab, "median weighted evaluations to target", med, "measured",
                  COST_DIGITS),
-            _span(b, section, lab, "weighted evaluations", q25, q75, 1.0, COST_DIGITS),
+            _span(b, section, lab, "weighted evaluations", lo, hi, 1.0, COST_DIGITS, kind),
             cell(b, section, lab, "median kernel microseconds to target", med * t_f * 1e6,
                  "measured", KERNEL_DIGITS),
-            _span(b, section, lab, "kernel microseconds", q25, q75, t_f * 1e6, KERNEL_DIGITS),
+            _span(b, section, lab, "kernel microseconds", lo, hi, t_f * 1e6, KERNEL_DIGITS,
+                  kind),
             cell(b, section, lab, "batch CPU milliseconds (one thread)", r.seconds * 1e3,
                  "measured", 3),
         ])
@@ -6343,7 +6399,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
     # the kernel column's last digit (the quadratic report's 291 × 14.1 ns = 4.10 µs
     # against 4.12 printed, t_f = 14.14 ns)
     _cost_table(d, rows, N, study.threads, [r.timed_calls for r in runs.values()], target,
-                costs.t_f_text(KERNEL_DIGITS + 1))
+                costs.t_f_text(KERNEL_DIGITS + 1), cost_reading_text(runs, kink_minimum))
     if drawn:
         _ecdf_figure(d, study, ecdf, label)
     counts = {lab: r.counts() for lab, r in runs.items()}
@@ -6402,7 +6458,9 @@ def _many_starts(b: Builder, A: Analysis, seed: int = DEFAULT_SEED) -> None:
     exact = A.minimum is not None and bool(getattr(A.minimum, "exact", False))
     how = (f"the lowest minimum of the critical-point table ({'exact' if exact else 'numeric'})"
            if A.minimum is not None else study.f_star_how)
-    starts_body(b, "many starts", study, f_star_how=how, names={r.label: r.shown for r in runs})
+    kink = A.minimum is not None and not getattr(A.minimum, "differentiable", True)
+    starts_body(b, "many starts", study, f_star_how=how, names={r.label: r.shown for r in runs},
+                kink_minimum=kink)
     b.data["starts"] = study.to_json()
 
 

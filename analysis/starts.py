@@ -177,6 +177,10 @@ def _timing_loops() -> dict[str, Any]:
 WEIGHT_DIGITS = 4
 
 
+#: the name each weight of :meth:`KernelCosts.text` goes by, by kernel
+KERNEL_NAMES = {"f": "f alone", "fg": "f with ∇f", "g": "∇f alone", "h": "∇²f"}
+
+
 @dataclass(frozen=True)
 class KernelCosts:
     """Measured seconds per call of the compiled kernels (None: not measured) and the
@@ -200,8 +204,7 @@ class KernelCosts:
         Hessian's (``h``) does not include f or ∇f, which a Newton step also evaluates and is
         charged for apart; the weights are parted by semicolons, each name before its
         number."""
-        names = {"f": "f alone", "fg": "f with ∇f", "g": "∇f alone", "h": "∇²f"}
-        w = "; ".join(f"{names[k]} {fmt(v, WEIGHT_DIGITS)}"
+        w = "; ".join(f"{KERNEL_NAMES[k]} {fmt(v, WEIGHT_DIGITS)}"
                       for k, v in self.weights.items())
         return f"one f evaluation {self.t_f_text()}; weights: {w}"
 
@@ -279,6 +282,31 @@ def quartiles(values: ArrayLike) -> tuple[float, float, float]:
         return (float("nan"),) * 3
     q = np.percentile(v, [25.0, 50.0, 75.0])
     return float(q[0]), float(q[1]), float(q[2])
+
+
+#: the fewest finite values whose spread a table gives as quartiles (:func:`table_spread`)
+QUARTILE_MIN = 4
+
+
+def table_spread(values: ArrayLike) -> tuple[str, float, float]:
+    """What a table prints beside the median of the finite ``values``: ``("iqr", q25, q75)``
+    (:func:`quartiles`) from :data:`QUARTILE_MIN` values on, else ``("range", lowest,
+    highest)``; ``("none", nan, nan)`` when there is none.
+
+    The threshold 4: NumPy's linear interpolation puts the 25th percentile of n values at
+    order position (n − 1)/4, a quarter of the way from the lower of 2 values to the higher
+    and half way from the lowest of 3 to the middle one, a cost no value had; an "IQR" of 2
+    or 3 values reads as a spread of many.  Below 4 the lowest and highest value lose
+    nothing: with the median they are all 3 values, both of 2, the value itself of 1.  From
+    4 on, quartiles summarise a sample that no longer fits a table cell."""
+    v = np.asarray(values, dtype=float).ravel()
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return "none", float("nan"), float("nan")
+    if v.size < QUARTILE_MIN:
+        return "range", float(v.min()), float(v.max())
+    q25, _, q75 = quartiles(v)
+    return "iqr", q25, q75
 
 
 # ============================================================================ outcomes
@@ -538,9 +566,16 @@ class StartsStudy:
         runs = {}
         for lab, r in self.runs.items():
             q = quartiles(r.cost_to_target()) if r.reached is not None else (None,) * 3
+            c = r.cost_to_target() if r.reached is not None else np.array([np.nan])
+            c = c[np.isfinite(c)]
             runs[lab] = {
                 "method": r.method, "hyper": r.hyper, "success_rate": r.success_rate,
                 "cost_median": q[1], "cost_q25": q[0], "cost_q75": q[2],
+                # the cost table's spread column: quartiles, or the lowest and highest cost
+                # where fewer than QUARTILE_MIN starts reached the target (table_spread)
+                "cost_min": float(c.min()) if c.size else None,
+                "cost_max": float(c.max()) if c.size else None,
+                "cost_spread": table_spread(c)[0],
                 "batch_seconds": r.seconds, "batch_timed_calls": r.timed_calls,
                 "batch_clock": "CPU time on one thread (fastest timed call)",
                 "outcomes": {(f"cluster {k}" if isinstance(k, int) else k): v
@@ -781,9 +816,10 @@ def breakdown_text(run: StartsRun, clusters: Sequence[Cluster], *, tolerance: fl
 
 
 __all__ = [
-    "CLASSES", "DEFAULT_STARTS", "DIVERGED", "NOT_CONVERGED", "OTHER", "OUTSIDE", "TARGET_TOL",
+    "CLASSES", "DEFAULT_STARTS", "DIVERGED", "KERNEL_NAMES", "NOT_CONVERGED", "OTHER", "OUTSIDE",
+    "QUARTILE_MIN", "TARGET_TOL",
     "Cluster", "KernelCosts", "StartsRun", "StartsStudy", "best_minimum", "breakdown_rows",
     "breakdown_text", "classify", "cluster_points", "from_batch", "in_box", "nearest_within",
     "many_starts", "measure_kernel_costs", "outcome_classes", "outcome_order", "quartiles",
-    "target_of", "uniform_starts", "weighted_cost",
+    "table_spread", "target_of", "uniform_starts", "weighted_cost",
 ]

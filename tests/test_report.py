@@ -926,8 +926,9 @@ def test_the_many_starts_lead_in_defines_ecdf_coco_and_iqr():
 
     b = _one_method_starts(["", ""], [3.0, 4.0])
     lead = b.doc.blocks[0].text
-    assert ("A figure further on is the empirical cumulative distribution function (ECDF) of "
-            "that cost over the starts, as drawn on the COCO benchmarking platform (COmparing "
+    assert ("A figure after the cost table is the empirical cumulative distribution function "
+            "(ECDF) of that cost over the starts, as drawn on the COCO benchmarking platform "
+            "(COmparing "
             "Continuous Optimisers); the table gives the median cost and its interquartile "
             "range (IQR: from the 25th to the 75th percentile) over the starts that reached "
             "the target.") in lead
@@ -944,6 +945,7 @@ def test_the_many_starts_weights_are_printed_once_in_the_lead_in():
     caption; the lead-in gives them (their own text), the caption does not repeat them."""
     b = _one_method_starts(["", ""], [3.0, 4.0])
     weights = b.doc.blocks[0].text.split("in units of one evaluation of f: ")[1]
+    weights = weights.replace("\u00a0", " ")  # a kernel's name is held on one line
     assert weights.startswith("one f evaluation t_f = 10 ns; weights: f alone 1; f with ∇f 2 (")
     (fig,) = [f for f in b.doc.blocks if getattr(f, "caption", "")]
     assert "weights" not in fig.caption.lower() and "t_f" not in fig.caption
