@@ -841,7 +841,7 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
         return b, 2, (f"two-step ratios e_(k+2)/e_k, {_ratio_span(e, b, n, 2)}, fall toward "
                       f"0: {how}; and the last, {fmt(r2[-1], 3)}, ≤ 1/2 of the one two steps "
                       f"before, {fmt(r2[-3], 3)}; {overall_fall(r2, b)}; read over two steps "
-                      f"as the per-step ratios ({_ratio_list(e, b, n, 1)}) alternate slow and "
+                      f"because the per-step ratios ({_ratio_list(e, b, n, 1)}) alternate slow and "
                       f"fast at the end{_per_step_miss(e, s, n, b)}; over the disjoint blocks "
                       f"of two steps ending at the last step ({seen}): {pair_falls(chain, 2)}")
     return None
@@ -861,10 +861,11 @@ def overall_fall(ratios: ArrayLike, k0: int) -> str:
     """How far ratios that passed the test of falling toward 0 (the first at iteration
     ``k0``, one per step) fell in all, and whether at every step: "in all by a factor 2 430,
     from 0.00630 at k = 2 to 2.59e−06 at k = 6, though not at every step (0.00255 →
-    0.00464)", each rise by its numbers.  From the first ratio, or from the largest when the
-    last is not below the first (a test of halves allows a small first ratio)."""
+    0.00464)", each rise by its numbers.  From the largest ratio (the first of equals), which
+    is the first unless a rise follows it: a test of halves lets a small first ratio pass
+    (0.001, 0.9, 0.5, 0.002, 0.0005 fell by 1 800 from 0.9, not by 2 from 0.001)."""
     r = np.asarray(ratios, dtype=float)
-    i = 0 if r[-1] < r[0] else int(np.argmax(r))
+    i = int(np.argmax(r))
     rises = [f"{fmt(a, 3)} → {fmt(b, 3)}" for a, b in zip(r[:-1], r[1:], strict=True) if b > a]
     text = (f"in all by a factor {fall_factor(float(r[i] / r[-1]))}, from {fmt(r[i], 3)} at "
             f"k = {k0 + i} to {fmt(r[-1], 3)} at k = {k0 + r.size - 1}")
@@ -2011,8 +2012,9 @@ def _exact_tail(e: NDArray[np.float64], n: int, fl: float, exact_fl: float | Non
     limit = (f"down to 10³·ε·‖x*‖ = {fmt_floor(exact_fl)}" if exact_fl > 0
              else "on x* = 0 their rounding is a relative ε")
     used = (f"{thirds}; the errors below the rounding floor {fmt_floor(fl)}, "
-            f"e_{n}–e_{deep - 1}, included: x* is exact in floating point, so they are exact "
-            f"distances, not rounding noise ({limit})")
+            f"e_{n}–e_{deep - 1}, which every fit window leaves out, are read here too: x* is "
+            f"exact in floating point, so they are exact distances, not rounding noise "
+            f"({limit})")
     kept[kept.index(m.evidence)] = f"{m.evidence}; {used}"
     return replace(m, evidence=f"{m.evidence}; {used}", notes=kept, read_to=deep - 1)
 
