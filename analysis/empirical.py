@@ -819,7 +819,13 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
     two-step ratios ``e_(k+2)/e_k`` over the last ``TWO_STEP_SPAN`` steps (or from ``s`` if
     earlier: a method whose steps alternate slow and fast, like BFGS on Himmelblau, falls
     toward 0 over two steps); ``step`` 1 or 2 says which; None when neither does. The note
-    gives the ratios seen."""
+    gives the ratios seen, then the test they passed, then the caveats: of a two-step
+    reading, first the two tests (the halves or each below the one before, and the last
+    ≤ 1/2 of the one two steps before), then how far they fell in all and where they rose
+    (:func:`overall_fall`), why the per-step ratios were not read one by one
+    (:func:`_per_step_miss`), and the disjoint two-step blocks with the orders they imply
+    (:func:`pair_falls`), so that a list that rises somewhere is never said to fall at every
+    step."""
     e = np.asarray(err, dtype=float)
     r1 = e[s + 1:n] / e[s:n - 1]
     how = ratios_fall(r1, np.arange(s, n - 1)) if n - s >= 3 else None
@@ -832,12 +838,54 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
     if why_not is None:
         ks, chain = two_step_blocks(b, r2, n)
         seen = ", ".join(f"{fmt(v, 3)} at k = {k}" for k, v in zip(ks, chain, strict=True))
-        return b, 2, (f"two-step ratios e_(k+2)/e_k, {_ratio_span(e, b, n, 2)}, are read "
-                      f"as falling toward 0: {how}; "
-                      f"and over the disjoint blocks of two steps ending at the last step "
-                      f"({seen}): {pair_falls(chain, 2)}; the per-step ratios "
-                      f"({_ratio_list(e, b, n, 1)}) do not keep falling to the end")
+        return b, 2, (f"two-step ratios e_(k+2)/e_k, {_ratio_span(e, b, n, 2)}, fall toward "
+                      f"0: {how}; and the last, {fmt(r2[-1], 3)}, ≤ 1/2 of the one two steps "
+                      f"before, {fmt(r2[-3], 3)}; {overall_fall(r2, b)}; read over two steps "
+                      f"because the per-step ratios ({_ratio_list(e, b, n, 1)}) alternate slow and "
+                      f"fast at the end{_per_step_miss(e, s, n, b)}; over the disjoint blocks "
+                      f"of two steps ending at the last step ({seen}): {pair_falls(chain, 2)}")
     return None
+
+
+def fall_factor(x: float) -> str:
+    """A factor ``x`` (> 1) by which ratios fell, as prose gives it: three significant digits,
+    a whole number's thousands set apart below 10⁶ (0.00630 to 2.59e−06: ``2 430``), else
+    :func:`~landscape.numfmt.fmt` (``15.3``, ``3.2e+07``)."""
+    if not 100.0 <= x < 1e6:
+        return fmt(x, 3)
+    digits = 3 - 1 - int(math.floor(math.log10(x)))
+    return spaced(int(round(x, digits)))
+
+
+def overall_fall(ratios: ArrayLike, k0: int) -> str:
+    """How far ratios that passed the test of falling toward 0 (the first at iteration
+    ``k0``, one per step) fell in all, and whether at every step: "in all by a factor 2 430,
+    from 0.00630 at k = 2 to 2.59e−06 at k = 6, though not at every step (0.00255 →
+    0.00464)", each rise by its numbers.  From the largest ratio (the first of equals), which
+    is the first unless a rise follows it: a test of halves lets a small first ratio pass
+    (0.001, 0.9, 0.5, 0.002, 0.0005 fell by 1 800 from 0.9, not by 2 from 0.001)."""
+    r = np.asarray(ratios, dtype=float)
+    i = int(np.argmax(r))
+    rises = [f"{fmt(a, 3)} → {fmt(b, 3)}" for a, b in zip(r[:-1], r[1:], strict=True) if b > a]
+    text = (f"in all by a factor {fall_factor(float(r[i] / r[-1]))}, from {fmt(r[i], 3)} at "
+            f"k = {k0 + i} to {fmt(r[-1], 3)} at k = {k0 + r.size - 1}")
+    return text + (f", though not at every step ({', '.join(rises)})" if rises else "")
+
+
+def _per_step_miss(e: NDArray[np.float64], s: int, n: int, b: int) -> str:
+    """Why the per-step ratios ``e_(k+1)/e_k`` from iteration ``s`` failed the reading that
+    :func:`falling_ratios` tries first, as a clause after "alternate slow and fast at the
+    end": too few, not falling toward 0 (:func:`ratios_fall`), or "the last, 0.00406, more
+    than 1/2 of the one before, 0.000638" (:func:`end_fall`); ``b``: where the printed per-step
+    ratios start (the reading from ``s`` is named when it starts later)."""
+    r1 = e[s + 1:n] / e[s:n - 1]
+    since = f" from k = {s}" if s != b else ""
+    if n - s < 3:
+        return f" and are too few{since} to read one by one"
+    if ratios_fall(r1) is None:
+        return f" and do not fall toward 0{since}"
+    return (f", the last, {fmt(r1[-1], 3)}, more than 1/2 of the one before, "
+            f"{fmt(r1[-2], 3)}")
 
 
 def two_step_blocks(b: int, r2: NDArray[np.float64], n: int
@@ -923,7 +971,7 @@ def restart_ratios(err: ArrayLike, n: int, fl: float, m: int) -> tuple[int, int,
             + (f" ({seen})" if seen else " (none: too few steps)"))
     how = ratios_fall(r, ks) if r.size >= 2 else None
     if how is not None and every_half(r):
-        return b, end, (f"{what} are read as falling toward 0 ({how}; "
+        return b, end, (f"{what} fall toward 0 ({how}; "
                         f"{pair_falls(r, m, True)})"), True
     return b, end, what, False
 
@@ -1964,8 +2012,9 @@ def _exact_tail(e: NDArray[np.float64], n: int, fl: float, exact_fl: float | Non
     limit = (f"down to 10³·ε·‖x*‖ = {fmt_floor(exact_fl)}" if exact_fl > 0
              else "on x* = 0 their rounding is a relative ε")
     used = (f"{thirds}; the errors below the rounding floor {fmt_floor(fl)}, "
-            f"e_{n}–e_{deep - 1}, included: x* is exact in floating point, so they are exact "
-            f"distances, not rounding noise ({limit})")
+            f"e_{n}–e_{deep - 1}, which every fit window leaves out, are read here too: x* is "
+            f"exact in floating point, so they are exact distances, not rounding noise "
+            f"({limit})")
     kept[kept.index(m.evidence)] = f"{m.evidence}; {used}"
     return replace(m, evidence=f"{m.evidence}; {used}", notes=kept, read_to=deep - 1)
 

@@ -3740,7 +3740,7 @@ STALL_SHARE = 0.1
 WINDOW_SPAN = "a window i–j spans the errors e_i to e_j, so its steps are k = i to j − 1"
 #: The per-step tables' notes: one general sentence per mark, the same under every table (so
 #: printed once per page); what differs per run (its fit window) is in the table's title.
-OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the run's fit window (in the table's title): "
+OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the run's window (in the table's title): "
                 f"{WINDOW_SPAN} "
                 "(the step k = j, ratio e_(j+1)/e_j, already lies past it); the measured "
                 "kind and the verdict rest on that window, comparing its rate "
@@ -4046,7 +4046,8 @@ def bound_met(bound: float, mean: float, measurement: Any) -> str:
 def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = "",
              shown: Sequence[int] | None = None, steps: Sequence[int] | None = None,
              settled: str = "", order_win: Sequence[int] | None = None,
-             order_only: bool = False) -> str:
+             order_only: bool = False, below: tuple[int, int] | None = None,
+             fitted: bool = True) -> str:
     """Title of a per-step table: its fit window, or the step a run reached x* (finite
     termination: no rate fitted, as the error figure says); ``to``: the point x* the errors
     are measured to, named when runs converged to different points.  ``shown`` of the
@@ -4060,7 +4061,14 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
     the order printed beside it name their own window.  ``order_only``: for a run whose
     printed number is that order, and whose table has no row over the fit window (a method
     of predicted order q: no geometric mean), the title names the order's window alone,
-    "(order fitted on k = 4–7)", the window its ¶ marks refer to."""
+    "(order fitted on k = 4–7)", the window its ¶ marks refer to.  ``below``: for a fast kind
+    read also on the errors below the rounding floor (x* exact), the last error read and the
+    first below the floor (``read_to``, ``floor_index`` of
+    :class:`~analysis.empirical.Measurement`): the kind and the verdict rest on the errors
+    from the window's start to that last one, so the title names them, "(kind read on
+    k = 4–18, below the floor from e_8; nothing fitted)" (the window above the floor named
+    beside them only when something was fitted on it, as ``fitted`` says), not a fit window
+    that stops at e_7."""
     skipped = shown is not None and steps is not None and len(shown) < len(steps)
     what = (f"errors and ratios at k = {', '.join(str(int(k)) for k in shown)} of "
             f"{int(steps[0])}–{int(steps[-1])}" if skipped else "errors and ratios per step")
@@ -4070,6 +4078,11 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
                         "nothing fitted)")
     if order_only and order_win is not None:
         return title + f" (order fitted on k = {int(order_win[0])}–{int(order_win[1])})"
+    if win is not None and below is not None and below[0] > int(win[1]):
+        fit = (f"; fit window k = {int(win[0])}–{int(win[1])}" if fitted else
+               "; nothing fitted")
+        return title + (f" (kind read on k = {int(win[0])}–{int(below[0])}, below the floor "
+                        f"from e_{int(below[1])}{fit})")
     if win is not None:
         own = (f"; order fitted on k = {int(order_win[0])}–{int(order_win[1])}"
                if order_win is not None and tuple(map(int, order_win)) != tuple(map(int, win))
@@ -4078,6 +4091,17 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
     if at is not None:
         return title + f" (x* reached at k = {at}: finite termination, no rate fitted)"
     return title
+
+
+def kind_read_below(measurement: Any) -> tuple[int, int] | None:
+    """``(read_to, floor_index)`` of a measured kind read also on the errors below the rounding
+    floor (x* exact: :func:`analysis.empirical.measure`), past its window; else None."""
+    to = getattr(measurement, "read_to", None)
+    at = getattr(measurement, "floor_index", None)
+    win = getattr(measurement, "window", None)
+    if to is None or at is None or win is None or int(to) <= int(win[1]):
+        return None
+    return int(to), int(at)
 
 
 def convergence_table(b: Builder, label: str, study: Any, section: str, rows: int = 6,
@@ -4117,7 +4141,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     # window, and ¶ marks the steps outside it (◊ those before a bounded run settled)
     printed = printed_window(study.measurement) if at is None else None
     order_only = q is not None and printed is not None and order_printed(study.measurement)
-    marked = printed if order_only else win
+    below = kind_read_below(study.measurement) if win is not None else None
+    marked = printed if order_only else win if below is None else (win[0], below[0])
     ratio = dict(zip((int(k) for k in ks), r1, strict=True))
     kq, rq = plots.error_ratios(e, q, floor) if q is not None else (ks, r1)
     ratio_q = dict(zip((int(k) for k in kq), rq, strict=True))
@@ -4190,8 +4215,9 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         linear = getattr(study.measurement, "kind", None) == "linear"
         notes += [step_ratio_note(h), cycle_step_note(h) if linear else STEP_KIND_NOTE]
     kind_paragraph(b, label, study, name)
+    fitted = any(getattr(study.measurement, a, None) is not None for a in ("rate", "order"))
     b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps, settled,
-                                            printed, order_only),
+                                            printed, order_only, below, fitted),
                  notes=notes, summary=len(body) - data, half=True)
     return True
 
@@ -4675,7 +4701,29 @@ def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None,
             + "  ".join(rows) + "  "
             + floor_value_text(studies) + f" are left out ({floor_why_text(studies, floor_said)})"
             + (", except the step at which a terminating run reached x*" if reached else "")
-            + ".")
+            + kinds_read_below_text(studies, names) + ".")
+
+
+def kinds_read_below_text(studies: Sequence[Any], names: Sequence[str] | None = None) -> str:
+    """After "Errors below the rounding floor … are left out (…)": the runs whose measured kind
+    was read also on those errors (x* exact, :func:`kind_read_below`), so that the lead-in of
+    the per-step tables and the paragraph before such a run's table say the same of them:
+    "; the kind of ‘BFGS’ is read on them too, e₈–e₁₈, exact distances since x* is exact (the
+    paragraph before its table gives their ratios)"; "" when no run's is.  ``names``: the runs
+    as the tables' titles print them."""
+    runs = [(i, b) for i, st in enumerate(studies)
+            if (b := kind_read_below(getattr(st, "measurement", None))) is not None]
+    if not runs:
+        return ""
+    who = [f"‘{names[i]}’" if names is not None else None for i, _ in runs]
+    if any(w is None for w in who):
+        return ("; a fast kind is read on them too where x* is exact, so that they are exact "
+                "distances (the paragraph before its run's table gives their ratios)")
+    one = len(runs) == 1
+    span = ", ".join(f"e_{b[1]}–e_{b[0]}" for _, b in runs)
+    return (f"; the kind of {_names([w for w in who if w])} is read on them too, {span}, "
+            f"exact distances since x* is exact (the paragraph before "
+            f"{'its table' if one else 'each table'} gives their ratios)")
 
 
 def reference_text(runs: Sequence[MethodRun]) -> list[str]:

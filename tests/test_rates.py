@@ -577,7 +577,8 @@ def test_a_fast_phase_on_an_exact_x_star_is_read_below_the_floor_too():
         assert s.comparison.verdict == "agrees", s.comparison
         assert f"from the errors e_4–e_{e.size - 1}), fall toward 0" in m.evidence
         assert (f"the errors below the rounding floor 2.2e-13, e_{n}–e_{e.size - 1}, "
-                "included: x* is exact in floating point") in m.evidence
+                "which every fit window leaves out, are read here too: x* is exact in "
+                "floating point") in m.evidence
         assert f"the later half's largest, {np.max(tail[half:]):.3g}" in m.evidence
         # the 'decided by' cell says which errors the kind was read on
         assert m.read_to == e.size - 1

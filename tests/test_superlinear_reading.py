@@ -1,0 +1,160 @@
+"""How a superlinear verdict read on ratios is worded: the test that decided it first, in
+numbers a reader checks, then the caveats; and, for a kind read also below the rounding
+floor, a table title and a lead-in that name the errors it was read on."""
+
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from analysis import empirical as E
+from analysis import report
+from landscape.numfmt import fmt
+
+# ||x_k - x*|| of BFGS on Himmelblau from (1.37, -2.3) to x* = (3, 2), down to the floor
+# (the report's run, p. 7)
+HIMMELBLAU_BFGS = [2.2600625013685147, 0.32242406142628405, 0.13186710722292294,
+                   0.013342945230604189, 8.3025156138314185e-04, 3.4052181366616561e-05,
+                   3.8505010337558410e-06, 2.4578398631190980e-09, 9.9851126796065151e-12,
+                   2.2204460492503131e-16]
+
+
+def _path(err):
+    return np.asarray(err, float)[:, None]
+
+
+def test_a_two_step_reading_says_the_test_first_and_the_rise_in_its_list():
+    """Himmelblau p. 7: the two-step ratios 0.00630, 0.00255, 0.00464, 7.22e−05, 2.59e−06
+    were 'read as falling toward 0' though they rise at 0.00255 → 0.00464. The note now says
+    they fall toward 0 by the tests the kind needs (the later half's largest ≤ 1/4 of the
+    earlier half's; the last ≤ 1/2 of the one two steps before), then how far they fell in
+    all and where they rose, then the caveats (per-step ratios, disjoint blocks)."""
+    e = np.array(HIMMELBLAU_BFGS)
+    m = E.measure(_path(e), [0.0])
+    assert m.kind == "superlinear" and m.ratio_step == 2 and m.window == (2, 8)
+    text = m.evidence
+    r2 = e[4:9] / e[2:7]  # k = 2..6
+    assert [fmt(v, 3) for v in r2] == ["0.00630", "0.00255", "0.00464", "7.22e-05",
+                                       "2.59e-06"]
+    assert "read as" not in text and "do not keep falling" not in text
+    # the tests, with their numbers: halves k = 2–4 and k = 5–6, and the end
+    assert max(r2[3:]) <= max(r2[:3]) / 4 and r2[-1] <= r2[-3] / 2
+    tests = ("from the errors e_2–e_8), fall toward 0: over the halves k = 2–4 and k = 5–6, "
+             "the later half's largest, 7.22e-05, ≤ 1/4 of the earlier half's largest, "
+             "0.00630; and the last, 2.59e-06, ≤ 1/2 of the one two steps before, 0.00464; ")
+    assert tests in text, text
+    # in all: 0.00630 / 2.59e-06 = 2 432, to three digits 2 430; one rise, named
+    factor = r2[0] / r2[-1]
+    assert 2425 < factor < 2435
+    fell = ("in all by a factor 2 430, from 0.00630 at k = 2 to 2.59e-06 at k = 6, though "
+            "not at every step (0.00255 → 0.00464); ")
+    assert fell in text
+    # why not per step: the per-step ratios end 0.113, 0.000638, 0.00406 (fall, then rise
+    # to more than half of the one before)
+    r1 = e[3:9] / e[2:8]
+    assert r1[-1] > r1[-2] / 2 and (r1[-2] - r1[-3]) * (r1[-1] - r1[-2]) < 0
+    assert (f"read over two steps because the per-step ratios "
+            f"({', '.join(fmt(v, 3) for v in r1)}) alternate slow and fast at the end, the "
+            f"last, {fmt(r1[-1], 3)}, more than 1/2 of the one before, {fmt(r1[-2], 3)}; ") in text
+    # the order: the tests, the total fall, the per-step caveat, the blocks last
+    where = [text.index(s) for s in ("≤ 1/4 of", "in all by", "alternate slow",
+                                     "disjoint blocks")]
+    assert where == sorted(where)
+    assert text.endswith("so the fall rests on the last block alone (2.59e-06 ≤ 1/2 of "
+                         "0.00464)")
+
+
+def test_ratios_that_fall_at_every_step_get_no_rise_clause():
+    """Study p. 25, BFGS: two-step ratios 0.101, 0.0436, 0.00856, 0.000472, 9.77e−05, each
+    below the one before: the total fall is given, and no 'not at every step'."""
+    r1 = [0.369, 0.274, 0.159, 0.0537, 0.00879, 0.0111]  # its per-step ratios
+    e = np.cumprod([1.0, *r1])
+    seen = E.falling_ratios(e, 0, e.size)
+    assert seen is not None and seen[1] == 2
+    r2 = e[2:] / e[:-2]
+    assert np.all(np.diff(r2) < 0)
+    assert (f"fall toward 0: each below the one before, the last ≤ 1/4 of the first; and the "
+            f"last, {fmt(r2[-1], 3)}, ≤ 1/2 of the one two steps before, "
+            f"{fmt(r2[-3], 3)}; in all by a factor {E.fall_factor(r2[0] / r2[-1])}, from "
+            f"{fmt(r2[0], 3)} at k = 0 to {fmt(r2[-1], 3)} at k = 4; read over two steps"
+            ) in seen[2], seen[2]
+    assert "not at every step" not in seen[2]
+
+
+def test_a_fall_from_a_small_first_ratio_is_counted_from_the_largest():
+    """The test of halves lets a small first ratio pass (0.001, 0.9, 0.5, 0.002, 0.0005):
+    the fall in all is then counted from the largest, 0.9, not from a first ratio below
+    the last's double."""
+    text = E.overall_fall([0.001, 0.9, 0.5, 0.002, 0.0005], 3)
+    assert text.startswith("in all by a factor 1 800, from 0.9 at k = 4 to 0.0005 at k = 7")
+    assert text.endswith("though not at every step (0.001 → 0.9)")
+
+
+@pytest.mark.parametrize("x, words", [(2432.4, "2 430"), (15.31, "15.3"), (123456.0, "123 000"),
+                                      (3.2e7, fmt(3.2e7, 3)), (999_999.0, "1 000 000")])
+def test_a_fall_factor_prints_three_digits_with_its_thousands_apart(x, words):
+    assert E.fall_factor(x) == words
+
+
+def test_a_restarted_methods_blocks_fall_without_being_read_as_falling():
+    """Himmelblau p. 9, CG: blocks 0.0931, 0.0321, 9.30e−05, each ≤ 1/2 of the one before,
+    'are read as falling toward 0': they fall, and the note says so plainly."""
+    r = [0.0931, 0.0321, 9.3e-05]
+    e = [1.0]
+    for v in r:
+        e += [e[-1] * math.sqrt(v), e[-1] * v]
+    _, _, note, fast = E.restart_ratios(np.array(e), len(e), 1e-30, 2)
+    assert fast and "read as" not in note
+    assert "at k = 4) fall toward 0 (each below the one before, the last ≤ 1/4 of the first; " \
+        in note, note
+
+
+def test_a_kind_read_below_the_floor_names_those_errors_in_its_title():
+    """Quadratic p. 6: BFGS's table said '(fit window k = 4–7)' for a run whose kind (no rate
+    fitted) rests on the ratios k = 4–17, from e₄ to e₁₈ below the floor: the title names
+    those errors and says nothing was fitted; a run with a fit names its window too."""
+    m = SimpleNamespace(read_to=18, floor_index=8, window=(4, 7), rate=None, order=None)
+    below = report.kind_read_below(m)
+    assert below == (18, 8)
+    title = report.nw_title("BFGS", (4, 7), None, below=below, fitted=False)
+    assert title == ("BFGS: errors and ratios per step (kind read on k = 4–18, below the floor "
+                     "from e_8; nothing fitted)")
+    assert "fit window" not in title
+    assert report.nw_title("BFGS", (4, 7), None, below=below).endswith(
+        "(kind read on k = 4–18, below the floor from e_8; fit window k = 4–7)")
+    # read no further than the window: the title as before
+    assert report.kind_read_below(SimpleNamespace(read_to=None, floor_index=8,
+                                                  window=(4, 7))) is None
+    assert report.nw_title("GD", (3, 78), None, below=None).endswith("(fit window k = 3–78)")
+    # the † note names the window of the title, whichever it is
+    assert "step outside the run's window (in the table's title)" in report.OUTSIDE_NOTE
+    assert "fit window (in the table's title)" not in report.OUTSIDE_NOTE
+
+
+def test_the_lead_in_and_the_kinds_paragraph_say_the_same_of_the_errors_below_the_floor():
+    """Quadratic p. 5 said errors below the floor 'are left out … applied to every run',
+    p. 6 that BFGS's were 'included'. The lead-in now names the run whose kind was read on
+    them too, and to which error; the run's note says the fit windows leave them out and
+    why they may be read (x* exact)."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    obj = Objective.parse("0.1*x**2 + 2*y**2")
+    st = rate_study(obj, "bfgs", [-4.59, -4.83])
+    m = st.measurement
+    e = np.linalg.norm(np.asarray(st.result.path, float), axis=1)  # x* = (0, 0)
+    first = int(np.argmax(e <= E.default_floor(0.0)))
+    assert m.kind == "superlinear" and m.read_to == e.size - 1 == 18 and first == 8
+    assert report.kind_read_below(m) == (18, 8)
+    assert (f"the errors below the rounding floor 2.2e-13, e_{first}–e_{e.size - 1}, which "
+            "every fit window leaves out, are read here too: x* is exact in floating point, "
+            "so they are exact distances") in m.evidence
+    assert "included" not in m.evidence
+    text = report.nw_text([st], ["BFGS"])
+    assert ("are left out (" in text and text.endswith(
+        "; the kind of ‘BFGS’ is read on them too, e_8–e_18, exact distances since x* is "
+        "exact (the paragraph before its table gives their ratios).")), text
+    plain = SimpleNamespace(measurement=SimpleNamespace(read_to=None, floor_index=8,
+                                                        window=(4, 7)))
+    assert report.kinds_read_below_text([plain], ["GD"]) == ""
