@@ -80,6 +80,7 @@ def test_pattern_kinds_are_what_a_reader_sees():
     assert pattern_kind("-.") == pattern_kind((0, (5, 1, 1, 1))) == "dash dot"
     assert pattern_kind((0, (3, 1, 1, 1, 1, 1))) == "dash dot dot"
     assert pattern_kind((0, (20, 4))) == "long dash"
+    assert pattern_kind((0, (8, 3, 20, 3))) == "dash long dash"
 
 
 def test_every_method_has_a_line_style_and_marker_of_its_own():
