@@ -141,6 +141,25 @@ def marker(i: int) -> str:
     return MARKERS[i % len(MARKERS)]
 
 
+def style_pair(k: int) -> tuple[Any, str]:
+    """The k-th (line style, marker) of a series: the line styles in turn, the marker one
+    place further on at each new round of :data:`LINESTYLES`, so that the first
+    len(LINESTYLES) · len(MARKERS) = 64 pairs are all distinct (k and k + 8 share a line
+    style, never a marker)."""
+    return linestyle(k), MARKERS[(k + k // len(LINESTYLES)) % len(MARKERS)]
+
+
+#: Reference lines (a tolerance, a target, the level 1 of an ECDF): a thin grey line of short
+#: and long dashes in turn (7 pt, 18 pt; 2.7 pt gaps), a pattern no series has
+#: (:data:`LINESTYLES`: solid, dashes of one length, dash-dots, dots), so that a reference
+#: line never reads as a method's curve, in colour or in grey.  It begins with the short dash,
+#: so that a legend's sample line (about 15 pt) shows a gap, not one unbroken long dash (the
+#: page's SVG conversion drops a dash offset).
+REFERENCE_STYLE = {"color": "0.45", "ls": (0, (8, 3, 20, 3)), "lw": 0.9}
+#: How a caption names :data:`REFERENCE_STYLE`.
+REFERENCE_WORDS = "grey line of short and long dashes"
+
+
 #: One colour per optimizer, fixed by the method's name in every figure, all distinct: the
 #: report's default methods take the Okabe–Ito colours (and a brown), the others colours of
 #: Tol's schemes.  The order of the keys also fixes each method's line style and marker.
@@ -168,10 +187,14 @@ def series_styles(labels: Iterable[str]) -> dict[str, SeriesStyle]:
 
     A label that is a method, by its code name (``gd``, ``lbfgs``) or by the name documents
     print (``GD``, ``L-BFGS``: :func:`optimizers.registry.label`), always gets that method's
-    colour (:data:`METHOD_COLORS`), line style and marker, whatever else is drawn beside it; every
+    colour (:data:`METHOD_COLORS`), line style and marker (:func:`style_pair` of its place
+    there: the 17 methods' pairs are all distinct), whatever else is drawn beside it; every
     other label (``gd (2)``, ``heavy ball``) gets, in order, the first colour of
     :data:`PALETTE` then :data:`METHOD_COLORS` not taken by a label shown with it, so the
-    colours of the labels shown together are distinct (up to 17 + 7 of them)."""
+    colours of the labels shown together are distinct (up to 17 + 7 of them), and the first
+    pair of :func:`style_pair` not taken by a label shown with it, preferring a line style
+    and then a marker no label shown with it has (study p. 37: "GD with η = 0.001", the
+    fifth label, took the fifth pair, Newton's, beside Newton)."""
     from optimizers.registry import label
 
     labels = list(dict.fromkeys(labels))
@@ -181,13 +204,21 @@ def series_styles(labels: Iterable[str]) -> dict[str, SeriesStyle]:
     for lab in labels:
         if lab in method_of:
             j = order.index(method_of[lab])
-            out[lab] = SeriesStyle(METHOD_COLORS[method_of[lab]], linestyle(j), marker(j))
+            out[lab] = SeriesStyle(METHOD_COLORS[method_of[lab]], *style_pair(j))
     taken = {s.color for s in out.values()}
     free = [c for c in dict.fromkeys((*PALETTE, *METHOD_COLORS.values())) if c not in taken]
+    pairs = [style_pair(k) for k in range(len(LINESTYLES) * len(MARKERS))]
     for i, lab in enumerate(labels):
         if lab not in out:
             c = free.pop(0) if free else color(i)
-            out[lab] = SeriesStyle(c, linestyle(i), marker(i))
+            shown = [(s.linestyle, s.marker) for s in out.values()]
+            open_pairs = [p for p in pairs if p not in shown]
+            if not open_pairs:
+                out[lab] = SeriesStyle(c, *style_pair(i))
+                continue
+            styles, marks = {p[0] for p in shown}, {p[1] for p in shown}
+            pair = min(open_pairs, key=lambda p: (p[0] in styles, p[1] in marks))
+            out[lab] = SeriesStyle(c, *pair)
     return out
 
 
@@ -3832,8 +3863,8 @@ def plot_grad_norm(
     iteration axis fitted to its runs; a panel whose runs change only in its first tenth
     and then stay constant (:func:`early_runs`) gets a symlog iteration axis instead
     (:func:`early_k_axis`), so that their early steps are not a spike at k ≈ 0.  The y axis
-    fits the norms drawn; ``gtol`` is a
-    dotted line when it lies within a factor 100 below the smallest norm drawn in a panel,
+    fits the norms drawn; ``gtol`` is a reference line (:data:`REFERENCE_STYLE`) when it
+    lies within a factor 100 below the smallest norm drawn in a panel,
     else its legend entry says that it lies below the axis (the runs did not come near it).
     Side-by-side panels each have their own legend under them, naming their own runs."""
     from matplotlib.ticker import MaxNLocator
@@ -3859,9 +3890,9 @@ def plot_grad_norm(
         ax.set_yscale("log")
         lim = log_limits([_positive(series[k]) for k in group])
         if gtol is not None and (lim is None or gtol >= lim[0] * 2.5 / 100.0):
-            ax.axhline(gtol, color="black", ls=":", lw=1.0)
+            ax.axhline(gtol, **REFERENCE_STYLE)
             _fit_log_axis(ax)
-            own.append(Line2D([], [], color="black", ls=":", lw=1.0,
+            own.append(Line2D([], [], **REFERENCE_STYLE,
                               label=f"gradient tolerance {_power_text(gtol)}"))
         else:
             below = below or gtol is not None
@@ -3884,7 +3915,7 @@ def plot_grad_norm(
             ax.set_title(f"runs up to {iterations_text(n)}", fontsize=9)
     axes[0].set_ylabel(ylabel)
     if gtol is not None:
-        handles.append(Line2D([], [], color="black", ls=":", lw=1.0,
+        handles.append(Line2D([], [], **REFERENCE_STYLE,
                               label=f"gradient tolerance {_power_text(gtol)}"
                                     + ("\n(below the axis where not drawn)" if below else "")))
     if len(axes) > 1:
@@ -5192,7 +5223,8 @@ def plot_ecdf(
     its final level on to the right edge of the axes, a little past ``budget`` (default: the
     largest value seen), so that the curve ending last shows its level too; lines at one
     level lie side by side (:func:`flat_stripes`) — say so with :data:`ECDF_END_TEXT` in the
-    caption.  A dotted black line marks 1 (named in the legend) unless the axis is zoomed.
+    caption.  A reference line (:data:`REFERENCE_STYLE`) marks 1 (named in the legend) unless
+    the axis is zoomed.
     Costs are drawn on a log axis; a cost of 0 is drawn at the axis floor (the smallest
     positive cost; 1 when there is none).  A method that solved no start has no curve and
     no legend entry (a legend names only what is drawn: say it in the caption); the y axis
@@ -5264,7 +5296,7 @@ def plot_ecdf(
     if halves:  # markers at ½ closer than their size: set above and below the level
         ax.add_artist(SwarmColumns({0.5: halves}, ECDF_HALF_MS + 0.5 + 1.0, rows=True))
     if ecdf_zoom(iterations) is None:
-        handles.append(ax.axhline(1.0, color="black", lw=0.8, ls=":",
+        handles.append(ax.axhline(1.0, **REFERENCE_STYLE,
                                   label=f"{ylabel} = 1"))
     ax.set_xscale("log")
     lo, hi = floor, top

@@ -5756,7 +5756,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                         None)
             d.figure(lambda fig: plots.plot_grad_norm(norms, gtol=gtol, fig=fig), height=270.0,
                      caption="Gradient norm along the comparison runs (log scale; an "
-                             "exact 0 is left out); dotted: "
+                             "exact 0 is left out); " + plots.REFERENCE_WORDS + ": "
                              + (gtol_words([gtol]) if gtol is not None
                                 else "the gradient tolerance") + ", "
                              "where the norms come within 100× of it (else the legend says "
