@@ -817,8 +817,8 @@ def test_a_double_roots_theory_band_is_drawn_in_the_ratio_panel_and_captioned():
     panels = plots.rate_studies_panels(studies)
     assert [k for p in panels for k in p.bands] == ["nesterov"]
     cap = report.error_caption(panels)
-    assert "Shaded across the ratio panel for nesterov: the band from ρ to the fit window's " \
-           "average factor that its verdict tested" in cap
+    assert "Shaded across the ratio panel for nesterov: the band from ρ to theory's " \
+           "average factor over the fit window that its verdict tested" in cap
     fig = Figure(figsize=(8, 4))
     plots.plot_rate_studies(studies, fig=fig)
     axr = fig.axes[-1]
