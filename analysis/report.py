@@ -4534,7 +4534,8 @@ def exact_floor_text(refs: Sequence[Any]) -> str | None:
         return ("on x* = 0 the errors carry only a relative rounding ε, so the ratios would "
                 "stay accurate below it")
     return ("x* is exact in floating point, so xₖ − x* adds no rounding, but the iterates' "
-            "own rounding, about ε·‖x*‖, still limits the errors")
+            "own rounding, about ε·‖x*‖ (the attainable accuracy, far below the rounding "
+            "floor), still limits the errors")
 
 
 def runs_fitted(studies: Sequence[Any]) -> list[bool]:
@@ -5393,7 +5394,10 @@ def floor_cut_text(errors: Mapping[str, Any], ends: bool = False,
         return ""
     one, one_cut = len(reached) == 1, len(cut) == 1
     exact = None if refs is None else exact_floor_text([refs.get(k) for k in reached])
-    rule = (f"drawn until the error first falls below {FLOOR_RULE}, "
+    values = {fmt_floor(floor[k]) for k in reached}
+    value = f" = {values.pop()}" if len(values) == 1 else ""
+    rule = (f"drawn until the error first falls below the rounding floor {FLOOR_RULE}{value} "
+            "(that error a filled disc), "
             + ("where the ratios become rounding noise" if exact is None
                else f"a common cut-off: {exact}"))
     if cut and cut != reached:
@@ -5406,6 +5410,10 @@ def floor_cut_text(errors: Mapping[str, Any], ends: bool = False,
                  + ("end before their runs' last iterations" if not one_cut
                     else "ends before its run's last iteration")
                  + ": at k = " + _names([f"{last[k]} of {total[k]}" for k in cut]))
+        if all(np.asarray(errors[k], float)[-1] == 0 for k in cut):
+            rule += (", and " + ("its run's last iterate is" if one_cut else
+                                 "each run's last iterate is")
+                     + " x* itself (error 0, which a log axis cannot show)")
     if len(reached) == len(errors):
         return f"  {'The curve is' if one else 'Each curve is'} {rule}."
     rest = [k for k in errors if k not in reached]

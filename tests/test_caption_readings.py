@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import plots, report
+from analysis import plots, report, study
 from analysis.plots_lecture import markers_on_lines
+from optimizers.driver import Criterion
 
 
 def _study(e, rho, window, comparison=None, rate=None):
@@ -81,3 +82,71 @@ def test_markers_on_their_theory_line_are_named_only_when_they_lie_on_it():
     assert report.on_line_text(["GD", "momentum"]).startswith(
         "  The measured markers of GD and momentum lie on their theory lines: their ratios")
     assert report.on_line_text([]) == ""
+
+
+def test_each_run_says_what_stopped_it():
+    """Study p. 38: "each runs until its error reaches the rounding floor or the automatic
+    iteration cap", while Newton, BFGS and L-BFGS went on past the floor: what stopped them
+    (their gradient test with gtol = 0) was not said.  The runs' status, criteria and
+    message say it."""
+    conv = NS(nit=23, status="converged", message="converged: ‖∇f‖∞ = 0 ≤ gtol = 0",
+              criteria=[Criterion("gtol", 0.0, 0.0, True), Criterion("ftol", 0.0, 1.0, False),
+                        Criterion("xtol", 0.0, 1.0, False)])
+    same = NS(**{**vars(conv), "nit": 40})
+    ls = NS(nit=46, status="line_search_failed", criteria=[],
+            message="line search failed: no step satisfied the wolfe conditions "
+                    "(‖∇f‖∞ = 4.31e-14); keeping the best point found")
+    cap = NS(nit=20000, status="maxiter", criteria=[], message="maxiter = 20000 …")
+    text = study._stops_text({"Newton": conv, "BFGS": same, "CG": ls, "GD": cap}, 20000)
+    assert text == ("Newton: 23 and BFGS: 40 (each stopped by its gradient test, ‖∇f‖∞ = 0 ≤ "
+                    "gtol = 0); CG: 46 (stopped when its line search failed: no step "
+                    "satisfied the Wolfe conditions, at ‖∇f‖∞ = 4.31e-14); GD: 20 000 "
+                    "(stopped at the automatic iteration cap, 20 000 iterations)")
+    xtol = NS(nit=9, status="converged", message="converged: step ‖Δx‖∞ = 1e-12 ≤ xtol = 1e-10",
+              criteria=[Criterion("gtol", 0.0, 1e-3, False),
+                        Criterion("xtol", 1e-10, 1e-12, True)])
+    assert study._stop_text(xtol) == "stopped by its step test, step ‖Δx‖∞ = 1e-12 ≤ xtol = 1e-10"
+
+
+def test_the_floor_sentence_gives_the_rounding_floor_its_value_and_the_runs_end_at_x_star():
+    """Study p. 38: the caption's "rounding floor" had no value beside the legend's 3.1e−13,
+    and "about ε·‖x*‖" read as a second floor; a run that went on past the floor to x*
+    itself (error 0, not drawn on a log axis) was not said to."""
+    floor = 1e3 * np.finfo(float).eps  # 10³·ε·max(1, ‖x*‖) on ‖x*‖ ≤ 1: 2.2e-13
+    assert f"{floor:.1e}" == "2.2e-13"
+    e = np.r_[10.0 ** -np.arange(20.0), 0.0]  # below the floor from k = 13, then x* itself
+    text = report.floor_cut_text({"cg": e}, ends=True)
+    assert text == ("  The curve is drawn until the error first falls below the rounding floor "
+                    "10³·ε·max(1, ‖x*‖) = 2.2e-13 (that error a filled disc), where the ratios "
+                    "become rounding noise, so it ends before its run's last iteration: at "
+                    "k = 13 of 20, and its run's last iterate is x* itself (error 0, which a "
+                    "log axis cannot show).")
+    one = report.floor_cut_text({"cg": e}, refs={"cg": np.ones(2)})
+    assert ("the iterates' own rounding, about ε·‖x*‖ (the attainable accuracy, far below the "
+            "rounding floor), still limits the errors") in one
+    # a run that ends above zero says nothing of x*
+    assert "x* itself" not in report.floor_cut_text({"cg": e[:-1]}, ends=True)
+
+
+def test_rosenbrock_rate_study_caption_says_what_stopped_each_run():
+    """Study p. 38 on the runs themselves: Newton, BFGS and L-BFGS stop at an exactly zero
+    gradient (their last iterate is (1, 1) itself), CG at a failed line search, GD at the
+    automatic cap; the caption says so, and no longer that each ran to the floor."""
+    from analysis.report import Builder
+
+    s = study.Study(Builder("caption readings"), quick=True)
+    study.section_rosenbrock(s)
+    (cap,) = [b.caption for b in s.doc.figures() if b.label == "rosenbrock errors"]
+    assert "until its error reaches the rounding floor" not in cap
+    runs = {label: s.studies[f"{s.section} / {label}"].result
+            for label in ("Newton", "BFGS", "L-BFGS", "CG", "GD with η = 0.001")}
+    zero = [k for k, r in runs.items()
+            if np.all(np.asarray(r.x, float) == 1.0)]  # landed on (1, 1) exactly
+    assert zero == ["Newton", "BFGS", "L-BFGS"]
+    assert all(r.status == "converged" for k, r in runs.items() if k in zero)
+    named = " and ".join([", ".join(f"{k}: {runs[k].nit}" for k in zero[:-1]),
+                          f"{zero[-1]}: {runs[zero[-1]].nit}"])
+    assert f"{named} (each stopped by its gradient test, ‖∇f‖∞ = 0 ≤ gtol = 0)" in cap, cap
+    assert f"CG: {runs['CG'].nit} (stopped when its line search failed: " in cap
+    assert runs["CG"].status == "line_search_failed"
+    assert "GD with η = 0.001: 20 000 (stopped at the automatic iteration cap" in cap

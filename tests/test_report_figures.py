@@ -693,7 +693,8 @@ def test_the_floor_cut_on_x_star_zero_is_a_common_cut_off(floor_runs):
     # where the iterates' own rounding still limits the errors
     one = report.floor_cut_text(errs, floors=floors, refs={k: np.ones(2) for k in q})
     assert ("a common cut-off: x* is exact in floating point, so xₖ − x* adds no rounding, "
-            "but the iterates' own rounding, about ε·‖x*‖, still limits the errors") in one
+            "but the iterates' own rounding, about ε·‖x*‖ (the attainable accuracy, far below "
+            "the rounding floor), still limits the errors") in one
     assert "rounding noise" not in one
     assert "where the ratios become rounding noise" in report.floor_cut_text(
         errs, floors=floors, refs={k: np.array([np.sqrt(2.0), 1.0]) for k in q})
