@@ -724,13 +724,21 @@ def series_namer(fig: FigureLike) -> Any:
     return name
 
 
+#: A ratio series reads as threaded on its theory line (:func:`markers_on_lines`) from this
+#: many markers on: one or two markers on a line make no dashed-looking series (quadratic
+#: p. 11: CG's single ratio, on its bound).
+ON_LINE_LEAST = 3
+
+
 def markers_on_lines(fig: FigureLike) -> list[str]:
-    """The series of a drawn figure's ratio panels whose every marker lies on the series'
-    own theory line (:func:`analysis.plots.ratio_theory_line`, of its colour, or the
-    panel's only one): its centre within half the marker's size of the line on the page,
-    the rule by which :func:`analysis.plots.space_ratio_markers` spaces markers on a line.
-    Such a series reads as dashed, its markers threaded on the dashes (himmelblau p. 11:
-    GD's and momentum's ratios equal ρ to four digits), and a caption says so."""
+    """The series of a drawn figure's ratio panels whose every marker, at least
+    :data:`ON_LINE_LEAST` of them, lies on the series' own theory line
+    (:func:`analysis.plots.ratio_theory_line`, of its colour, or the panel's only one): its
+    centre within half the marker's size of the line on the page, the rule by which
+    :func:`analysis.plots.space_ratio_markers` spaces markers on a line.  Such a series
+    reads as dashed, its markers threaded on the dashes (himmelblau p. 11: GD's and
+    momentum's ratios equal ρ to four digits), and a caption says so; named by its legend
+    label without a parenthetical ("CG", not "CG (finite termination at k = 2)")."""
     from matplotlib.colors import same_color
 
     from analysis.plots import _root, marked_points
@@ -747,14 +755,15 @@ def markers_on_lines(fig: FigureLike) -> list[str]:
                    or same_color(t.get_color(), ln.get_color())]
             xy = marked_points(np.c_[np.asarray(ln.get_xdata(), float),
                                      np.asarray(ln.get_ydata(), float)], ln.get_markevery())
-            if not own or not xy.size:
+            if not own or len(xy) < ON_LINE_LEAST:
                 continue
             py = ax.transData.transform(xy)[:, 1] * scale
             ty = np.array([ax.transData.transform((0.0, float(t.get_ydata()[0])))[1] * scale
                            for t in own])
             near = np.min(np.abs(py[:, None] - ty[None, :]), axis=1)
-            if np.all(near < 0.5 * ln.get_markersize()) and name(ln) not in out:
-                out.append(name(ln))
+            label = name(ln).split(" (", 1)[0]  # not the legend's "(finite termination …)"
+            if np.all(near < 0.5 * ln.get_markersize()) and label not in out:
+                out.append(label)
     return out
 
 

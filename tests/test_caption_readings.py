@@ -76,6 +76,11 @@ def test_markers_on_their_theory_line_are_named_only_when_they_lie_on_it():
     fig = Figure(figsize=(8, 4))
     plots.plot_rate_studies(studies, fig=fig)
     assert markers_on_lines(fig) == ["gd"]
+    # quadratic p. 11: one ratio on its line is no series that looks dashed
+    studies["gd"] = _study(5.0 * 0.6 ** k[:3], 0.6, (0, 2))
+    fig = Figure(figsize=(8, 4))
+    plots.plot_rate_studies(studies, fig=fig)
+    assert markers_on_lines(fig) == []
     assert report.on_line_text(["gd"]) == (
         "  The measured markers of gd lie on its theory line: its ratios equal ρ to within a "
         "marker's size, so the series looks dashed.")
