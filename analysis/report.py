@@ -5735,14 +5735,15 @@ def on_line_text(names: Sequence[str]) -> str:
     """The caption's sentence on ratio series whose every marker lies on the series' own
     dashed theory line (:func:`analysis.plots_lecture.markers_on_lines` of the drawn
     figure, legend labels ``names``): threaded on the dashes, such a series reads as a
-    dashed line; '' when there are none."""
+    dashed line.  A visual fact only: near ρ = 1 a rate far from ρ in −ln ρ still lies on
+    the line (:func:`uncompared_lines_text` says how far); '' when there are none."""
     if not names:
         return ""
     one = len(names) == 1
     return (f"  The measured markers of {_names(list(names))} lie on "
-            f"{'its' if one else 'their'} theory line{'' if one else 's'}: "
-            f"{'its' if one else 'their'} ratios equal ρ to within a marker's size, so "
-            f"{'the series looks' if one else 'these series look'} dashed.")
+            f"{'its' if one else 'their'} dashed theory line{'' if one else 's'}, within a "
+            f"marker's size on this axis, so {'the series looks' if one else 'these series look'}"
+            " dashed.")
 
 
 def _figures(b: Builder, A: Analysis) -> None:

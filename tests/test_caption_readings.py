@@ -82,10 +82,10 @@ def test_markers_on_their_theory_line_are_named_only_when_they_lie_on_it():
     plots.plot_rate_studies(studies, fig=fig)
     assert markers_on_lines(fig) == []
     assert report.on_line_text(["gd"]) == (
-        "  The measured markers of gd lie on its theory line: its ratios equal ρ to within a "
-        "marker's size, so the series looks dashed.")
+        "  The measured markers of gd lie on its dashed theory line, within a marker's size "
+        "on this axis, so the series looks dashed.")
     assert report.on_line_text(["GD", "momentum"]).startswith(
-        "  The measured markers of GD and momentum lie on their theory lines: their ratios")
+        "  The measured markers of GD and momentum lie on their dashed theory lines, within")
     assert report.on_line_text([]) == ""
 
 
