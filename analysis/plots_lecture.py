@@ -702,13 +702,9 @@ def ratio_axes(fig: FigureLike) -> list[Any]:
             if any(ln.get_gid() == "ratios" for ln in ax.get_lines())]
 
 
-def ratio_marks(fig: FigureLike) -> dict[str, tuple[list[int], list[int]]]:
-    """What the ratio panels of a drawn figure mark, per series (the markers of
-    :func:`analysis.plots.draw_ratios` left after :func:`analysis.plots.space_ratio_markers`):
-    the series' legend label (or its marker's name when no legend entry has its colour and
-    marker) → (the iterations k whose ratio has a marker, the ones of them drawn larger and
-    hollow around an equal marker of a series drawn before).  For a caption that says what
-    is drawn."""
+def series_namer(fig: FigureLike) -> Any:
+    """line → the legend label of the series a marked line of a drawn figure belongs to
+    (the entry of its colour and marker), else its marker's name."""
     from matplotlib.colors import same_color
 
     from analysis.plots import _containers
@@ -725,6 +721,60 @@ def ratio_marks(fig: FigureLike) -> dict[str, tuple[list[int], list[int]]]:
                      and same_color(h.get_color(), ln.get_color())),
                     MARKER_NAMES.get(str(ln.get_marker()), str(ln.get_marker())))
 
+    return name
+
+
+#: A ratio series reads as threaded on its theory line (:func:`markers_on_lines`) from this
+#: many markers on: one or two markers on a line make no dashed-looking series (quadratic
+#: p. 11: CG's single ratio, on its bound).
+ON_LINE_LEAST = 3
+
+
+def markers_on_lines(fig: FigureLike) -> list[str]:
+    """The series of a drawn figure's ratio panels whose every marker, at least
+    :data:`ON_LINE_LEAST` of them, lies on the series' own theory line
+    (:func:`analysis.plots.ratio_theory_line`, of its colour, or the panel's only one): its
+    centre within half the marker's size of the line on the page, the rule by which
+    :func:`analysis.plots.space_ratio_markers` spaces markers on a line.  Such a series
+    reads as dashed, its markers threaded on the dashes (himmelblau p. 11: GD's and
+    momentum's ratios equal ρ to four digits), and a caption says so; named by its legend
+    label without a parenthetical ("CG", not "CG (finite termination at k = 2)")."""
+    from matplotlib.colors import same_color
+
+    from analysis.plots import _root, marked_points
+
+    name = series_namer(fig)
+    out: list[str] = []
+    for ax in ratio_axes(fig):
+        scale = 72.0 / _root(ax.figure).dpi
+        theory = [ln for ln in ax.get_lines() if ln.get_gid() == "theory"]
+        for ln in ax.get_lines():
+            if ln.get_gid() != "ratios" or not ln.get_visible():
+                continue
+            own = [t for t in theory if len(theory) == 1
+                   or same_color(t.get_color(), ln.get_color())]
+            xy = marked_points(np.c_[np.asarray(ln.get_xdata(), float),
+                                     np.asarray(ln.get_ydata(), float)], ln.get_markevery())
+            if not own or len(xy) < ON_LINE_LEAST:
+                continue
+            py = ax.transData.transform(xy)[:, 1] * scale
+            ty = np.array([ax.transData.transform((0.0, float(t.get_ydata()[0])))[1] * scale
+                           for t in own])
+            near = np.min(np.abs(py[:, None] - ty[None, :]), axis=1)
+            label = name(ln).split(" (", 1)[0]  # not the legend's "(finite termination …)"
+            if np.all(near < 0.5 * ln.get_markersize()) and label not in out:
+                out.append(label)
+    return out
+
+
+def ratio_marks(fig: FigureLike) -> dict[str, tuple[list[int], list[int]]]:
+    """What the ratio panels of a drawn figure mark, per series (the markers of
+    :func:`analysis.plots.draw_ratios` left after :func:`analysis.plots.space_ratio_markers`):
+    the series' legend label (or its marker's name when no legend entry has its colour and
+    marker) → (the iterations k whose ratio has a marker, the ones of them drawn larger and
+    hollow around an equal marker of a series drawn before).  For a caption that says what
+    is drawn."""
+    name = series_namer(fig)
     out: dict[str, tuple[list[int], list[int]]] = {}
     for ax in ratio_axes(fig):
         for ln in ax.get_lines():

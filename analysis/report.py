@@ -4560,7 +4560,8 @@ def exact_floor_text(refs: Sequence[Any]) -> str | None:
         return ("on x* = 0 the errors carry only a relative rounding ε, so the ratios would "
                 "stay accurate below it")
     return ("x* is exact in floating point, so xₖ − x* adds no rounding, but the iterates' "
-            "own rounding, about ε·‖x*‖, still limits the errors")
+            "own rounding, about ε·‖x*‖ (the attainable accuracy, far below the rounding "
+            "floor), still limits the errors")
 
 
 def runs_fitted(studies: Sequence[Any]) -> list[bool]:
@@ -5441,7 +5442,10 @@ def floor_cut_text(errors: Mapping[str, Any], ends: bool = False,
         return ""
     one, one_cut = len(reached) == 1, len(cut) == 1
     exact = None if refs is None else exact_floor_text([refs.get(k) for k in reached])
-    rule = (f"drawn until the error first falls below {FLOOR_RULE}, "
+    values = {fmt_floor(floor[k]) for k in reached}
+    value = f" = {values.pop()}" if len(values) == 1 else ""
+    rule = (f"drawn until the error first falls below the rounding floor {FLOOR_RULE}{value} "
+            "(that error a filled disc), "
             + ("where the ratios become rounding noise" if exact is None
                else f"a common cut-off: {exact}"))
     if cut and cut != reached:
@@ -5454,6 +5458,10 @@ def floor_cut_text(errors: Mapping[str, Any], ends: bool = False,
                  + ("end before their runs' last iterations" if not one_cut
                     else "ends before its run's last iteration")
                  + ": at k = " + _names([f"{last[k]} of {total[k]}" for k in cut]))
+        if all(np.asarray(errors[k], float)[-1] == 0 for k in cut):
+            rule += (", and " + ("its run's last iterate is" if one_cut else
+                                 "each run's last iterate is")
+                     + " x* itself (error 0, which a log axis cannot show)")
     if len(reached) == len(errors):
         return f"  {'The curve is' if one else 'Each curve is'} {rule}."
     rest = [k for k in errors if k not in reached]
@@ -5611,9 +5619,55 @@ def band_caption(labels: Sequence[str]) -> str:
         return ""
     one = len(labels) == 1
     return (f"  Shaded across the ratio panel for {_names(list(labels))}: the band from ρ to "
-            f"the fit window's average factor that {'its' if one else 'their'} verdict tested (a "
-            "double root: theory's ‖e_k‖ ≈ C (k + 1) ρᵏ, whose ratios approach ρ only like "
-            "ρ(1 + 1/k)), its ends in the legend.")
+            f"theory's average factor over the fit window that {'its' if one else 'their'} "
+            "verdict tested (a double root: theory's ‖e_k‖ ≈ C (k + 1) ρᵏ, whose ratios "
+            "approach ρ only like ρ(1 + 1/k)), its ends in the legend.")
+
+
+def band_verdict_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
+    """The caption's sentence on how the verdict of each run whose theory band a ratio panel
+    shades (:func:`band_caption`) used that band: it compares the run's measured rate, one
+    number fitted over the whole window, with the band, within its tolerance, not each ratio
+    drawn; with how far the rate lies from the band on the scale the rule read and the
+    tolerance (as the comparison's note prints them, :func:`analysis.compare.band_digits`),
+    and how many of the window's ratios lie outside the band (himmelblau, Nesterov: the rate
+    0.39% above the band on −ln ρ, within 1%, 10 of its 15 ratios above it, so that the
+    figure alone read as a failed test); '' when no band is shaded."""
+    from analysis import plots
+    from analysis.compare import band_diff
+
+    parts = []
+    for k in [k for p in panels for k in getattr(p, "bands", [])]:
+        st = studies.get(k)
+        band = None if st is None else study_band(st)
+        rate = None if st is None else getattr(st.measurement, "rate", None)
+        if band is None or rate is None:
+            continue
+        lo, hi = min(band), max(band)
+        off = band_diff(float(rate), lo, hi)
+        n, shown = band_digits(float(rate), lo, hi)
+        tol = getattr(st.comparison, "tolerance", None)
+        where = ("lies in the band" if max(off) == 0 else
+                 f"lies {percent(max(off), shown)} {'above' if rate > hi else 'below'} the "
+                 f"band on {scale_name(*off)}"
+                 + ("" if tol is None else f", within the tolerance {percent(tol)}"))
+        _, r = plots.drawn_ratios(plots.study_errors(st), plots.study_floor(st),
+                                  st.measurement.window)
+        r = r[np.isfinite(r)]
+        out = [(c, side) for c, side in ((int(np.sum(r > hi)), "above"),
+                                         (int(np.sum(r < lo)), "below")) if c]
+        out = [f"{c} {('lies ' if c == 1 else 'lie ') if i == 0 else ''}{side} it"
+               for i, (c, side) in enumerate(out)]
+        single = ("" if not out else
+                  f"; single ratios may lie outside the band: of its {r.size} ratios in the "
+                  f"window, {_names(out)}")
+        parts.append(f"{k}'s verdict compares the band with its measured rate "
+                     f"{fmt(float(rate), n, zeros=True)}, one number fitted over the whole "
+                     f"window, not with each ratio: the rate {where}{single}")
+    if not parts:
+        return ""
+    return "  " + "; ".join(p[0].upper() + p[1:] if i == 0 else p
+                            for i, p in enumerate(parts)) + "."
 
 
 def uncompared_lines_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
@@ -5692,14 +5746,16 @@ def _error_figure(b: Builder, A: Analysis, name: str, group: Sequence[MethodRun]
         group = [r for r in group if r.shown in st]
         shown, rows = [panels[row]], (row, len(panels))
     marks: dict[str, tuple[list[int], list[int]]] = {}
+    on_lines: list[str] = []
 
     def draw(fig: Any, studies: Any = studies, title: str = title, row: Any = row,
-             marks: Any = marks) -> Any:
-        from analysis.plots_lecture import ratio_marks
+             marks: Any = marks, on_lines: Any = on_lines) -> Any:
+        from analysis.plots_lecture import markers_on_lines, ratio_marks
 
         out = plots.plot_rate_studies(studies, title=title, row=row, fig=fig)
         marks.clear()
         marks.update(ratio_marks(fig))
+        on_lines[:] = markers_on_lines(fig)
         return out
 
     height = (plots.error_rows_height(len(panels)) if row is None
@@ -5715,11 +5771,27 @@ def _error_figure(b: Builder, A: Analysis, name: str, group: Sequence[MethodRun]
                 + window_cut_text(st, rule=False)
                 + uncompared_lines_text(st, shown)
                 + two_step_text(st, shown)
+                + band_verdict_text(st, shown)
                 + coinciding_text({r.shown: plots.above_floor(plots.study_errors(
                     r.study), plots.study_floor(r.study)) for r in group}, "errors")
                 + ("" if row else error_points_text(studies, A.cps)),
         label=f"error {name}" if row is None else f"error {name}, row {row + 1}")
-    block.caption += around_text(marks, ks=False)
+    block.caption += on_line_text(on_lines) + around_text(marks, ks=False)
+
+
+def on_line_text(names: Sequence[str]) -> str:
+    """The caption's sentence on ratio series whose every marker lies on the series' own
+    dashed theory line (:func:`analysis.plots_lecture.markers_on_lines` of the drawn
+    figure, legend labels ``names``): threaded on the dashes, such a series reads as a
+    dashed line.  A visual fact only: near ρ = 1 a rate far from ρ in −ln ρ still lies on
+    the line (:func:`uncompared_lines_text` says how far); '' when there are none."""
+    if not names:
+        return ""
+    one = len(names) == 1
+    return (f"  The measured markers of {_names(list(names))} lie on "
+            f"{'its' if one else 'their'} dashed theory line{'' if one else 's'}, within a "
+            f"marker's size on this axis, so {'the series looks' if one else 'these series look'}"
+            " dashed.")
 
 
 def _figures(b: Builder, A: Analysis) -> None:

@@ -619,6 +619,46 @@ def _iterations_text(results: Mapping[str, Any], cap: int | None = None) -> str:
                      for k, r in results.items())
 
 
+#: The stopping test of a converged run, by the criterion met (``OptimizeResult.criteria``).
+STOP_TESTS = {"gtol": "gradient test", "ftol": "test on the decrease of f",
+              "xtol": "step test"}
+
+
+def _stop_text(r: Any, cap: int | None = None) -> str:
+    """What stopped run ``r``, read from its status, criteria and message: the stopping test
+    a converged run met with the optimizer's own numbers (``stopped by its gradient test,
+    ‖∇f‖∞ = 0 ≤ gtol = 0``), a failed line search with why (``no step satisfied the Wolfe
+    conditions, at ‖∇f‖∞ = 4.31e-14``), the iteration limit (``cap``: the automatic
+    iteration cap, said as such, :func:`_iterations_text`); else the message as given."""
+    status, msg = str(r.status), str(getattr(r, "message", "") or "")
+    if status == "converged":
+        met = [c.name for c in getattr(r, "criteria", ()) if c.met and c.name in STOP_TESTS]
+        test = STOP_TESTS[met[0]] if met else "stopping test"
+        detail = msg.split(": ", 1)[1] if msg.startswith("converged: ") else ""
+        return f"stopped by its {test}" + (f", {detail}" if detail else "")
+    if status == "line_search_failed" and msg.startswith("line search failed: "):
+        why = msg.removeprefix("line search failed: ").split("; keeping", 1)[0]
+        why = re.sub(r" \((‖∇f‖∞ = [^)]*)\)$", r", at \1", why)
+        for name in ("wolfe", "armijo"):
+            why = why.replace(f"the {name} conditions", f"the {name.capitalize()} conditions")
+        return f"stopped when its line search failed: {why}"
+    if status == "maxiter":
+        return _iterations_text({"": r}, cap).split("(", 1)[1].rstrip(")")
+    return msg.split(";", 1)[0] or status
+
+
+def _stops_text(results: Mapping[str, Any], cap: int | None = None) -> str:
+    """``newton: 23 and bfgs: 40 (each stopped by its gradient test, ‖∇f‖∞ = 0 ≤ gtol = 0);
+    cg: 46 (…)``: each run's iteration count and what stopped it (:func:`_stop_text`),
+    runs stopped alike named together, for runs with no gradient tolerance, whose stops a
+    reader cannot infer from a tolerance."""
+    groups: dict[str, list[str]] = {}  # runs stopped alike are named together
+    for k, r in results.items():
+        groups.setdefault(_stop_text(r, cap), []).append(f"{k}: {spaced(int(r.nit))}")
+    return "; ".join(f"{_names(runs)} ({'each ' if len(runs) > 1 else ''}{why})"
+                     for why, runs in groups.items())
+
+
 def max_excursion(measured: Mapping[str, Any], theory: Mapping[str, Any], runs: int) -> float:
     """The largest deviation of a mean-square error over ``runs`` runs from its exact value,
     in standard errors of one step's mean: ``max_k |m_k/s_k − 1| / √(2/R)`` over every curve
@@ -1918,10 +1958,11 @@ def section_rosenbrock(S: Study) -> None:
         HALF if rows == 1 else plots.error_rows_height(rows, each=185.0),
         "Errors of the rate-study runs (log scale, linear iteration axes"
         + ("; runs of very different lengths in separate rows" if rows > 1 else "")
-        + ").  These are separate runs from the paths above: no gradient tolerance, each "
-        "runs until its error reaches the rounding floor or the automatic iteration cap, "
-        "with iterations: "
-        + _iterations_text({k: v.result for k, v in studies.items()}, auto_cap(obj.n))
+        + ").  These are separate runs from the paths above, with no gradient tolerance "
+        "(gtol = 0): each runs until a stopping test of its method ends it, or to the "
+        "iteration limit the automatic budget sets (at most the automatic iteration cap, "
+        f"{spaced(auto_cap(obj.n))}).  Iterations and what stopped each run: "
+        + _stops_text({k: v.result for k, v in studies.items()}, auto_cap(obj.n))
         + "." + floor_text + "  "
         "Dashed: theory's rate where it gives one (drawn at least ×10 above on the left, under "
         f"the markers on the right{cg_text}); right: the ratio e_(k+1)/e_k per step (open "

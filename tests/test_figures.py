@@ -888,7 +888,8 @@ def test_the_floor_is_called_rounding_noise_only_where_x_star_is_rounded():
                 "minimizer": np.array([1.0, 1.0])})
     assert report.floor_why_text([one]) == (
         f"{one_rule}: x* is exact in floating point, so xₖ − x* adds no rounding, but the "
-        "iterates' own rounding, about ε·‖x*‖, still limits the errors")
+        "iterates' own rounding, about ε·‖x*‖ (the attainable accuracy, far below the "
+        "rounding floor), still limits the errors")
     assert report.floor_why_text([rounded]) == "rounding noise"
     assert report.floor_why_text([exact, rounded]) == (
         f"rounding noise where x* is rounded; where it is exact, {one_rule}")

@@ -694,7 +694,8 @@ def test_the_floor_cut_on_x_star_zero_is_a_common_cut_off(floor_runs):
     # where the iterates' own rounding still limits the errors
     one = report.floor_cut_text(errs, floors=floors, refs={k: np.ones(2) for k in q})
     assert ("a common cut-off: x* is exact in floating point, so xₖ − x* adds no rounding, "
-            "but the iterates' own rounding, about ε·‖x*‖, still limits the errors") in one
+            "but the iterates' own rounding, about ε·‖x*‖ (the attainable accuracy, far below "
+            "the rounding floor), still limits the errors") in one
     assert "rounding noise" not in one
     assert "where the ratios become rounding noise" in report.floor_cut_text(
         errs, floors=floors, refs={k: np.array([np.sqrt(2.0), 1.0]) for k in q})
@@ -818,8 +819,8 @@ def test_a_double_roots_theory_band_is_drawn_in_the_ratio_panel_and_captioned():
     panels = plots.rate_studies_panels(studies)
     assert [k for p in panels for k in p.bands] == ["nesterov"]
     cap = report.error_caption(panels)
-    assert "Shaded across the ratio panel for nesterov: the band from ρ to the fit window's " \
-           "average factor that its verdict tested" in cap
+    assert "Shaded across the ratio panel for nesterov: the band from ρ to theory's " \
+           "average factor over the fit window that its verdict tested" in cap
     fig = Figure(figsize=(8, 4))
     plots.plot_rate_studies(studies, fig=fig)
     axr = fig.axes[-1]

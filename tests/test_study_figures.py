@@ -586,7 +586,7 @@ def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenb
     # measurement's floor: those that reach it are named (CG's run stopped there, study
     # p. 34 left it out), those that went on past it with where they end against their
     # run's last iteration, both numbers in the same order; the others end with their runs
-    reached, names, ends, rest = [], [], [], []
+    reached, names, ends, rest, exact = [], [], [], [], []
     for label in ("Newton", "BFGS", "L-BFGS", "CG", "GD with η = 0.001"):
         st = rosenbrock.studies[f"{rosenbrock.section} / {label}"]
         e = np.linalg.norm(st.result.path - np.array([1.0, 1.0]), axis=1)
@@ -595,18 +595,21 @@ def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenb
         if below.size and below[0] < len(e) - 1:
             names.append(label)
             ends.append(f"{below[0]} of {len(e) - 1}")
-    assert len(ends) >= 2 and names != reached and len(rest) == 1
+            exact.append(e[-1] == 0.0)  # the run went on to x* itself
+    assert len(ends) >= 2 and names != reached and len(rest) == 1 and all(exact)
 
     def listed(xs):
         return f"{', '.join(xs[:-1])} and {xs[-1]}"
 
     assert (f"The curves of {listed(reached)} are drawn until the error first falls below "
-            "10³·ε·max(1, ‖x*‖), a common cut-off: x* is exact in floating point, so "
-            "xₖ − x* adds no rounding, but the iterates' own rounding, about ε·‖x*‖, still "
-            "limits the errors; the runs of "
+            "the rounding floor 10³·ε·max(1, ‖x*‖) = 3.1e-13 (that error a filled disc), a "
+            "common cut-off: x* is exact in floating point, so xₖ − x* adds no rounding, but "
+            "the iterates' own rounding, about ε·‖x*‖ (the attainable accuracy, far below the "
+            "rounding floor), still limits the errors; the runs of "
             f"{listed(names)} went on past it, so their curves end before their runs' last "
-            f"iterations: at k = {listed(ends)}.  The curve of {rest[0]} ends with its run, "
-            "above the floor.") in cap, cap
+            f"iterations: at k = {listed(ends)}, and each run's last iterate is x* itself "
+            f"(error 0, which a log axis cannot show).  The curve of {rest[0]} ends with its "
+            "run, above the floor.") in cap, cap
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,157 @@
+"""Captions of the error figures as a reader takes them: what a shaded theory band was
+tested with, which measured markers lie on their theory lines, what stopped each run of
+the study's Rosenbrock rate studies, and which of two floors a sentence means."""
+
+from __future__ import annotations
+
+import math
+import re
+from types import SimpleNamespace as NS
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from analysis import plots, report, study
+from analysis.plots_lecture import markers_on_lines
+from optimizers.driver import Criterion
+
+
+def _study(e, rho, window, comparison=None, rate=None):
+    return NS(result=NS(path=np.asarray(e, float).reshape(-1, 1)), reference=np.zeros(1),
+              minimizer=np.zeros(1),
+              prediction=NS(kind="linear", rate=rho, order=None, exact=True),
+              measurement=NS(kind="linear", window=window, finite_steps=None, rate=rate),
+              comparison=comparison)
+
+
+def test_the_band_caption_says_the_verdict_tested_one_fitted_rate_not_each_ratio():
+    """Himmelblau p. 11: Nesterov's ratio panel shades the band [ρ, theory's average factor
+    over the window] "that its verdict tested", and 10 of the 15 ratios lie above it, so
+    the figure read as a failed test; the verdict compares the measured rate, one number
+    fitted over the window, with the band within a tolerance (p. 5: 0.39% above it on
+    −ln ρ, within 1%), which the caption did not say."""
+    rho, a, b = 0.68377, 20, 40
+    k = np.arange(61.0)
+    e = (k + 1) * rho ** k  # a double root: ‖e_k‖ ≈ C (k + 1) ρᵏ
+    eff = (e[b] / e[a]) ** (1.0 / (b - a))  # theory's average factor over the window
+    rate = math.exp(0.9963 * math.log(eff))  # 0.37% above the band on −ln ρ
+    assert (math.log(rate) - math.log(eff)) / -math.log(eff) == pytest.approx(0.0037)
+    ratios = e[a + 1:b + 1] / e[a:b]  # the ratios of steps a … b − 1
+    above = int(np.sum(ratios > eff))
+    assert 0 < above < ratios.size and not np.any(ratios < rho)
+    st = _study(e, rho, (a, b), NS(quantity="rate", rate_band=(rho, eff), verdict="agrees",
+                                   tolerance=0.01), rate=rate)
+    studies = {"Nesterov": st}
+    panels = plots.rate_studies_panels(studies)
+    assert [k for p in panels for k in p.bands] == ["Nesterov"]
+    text = report.band_verdict_text(studies, panels)
+    assert text.startswith("  Nesterov's verdict compares the band with its measured rate ")
+    printed = float(re.search(r"measured rate (\d\.\d+)", text).group(1))
+    assert printed == pytest.approx(rate, abs=1e-5)
+    assert ("one number fitted over the whole window, not with each ratio: the rate lies "
+            "0.37% above the band on −ln ρ, within the tolerance 1%; single ratios may lie "
+            f"outside the band: of its {ratios.size} ratios in the window, {above} lie above "
+            "it.") in text, text
+    # the band caption names its upper end as theory's, not the ratios' average
+    assert "the band from ρ to theory's average factor over the fit window" in \
+        report.error_caption(panels)
+    # a rate in the band: no distance, and no band at all: no sentence
+    st.measurement.rate = 0.5 * (rho + eff)
+    assert "the rate lies in the band; single ratios" in report.band_verdict_text(studies,
+                                                                                  panels)
+    st.comparison = NS(quantity="rate", rate_band=None, verdict="agrees", tolerance=0.01)
+    assert report.band_verdict_text(studies, plots.rate_studies_panels(studies)) == ""
+
+
+def test_markers_on_their_theory_line_are_named_only_when_they_lie_on_it():
+    """Himmelblau p. 11: GD's and momentum's ratios equal ρ to four digits, so their markers
+    sit on the dashed theory lines and the series look dashed; Nesterov's lie above its
+    line.  The caption names the first, from the drawn figure."""
+    k = np.arange(40.0)
+    studies = {"gd": _study(5.0 * 0.6 ** k, 0.6, (2, 30)),  # every ratio is ρ
+               "nesterov": _study((k + 1) * 0.5 ** k, 0.5, (10, 30))}  # above ρ by ≥ 3%
+    r = studies["nesterov"].result.path.ravel()
+    assert np.min(r[11:31] / r[10:30]) > 0.5 * 1.03
+    fig = Figure(figsize=(8, 4))
+    plots.plot_rate_studies(studies, fig=fig)
+    assert markers_on_lines(fig) == ["gd"]
+    # quadratic p. 11: one ratio on its line is no series that looks dashed
+    studies["gd"] = _study(5.0 * 0.6 ** k[:3], 0.6, (0, 2))
+    fig = Figure(figsize=(8, 4))
+    plots.plot_rate_studies(studies, fig=fig)
+    assert markers_on_lines(fig) == []
+    assert report.on_line_text(["gd"]) == (
+        "  The measured markers of gd lie on its dashed theory line, within a marker's size "
+        "on this axis, so the series looks dashed.")
+    assert report.on_line_text(["GD", "momentum"]).startswith(
+        "  The measured markers of GD and momentum lie on their dashed theory lines, within")
+    assert report.on_line_text([]) == ""
+
+
+def test_each_run_says_what_stopped_it():
+    """Study p. 38: "each runs until its error reaches the rounding floor or the automatic
+    iteration cap", while Newton, BFGS and L-BFGS went on past the floor: what stopped them
+    (their gradient test with gtol = 0) was not said.  The runs' status, criteria and
+    message say it."""
+    conv = NS(nit=23, status="converged", message="converged: ‖∇f‖∞ = 0 ≤ gtol = 0",
+              criteria=[Criterion("gtol", 0.0, 0.0, True), Criterion("ftol", 0.0, 1.0, False),
+                        Criterion("xtol", 0.0, 1.0, False)])
+    same = NS(**{**vars(conv), "nit": 40})
+    ls = NS(nit=46, status="line_search_failed", criteria=[],
+            message="line search failed: no step satisfied the wolfe conditions "
+                    "(‖∇f‖∞ = 4.31e-14); keeping the best point found")
+    cap = NS(nit=20000, status="maxiter", criteria=[], message="maxiter = 20000 …")
+    text = study._stops_text({"Newton": conv, "BFGS": same, "CG": ls, "GD": cap}, 20000)
+    assert text == ("Newton: 23 and BFGS: 40 (each stopped by its gradient test, ‖∇f‖∞ = 0 ≤ "
+                    "gtol = 0); CG: 46 (stopped when its line search failed: no step "
+                    "satisfied the Wolfe conditions, at ‖∇f‖∞ = 4.31e-14); GD: 20 000 "
+                    "(stopped at the automatic iteration cap, 20 000 iterations)")
+    xtol = NS(nit=9, status="converged", message="converged: step ‖Δx‖∞ = 1e-12 ≤ xtol = 1e-10",
+              criteria=[Criterion("gtol", 0.0, 1e-3, False),
+                        Criterion("xtol", 1e-10, 1e-12, True)])
+    assert study._stop_text(xtol) == "stopped by its step test, step ‖Δx‖∞ = 1e-12 ≤ xtol = 1e-10"
+
+
+def test_the_floor_sentence_gives_the_rounding_floor_its_value_and_the_runs_end_at_x_star():
+    """Study p. 38: the caption's "rounding floor" had no value beside the legend's 3.1e−13,
+    and "about ε·‖x*‖" read as a second floor; a run that went on past the floor to x*
+    itself (error 0, not drawn on a log axis) was not said to."""
+    floor = 1e3 * np.finfo(float).eps  # 10³·ε·max(1, ‖x*‖) on ‖x*‖ ≤ 1: 2.2e-13
+    assert f"{floor:.1e}" == "2.2e-13"
+    e = np.r_[10.0 ** -np.arange(20.0), 0.0]  # below the floor from k = 13, then x* itself
+    text = report.floor_cut_text({"cg": e}, ends=True)
+    assert text == ("  The curve is drawn until the error first falls below the rounding floor "
+                    "10³·ε·max(1, ‖x*‖) = 2.2e-13 (that error a filled disc), where the ratios "
+                    "become rounding noise, so it ends before its run's last iteration: at "
+                    "k = 13 of 20, and its run's last iterate is x* itself (error 0, which a "
+                    "log axis cannot show).")
+    one = report.floor_cut_text({"cg": e}, refs={"cg": np.ones(2)})
+    assert ("the iterates' own rounding, about ε·‖x*‖ (the attainable accuracy, far below the "
+            "rounding floor), still limits the errors") in one
+    # a run that ends above zero says nothing of x*
+    assert "x* itself" not in report.floor_cut_text({"cg": e[:-1]}, ends=True)
+
+
+def test_rosenbrock_rate_study_caption_says_what_stopped_each_run():
+    """Study p. 38 on the runs themselves: Newton, BFGS and L-BFGS stop at an exactly zero
+    gradient (their last iterate is (1, 1) itself), CG at a failed line search, GD at the
+    automatic cap; the caption says so, and no longer that each ran to the floor."""
+    from analysis.report import Builder
+
+    s = study.Study(Builder("caption readings"), quick=True)
+    study.section_rosenbrock(s)
+    (cap,) = [b.caption for b in s.doc.figures() if b.label == "rosenbrock errors"]
+    assert "until its error reaches the rounding floor" not in cap
+    runs = {label: s.studies[f"{s.section} / {label}"].result
+            for label in ("Newton", "BFGS", "L-BFGS", "CG", "GD with η = 0.001")}
+    zero = [k for k, r in runs.items()
+            if np.all(np.asarray(r.x, float) == 1.0)]  # landed on (1, 1) exactly
+    assert zero == ["Newton", "BFGS", "L-BFGS"]
+    assert all(r.status == "converged" for k, r in runs.items() if k in zero)
+    named = " and ".join([", ".join(f"{k}: {runs[k].nit}" for k in zero[:-1]),
+                          f"{zero[-1]}: {runs[zero[-1]].nit}"])
+    assert f"{named} (each stopped by its gradient test, ‖∇f‖∞ = 0 ≤ gtol = 0)" in cap, cap
+    assert f"CG: {runs['CG'].nit} (stopped when its line search failed: " in cap
+    assert runs["CG"].status == "line_search_failed"
+    assert "GD with η = 0.001: 20 000 (stopped at the automatic iteration cap" in cap
