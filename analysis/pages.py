@@ -57,7 +57,7 @@ stable).
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
   on the page where the table (or the table's last part) ends (on the next page when the
   rows fit the page and the notes do not: the rows stay, their page points to the long
-  notes; a short table's too, rather than move whole), and a note that explains a
+  notes; a short table's too, rather than move whole or split), and a note that explains a
   mark ("† …", :func:`note_mark`) on every page where a part of the table shows the mark
   (and where the table ends only when the mark is there); notes with one head
   ("Agreement: …") merge into one per page (:func:`merge_headed`); the provenance legends that
@@ -2311,9 +2311,16 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             notes do not, go to the next page: the split that keeps them with rows (the
             fewest rows it takes, :meth:`_tail`; ``room(j)``: the points under the title
             for ``j`` rows) would leave more than :data:`NOTES_NEXT_GAP` of the page blank
-            (moving it whole, the room all of it)."""
+            (moving it whole, the room all of it), or the table is short and would split
+            (:meth:`splits_short`): a short table whose rows fit is not cut in two for its
+            notes' sake, the notes go to the foot of the next page, where the part after the
+            split would have brought them (the kink report's 'Runs from the same start',
+            eight rows that fitted p. 4 with 9 points to spare, split 5 + 3 because its
+            note on the hyperparameters missed the page by 27 points)."""
             if not (self.with_notes and table_notes(self.t, self.rows)):
                 return False
+            if self.short() and aH < self.doc._frame_height - 1.0 and self.splits_short(aH):
+                return True
             j = len(self.rows) - self._tail(aH)
             blank = room(j) - sum(rows_h[:j + 1]) if j >= MIN_ROWS else aH
             return blank > NOTES_NEXT_GAP * self.doc._frame_height
