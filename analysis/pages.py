@@ -2353,6 +2353,18 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 self.doc._add_notes(canv, self._notes(), getattr(self, "_frame", None),
                                     self._reserve)
 
+        def at_foot(self, frame: Any) -> None:
+            """The notes of a table whose rows ended the page before, set at the foot of
+            ``frame``'s page as a frame action: they take the text area's foot and no room
+            at its top, so the block after them opens the page as on any page (laid out as
+            a flowable of no height, they left the space after it and the space before a
+            heading at the top of the page: the kink report's p. 5 opened 18 points low)."""
+            canv = getattr(self, "canv", None)
+            if canv is None or not self._notes():
+                return
+            self.wrap(frame._getAvailableWidth(), frame._y - frame._y1p)
+            self.doc._add_notes(canv, self._notes(), frame, self._reserve)
+
         def _body_h(self, width: float) -> float:
             """The height of its title and table set ``width`` points wide."""
             return self._title_h(width) + self.table.wrap(width, 1e6)[1]
@@ -4430,16 +4442,21 @@ def _notes_wait(t: Any, flowables: list[Any], ns: Any) -> bool:
     """Before template ``t`` lays out ``flowables[0]``: the notes of a table whose rows end
     this page and whose notes go to the foot of the next
     (:meth:`TableFlowable._rows_here_notes_next`) wait there while the blocks after the
-    table fill the rest of this page (returns True: it took them), and are laid out first
-    on the next page (or before the end of the story).  Laid out here they ended the page:
-    the quadratic report's p. 5 was left 0.28 blank under its convergence table, the lead-in
-    after it moved whole to p. 6 although it splits across a page."""
+    table fill the rest of this page (returns True: it took them), and are set at the foot
+    of the next page before its first block, taking no room at its top
+    (:meth:`TableFlowable.at_foot`), or laid out before the end of the story.  Laid out
+    here they ended the page: the quadratic report's p. 5 was left 0.28 blank under its
+    convergence table, the lead-in after it moved whole to p. 6 although it splits across
+    a page."""
     f = flowables[0]
     if isinstance(f, ns.TableFlowable) and f.notes_only and t.canv is not None \
             and f.after_page == t.canv.getPageNumber():
         t._notes.append(flowables.pop(0))
         return True
     if t._notes and (isinstance(f, ns.FloatBarrier) or t._fresh and not _is_action(f, ns)):
+        if t._fresh and not isinstance(f, ns.FloatBarrier):
+            for n in t._notes:  # they take no room at the top of the page (:meth:`at_foot`)
+                n.frameAction = n.at_foot
         flowables[0:0] = t._notes
         t._notes = []
     return False

@@ -80,3 +80,32 @@ def test_a_short_table_that_would_move_whole_still_moves_with_its_notes(tmp_path
     assert "ROW-" not in texts[0] and "NOTE-START" not in texts[0]
     assert re.findall(r"ROW-(\d+)", texts[1]) == [str(i) for i in range(5)]
     assert "NOTE-START" in texts[1] and "NOTE-END" in texts[1]
+
+
+def test_notes_that_wait_for_the_next_page_leave_its_top_to_the_block_after_them(tmp_path):
+    """The kink report's p. 5: the notes of 'Runs from the same start' (its rows ended
+    p. 4) were laid out first on p. 5 as a flowable of no height; the space after it and
+    the space before the heading of section 5 stayed above the heading, 18 points lower
+    than a heading opening a page.  The notes now take the foot of the page only: the
+    heading after them opens the page at its top, as the first heading of the document
+    does."""
+    from tests.test_pages import reader, text_pieces
+
+    probe, body = _probe([NOTE])
+    room = body + 10.0
+    b = report.Builder("Notes next, heading after")
+    b.doc.heading("FIRST-HEADING")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - room - 30.0))
+    b.doc.table([pages.Column("method"), pages.Column("hyperparameters")], _rows(),
+                title="RUNS", notes=[NOTE])
+    b.doc.heading("NEXT-HEADING")
+    res, texts = _rest_of_section(b, tmp_path / "notes_top.pdf")
+    first = next(i for i, t in enumerate(texts) if "FIRST-HEADING" in t)
+    assert "NEXT-HEADING" in texts[first + 1] and "NOTE-START" in texts[first + 1]
+    assert "NOTE-START" not in texts[first]
+    pdf = reader(res.pdf)
+
+    def top(page: int, word: str) -> float:
+        return next(y for s, _, y, *_ in text_pieces(pdf.pages[page]) if word in s)
+
+    assert abs(top(first + 1, "NEXT-HEADING") - top(first, "FIRST-HEADING")) < 0.5
