@@ -57,7 +57,7 @@ stable).
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
   on the page where the table (or the table's last part) ends (on the next page when the
   rows fit the page and the notes do not: the rows stay, their page points to the long
-  notes; a short table's too, rather than move whole), and a note that explains a
+  notes; a short table's too, rather than move whole or split), and a note that explains a
   mark ("† …", :func:`note_mark`) on every page where a part of the table shows the mark
   (and where the table ends only when the mark is there); notes with one head
   ("Agreement: …") merge into one per page (:func:`merge_headed`); the provenance legends that
@@ -2311,9 +2311,16 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             notes do not, go to the next page: the split that keeps them with rows (the
             fewest rows it takes, :meth:`_tail`; ``room(j)``: the points under the title
             for ``j`` rows) would leave more than :data:`NOTES_NEXT_GAP` of the page blank
-            (moving it whole, the room all of it)."""
+            (moving it whole, the room all of it), or the table is short and would split
+            (:meth:`splits_short`): a short table whose rows fit is not cut in two for its
+            notes' sake, the notes go to the foot of the next page, where the part after the
+            split would have brought them (the kink report's 'Runs from the same start',
+            eight rows that fitted p. 4 with 9 points to spare, split 5 + 3 because its
+            note on the hyperparameters missed the page by 27 points)."""
             if not (self.with_notes and table_notes(self.t, self.rows)):
                 return False
+            if self.short() and aH < self.doc._frame_height - 1.0 and self.splits_short(aH):
+                return True
             j = len(self.rows) - self._tail(aH)
             blank = room(j) - sum(rows_h[:j + 1]) if j >= MIN_ROWS else aH
             return blank > NOTES_NEXT_GAP * self.doc._frame_height
@@ -2345,6 +2352,18 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             if self._notes():
                 self.doc._add_notes(canv, self._notes(), getattr(self, "_frame", None),
                                     self._reserve)
+
+        def at_foot(self, frame: Any) -> None:
+            """The notes of a table whose rows ended the page before, set at the foot of
+            ``frame``'s page as a frame action: they take the text area's foot and no room
+            at its top, so the block after them opens the page as on any page (laid out as
+            a flowable of no height, they left the space after it and the space before a
+            heading at the top of the page: the kink report's p. 5 opened 18 points low)."""
+            canv = getattr(self, "canv", None)
+            if canv is None or not self._notes():
+                return
+            self.wrap(frame._getAvailableWidth(), frame._y - frame._y1p)
+            self.doc._add_notes(canv, self._notes(), frame, self._reserve)
 
         def _body_h(self, width: float) -> float:
             """The height of its title and table set ``width`` points wide."""
@@ -4423,16 +4442,21 @@ def _notes_wait(t: Any, flowables: list[Any], ns: Any) -> bool:
     """Before template ``t`` lays out ``flowables[0]``: the notes of a table whose rows end
     this page and whose notes go to the foot of the next
     (:meth:`TableFlowable._rows_here_notes_next`) wait there while the blocks after the
-    table fill the rest of this page (returns True: it took them), and are laid out first
-    on the next page (or before the end of the story).  Laid out here they ended the page:
-    the quadratic report's p. 5 was left 0.28 blank under its convergence table, the lead-in
-    after it moved whole to p. 6 although it splits across a page."""
+    table fill the rest of this page (returns True: it took them), and are set at the foot
+    of the next page before its first block, taking no room at its top
+    (:meth:`TableFlowable.at_foot`), or laid out before the end of the story.  Laid out
+    here they ended the page: the quadratic report's p. 5 was left 0.28 blank under its
+    convergence table, the lead-in after it moved whole to p. 6 although it splits across
+    a page."""
     f = flowables[0]
     if isinstance(f, ns.TableFlowable) and f.notes_only and t.canv is not None \
             and f.after_page == t.canv.getPageNumber():
         t._notes.append(flowables.pop(0))
         return True
     if t._notes and (isinstance(f, ns.FloatBarrier) or t._fresh and not _is_action(f, ns)):
+        if t._fresh and not isinstance(f, ns.FloatBarrier):
+            for n in t._notes:  # they take no room at the top of the page (:meth:`at_foot`)
+                n.frameAction = n.at_foot
         flowables[0:0] = t._notes
         t._notes = []
     return False
