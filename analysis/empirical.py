@@ -863,12 +863,15 @@ def overall_fall(ratios: ArrayLike, k0: int) -> str:
     from 0.00630 at k = 2 to 2.59e−06 at k = 6, though not at every step (0.00255 →
     0.00464)", each rise by its numbers.  From the largest ratio (the first of equals), which
     is the first unless a rise follows it: a test of halves lets a small first ratio pass
-    (0.001, 0.9, 0.5, 0.002, 0.0005 fell by 1 800 from 0.9, not by 2 from 0.001)."""
+    (0.001, 0.9, 0.5, 0.002, 0.0005 fell by 1 800 "from the largest, 0.9", not by 2 from
+    0.001; named so, since a reader counts from the first, study p. 40)."""
     r = np.asarray(ratios, dtype=float)
     i = int(np.argmax(r))
     rises = [f"{fmt(a, 3)} → {fmt(b, 3)}" for a, b in zip(r[:-1], r[1:], strict=True) if b > a]
-    text = (f"in all by a factor {fall_factor(float(r[i] / r[-1]))}, from {fmt(r[i], 3)} at "
-            f"k = {k0 + i} to {fmt(r[-1], 3)} at k = {k0 + r.size - 1}")
+    # "the largest" said when it is not the first: the first is where a reader starts
+    text = (f"in all by a factor {fall_factor(float(r[i] / r[-1]))}, from "
+            f"{'the largest, ' if i else ''}{fmt(r[i], 3)} at "
+            f"k = {k0 + i}{',' if i else ''} to {fmt(r[-1], 3)} at k = {k0 + r.size - 1}")
     return text + (f", though not at every step ({', '.join(rises)})" if rises else "")
 
 

@@ -5631,8 +5631,9 @@ def band_verdict_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
     drawn; with how far the rate lies from the band on the scale the rule read and the
     tolerance (as the comparison's note prints them, :func:`analysis.compare.band_digits`),
     and how many of the window's ratios lie outside the band (himmelblau, Nesterov: the rate
-    0.39% above the band on −ln ρ, within 1%, 10 of its 15 ratios above it, so that the
-    figure alone read as a failed test); '' when no band is shaded."""
+    above the band, 0.39% off it on −ln ρ, within 1%, 10 of its 15 ratios above it, so that
+    the figure alone read as a failed test; "0.39% above the band on −ln ρ" read wrong, as
+    −ln ρ of a rate above the band is below the band's); '' when no band is shaded."""
     from analysis import plots
     from analysis.compare import band_diff
 
@@ -5648,8 +5649,8 @@ def band_verdict_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
         n, shown = band_digits(float(rate), lo, hi)
         tol = getattr(st.comparison, "tolerance", None)
         where = ("lies in the band" if max(off) == 0 else
-                 f"lies {percent(max(off), shown)} {'above' if rate > hi else 'below'} the "
-                 f"band on {scale_name(*off)}"
+                 f"lies {'above' if rate > hi else 'below'} the band, "
+                 f"{percent(max(off), shown)} off it on {scale_name(*off)}"
                  + ("" if tol is None else f", within the tolerance {percent(tol)}"))
         _, r = plots.drawn_ratios(plots.study_errors(st), plots.study_floor(st),
                                   st.measurement.window)

@@ -1943,8 +1943,10 @@ def section_rosenbrock(S: Study) -> None:
                f"{fmt_num(kappa, 4)} the condition number of ∇²f(1, 1), is the bound of "
                "linear CG on the quadratic with that Hessian, whose error in the ∇²f-norm "
                "shrinks at least like 2ρᵏ (N&W Eq. 5.36); for the nonlinear CG run here it is "
-               "no theorem, only the rate to expect near (1, 1), where f is close to that "
-               "quadratic")
+               "no theorem, only a bound to hold it to near (1, 1), where f is close to that "
+               "quadratic, not a rate to expect there: linear CG on a quadratic in "
+               f"{lam.size} variables ends within {lam.size} steps in exact arithmetic "
+               "(N&W Thm. 5.1), so a run near the minimizer can be far faster")
     floor_text = floor_cut_text({k: plots.study_errors(v) for k, v in studies.items()},
                                 ends=True,
                                 floors={k: plots.study_floor(v) for k, v in studies.items()},

@@ -50,8 +50,8 @@ def test_the_band_caption_says_the_verdict_tested_one_fitted_rate_not_each_ratio
     printed = float(re.search(r"measured rate (\d\.\d+)", text).group(1))
     assert printed == pytest.approx(rate, abs=1e-5)
     assert ("one number fitted over the whole window, not with each ratio: the rate lies "
-            "0.37% above the band on −ln ρ, within the tolerance 1%; single ratios may lie "
-            f"outside the band: of its {ratios.size} ratios in the window, {above} lie above "
+            "above the band, 0.37% off it on −ln ρ, within the tolerance 1%; single ratios may "
+            f"lie outside the band: of its {ratios.size} ratios in the window, {above} lie above "
             "it.") in text, text
     # the band caption names its upper end as theory's, not the ratios' average
     assert "the band from ρ to theory's average factor over the fit window" in \

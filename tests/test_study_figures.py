@@ -582,6 +582,12 @@ def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenb
             "with that Hessian") in cap, cap
     # p. 35: the linear-CG bound is no theorem for the nonlinear CG run on Rosenbrock
     assert "for the nonlinear CG run here it is no theorem" in cap
+    # study p. 38: "only the rate to expect near (1, 1)" while the run's ratios there fell
+    # far below ρ (two-step factors 0.08 against ρ² = 0.92): a bound, and linear CG on a
+    # quadratic in n = 2 variables ends within 2 steps (N&W Thm. 5.1)
+    assert "rate to expect near" not in cap
+    assert ("not a rate to expect there: linear CG on a quadratic in 2 variables ends within "
+            "2 steps in exact arithmetic (N&W Thm. 5.1)") in cap, cap
     # each curve stops at its first error below 10³·ε·max(1, ‖x*‖), x* = (1, 1), the
     # measurement's floor: those that reach it are named (CG's run stopped there, study
     # p. 34 left it out), those that went on past it with where they end against their

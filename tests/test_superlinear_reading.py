@@ -87,7 +87,8 @@ def test_a_fall_from_a_small_first_ratio_is_counted_from_the_largest():
     the fall in all is then counted from the largest, 0.9, not from a first ratio below
     the last's double."""
     text = E.overall_fall([0.001, 0.9, 0.5, 0.002, 0.0005], 3)
-    assert text.startswith("in all by a factor 1 800, from 0.9 at k = 4 to 0.0005 at k = 7")
+    assert text.startswith("in all by a factor 1 800, from the largest, 0.9 at k = 4, "
+                           "to 0.0005 at k = 7")
     assert text.endswith("though not at every step (0.001 → 0.9)")
 
 
