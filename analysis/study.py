@@ -100,6 +100,7 @@ from analysis.report import (
     plural,
     power_text,
     rate_pair_digits,
+    ratio_span_text,
     row_rate_digits,
     starts_body,
     theory_legend,
@@ -1953,6 +1954,14 @@ def section_rosenbrock(S: Study) -> None:
                                 refs={k: plots.study_reference(v) for k, v in studies.items()})
     # the caption gives every run's iterations and where each curve cut at the floor ends
     # (floor_cut_text, ends=True): the row titles need not repeat them
+    panels = plots.rate_studies_panels(studies)
+    ratios = [k for p in panels for k in p.ratios]
+    finite = {k for p in panels for k in getattr(p, "finite", {})}
+    # the steps the ratio panel draws of each run: L-BFGS, with no fit window, over all its
+    # steps, the others over their windows (study p. 38 said neither)
+    span = ratio_span_text(ratios, [k for p in panels for k in p.windows],
+                           [k for k in ratios if k in finite],
+                           [k for p in panels for k in getattr(p, "unwindowed", [])])
     S.figure(lambda fig: plots.plot_rate_studies(
         studies, title="Error ‖xₖ − (1, 1)‖ against iteration", ends_said=True, fig=fig),
         # rows a little lower than elsewhere: the long caption and the theory table after
@@ -1967,10 +1976,10 @@ def section_rosenbrock(S: Study) -> None:
         + _stops_text({k: v.result for k, v in studies.items()}, auto_cap(obj.n))
         + "." + floor_text + "  "
         "Dashed: theory's rate where it gives one (drawn at least ×10 above on the left, under "
-        f"the markers on the right{cg_text}); right: the ratio e_(k+1)/e_k per step (open "
-        "markers; a long run is thinned to its first steps, its extremes and every j-th step, "
-        "and a marker that would overlap one already drawn is left out)."
-        + multiples_text(plots.rate_studies_panels(studies))
+        f"the markers on the right{cg_text}); right: the ratio e_(k+1)/e_k per step{span} "
+        "(open markers; a long run is thinned to its first steps, its extremes and every j-th "
+        "step, and a marker that would overlap one already drawn is left out)."
+        + multiples_text(panels)
         + window_cut_text(studies, rule=not floor_text),
         "rosenbrock errors")
     reason = exact_floor_text([plots.study_reference(v) for v in studies.values()])

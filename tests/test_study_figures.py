@@ -586,6 +586,15 @@ def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenb
     # far below ρ (two-step factors 0.08 against ρ² = 0.92): a bound, and linear CG on a
     # quadratic in n = 2 variables ends within 2 steps (N&W Thm. 5.1)
     assert "rate to expect near" not in cap
+    # study p. 38: the ratio panel draws each run over its fit window (Newton's ratios
+    # at k = 13-17 are not drawn) and the caption did not say so; a run with no window
+    # would be drawn over its steps above the floor, and named
+    bare = [k for p in plots.rate_studies_panels(rosenbrock.studies) for k in p.unwindowed]
+    names = " and ".join(k.split(" / ")[-1] for k in bare)
+    assert "per step over the fit window" in cap, cap
+    assert not bare or (f"per step over the fit window ({names}, with no fit window: over "
+                        f"{'its' if len(bare) == 1 else 'their'} steps above the rounding "
+                        "floor)") in cap, cap
     assert ("not a rate to expect there: linear CG on a quadratic in 2 variables ends within "
             "2 steps in exact arithmetic (N&W Thm. 5.1)") in cap, cap
     # each curve stops at its first error below 10³·ε·max(1, ‖x*‖), x* = (1, 1), the
