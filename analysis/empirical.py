@@ -742,6 +742,15 @@ def _zigzag(ratios: NDArray[np.float64]) -> bool:
     return ratios.size >= 3 and bool((ratios[-2] - ratios[-3]) * (ratios[-1] - ratios[-2]) < 0)
 
 
+def zigzag_end(ratios: ArrayLike) -> str:
+    """How per-step ratios that passed :func:`_zigzag` end, in their numbers: "zigzag at the
+    end, the last three, 0.0537, 0.00879, 0.0111, falling then rising" (study p. 40 said
+    "alternate slow and fast at the end" of ratios that fall at every step but the last)."""
+    r = np.asarray(ratios, dtype=float)[-3:]
+    turn = "falling then rising" if r[1] < r[0] else "rising then falling"
+    return f"zigzag at the end, the last three, {', '.join(fmt(v, 3) for v in r)}, {turn}"
+
+
 def no_alternation(ratios: ArrayLike) -> str | None:
     """Why (at least 3) per-step ratios admit no two-step reading, which applies only when they
     alternate slow and fast at the end (:func:`_zigzag`): "the last three, 0.0377, 0.00405,
@@ -841,8 +850,9 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
         return b, 2, (f"two-step ratios e_(k+2)/e_k, {_ratio_span(e, b, n, 2)}, fall toward "
                       f"0: {how}; and the last, {fmt(r2[-1], 3)}, ≤ 1/2 of the one two steps "
                       f"before, {fmt(r2[-3], 3)}; {overall_fall(r2, b)}; read over two steps "
-                      f"because the per-step ratios ({_ratio_list(e, b, n, 1)}) alternate slow and "
-                      f"fast at the end{_per_step_miss(e, s, n, b)}; over the disjoint blocks "
+                      f"because the per-step ratios ({_ratio_list(e, b, n, 1)}) "
+                      f"{zigzag_end(e[b + 1:n] / e[b:n - 1])}{_per_step_miss(e, s, n, b)}; "
+                      "over the disjoint blocks "
                       f"of two steps ending at the last step ({seen}): {pair_falls(chain, 2)}")
     return None
 
@@ -877,10 +887,11 @@ def overall_fall(ratios: ArrayLike, k0: int) -> str:
 
 def _per_step_miss(e: NDArray[np.float64], s: int, n: int, b: int) -> str:
     """Why the per-step ratios ``e_(k+1)/e_k`` from iteration ``s`` failed the reading that
-    :func:`falling_ratios` tries first, as a clause after "alternate slow and fast at the
-    end": too few, not falling toward 0 (:func:`ratios_fall`), or "the last, 0.00406, more
-    than 1/2 of the one before, 0.000638" (:func:`end_fall`); ``b``: where the printed per-step
-    ratios start (the reading from ``s`` is named when it starts later)."""
+    :func:`falling_ratios` tries first, as a clause after "zigzag at the end, the last
+    three, …" (:func:`zigzag_end`): too few, not falling toward 0 (:func:`ratios_fall`), or
+    "the last, 0.00406, more than 1/2 of the one before, 0.000638" (:func:`end_fall`);
+    ``b``: where the printed per-step ratios start (the reading from ``s`` is named when it
+    starts later)."""
     r1 = e[s + 1:n] / e[s:n - 1]
     since = f" from k = {s}" if s != b else ""
     if n - s < 3:

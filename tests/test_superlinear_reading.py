@@ -55,10 +55,11 @@ def test_a_two_step_reading_says_the_test_first_and_the_rise_in_its_list():
     r1 = e[3:9] / e[2:8]
     assert r1[-1] > r1[-2] / 2 and (r1[-2] - r1[-3]) * (r1[-1] - r1[-2]) < 0
     assert (f"read over two steps because the per-step ratios "
-            f"({', '.join(fmt(v, 3) for v in r1)}) alternate slow and fast at the end, the "
+            f"({', '.join(fmt(v, 3) for v in r1)}) zigzag at the end, the last three, "
+            f"{', '.join(fmt(v, 3) for v in r1[-3:])}, falling then rising, the "
             f"last, {fmt(r1[-1], 3)}, more than 1/2 of the one before, {fmt(r1[-2], 3)}; ") in text
     # the order: the tests, the total fall, the per-step caveat, the blocks last
-    where = [text.index(s) for s in ("≤ 1/4 of", "in all by", "alternate slow",
+    where = [text.index(s) for s in ("≤ 1/4 of", "in all by", "zigzag at the end",
                                      "disjoint blocks")]
     assert where == sorted(where)
     assert text.endswith("so the fall rests on the last block alone (2.59e-06 ≤ 1/2 of "
@@ -80,6 +81,11 @@ def test_ratios_that_fall_at_every_step_get_no_rise_clause():
             f"{fmt(r2[0], 3)} at k = 0 to {fmt(r2[-1], 3)} at k = 4; read over two steps"
             ) in seen[2], seen[2]
     assert "not at every step" not in seen[2]
+    # study p. 40: "alternate slow and fast at the end" of ratios that fall at every step
+    # but the last; the clause names the three that turn
+    assert "alternate" not in seen[2]
+    assert ("(0.369, 0.274, 0.159, 0.0537, 0.00879, 0.0111) zigzag at the end, the last "
+            "three, 0.0537, 0.00879, 0.0111, falling then rising") in seen[2], seen[2]
 
 
 def test_a_fall_from_a_small_first_ratio_is_counted_from_the_largest():
