@@ -1957,8 +1957,8 @@ def section_rosenbrock(S: Study) -> None:
     panels = plots.rate_studies_panels(studies)
     ratios = [k for p in panels for k in p.ratios]
     finite = {k for p in panels for k in getattr(p, "finite", {})}
-    # the steps the ratio panel draws of each run: L-BFGS, with no fit window, over all its
-    # steps, the others over their windows (study p. 38 said neither)
+    # the steps the ratio panel draws of each run: over its fit window, a run with none
+    # over all its steps above the rounding floor (study p. 38 did not say)
     span = ratio_span_text(ratios, [k for p in panels for k in p.windows],
                            [k for k in ratios if k in finite],
                            [k for p in panels for k in getattr(p, "unwindowed", [])])
