@@ -895,9 +895,9 @@ def _per_step_miss(e: NDArray[np.float64], s: int, n: int, b: int) -> str:
     r1 = e[s + 1:n] / e[s:n - 1]
     since = f" from k = {s}" if s != b else ""
     if n - s < 3:
-        return f" and are too few{since} to read one by one"
+        return f", and are too few{since} to read one by one"
     if ratios_fall(r1) is None:
-        return f" and do not fall toward 0{since}"
+        return f", and do not fall toward 0{since}"
     return (f", the last, {fmt(r1[-1], 3)}, more than 1/2 of the one before, "
             f"{fmt(r1[-2], 3)}")
 

@@ -165,3 +165,14 @@ def test_the_lead_in_and_the_kinds_paragraph_say_the_same_of_the_errors_below_th
     plain = SimpleNamespace(measurement=SimpleNamespace(read_to=None, floor_index=8,
                                                         window=(4, 7)))
     assert report.kinds_read_below_text([plain], ["GD"]) == ""
+
+
+def test_the_reason_after_the_zigzag_clause_is_set_off_by_a_comma():
+    """Study p. 40, L-BFGS: "… zigzag at the end, the last three, 0.00810, 0.000332, 0.0354,
+    falling then rising and do not fall toward 0 from k = 36": the second verb of "the
+    per-step ratios" follows the clause on the last three, and needs its comma."""
+    e = np.cumprod([1.0, 0.0140, 4.64, 0.136, 0.00810, 0.000332, 0.0354])
+    seen = E.falling_ratios(e, 2, e.size)
+    assert seen is not None and seen[1] == 2
+    assert ("the last three, 0.0081, 0.000332, 0.0354, falling then rising, and do not fall "
+            "toward 0 from k = 2; ") in seen[2], seen[2]
