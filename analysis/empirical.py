@@ -1453,10 +1453,17 @@ def printed_window(m: Any) -> tuple[int, int] | None:
 
 def fitted_window(m: Any) -> tuple[int, int] | None:
     """The window a figure shades as where a rate or an order was fitted: that of
-    :func:`printed_window`, but None for a run that stays bounded (kind ``bounded``): its
-    window is where it settled on a cycle or in a band, and nothing is fitted there (its
-    per-step table says "nothing fitted")."""
-    return None if _field(m, "kind") == "bounded" else printed_window(m)
+    :func:`printed_window`, but None where nothing was fitted: a run that stays bounded
+    (kind ``bounded``: its window is where it settled on a cycle or in a band), and a kind
+    faster than linear with no fitted order (its window is where the kind was read; the
+    quadratic report's BFGS, whose per-step table said "nothing fitted" while the figure
+    shaded k = 4–7 as the window "where the rate, or the order of a faster kind, was
+    fitted")."""
+    if _field(m, "kind") == "bounded":
+        return None
+    if _field(m, "kind") in ("quadratic", "superlinear") and not order_printed(m):
+        return None
+    return printed_window(m)
 
 
 def _contradiction(m: Measurement) -> str | None:

@@ -4068,7 +4068,9 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
     from the window's start to that last one, so the title names them, "(kind read on
     k = 4–18, below the floor from e_8; nothing fitted)" (the window above the floor named
     beside them only when something was fitted on it, as ``fitted`` says), not a fit window
-    that stops at e_7."""
+    that stops at e_7.  A window where a kind was read and nothing was fitted (``fitted``
+    false: a kind faster than linear with no fitted order) is not called a fit window:
+    "(kind read on k = 2–8; nothing fitted)"."""
     skipped = shown is not None and steps is not None and len(shown) < len(steps)
     what = (f"errors and ratios at k = {', '.join(str(int(k)) for k in shown)} of "
             f"{int(steps[0])}–{int(steps[-1])}" if skipped else "errors and ratios per step")
@@ -4083,6 +4085,8 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
                "; nothing fitted")
         return title + (f" (kind read on k = {int(win[0])}–{int(below[0])}, below the floor "
                         f"from e_{int(below[1])}{fit})")
+    if win is not None and not fitted:  # a kind read there, no rate or order fitted
+        return title + f" (kind read on k = {int(win[0])}–{int(win[1])}; nothing fitted)"
     if win is not None:
         own = (f"; order fitted on k = {int(order_win[0])}–{int(order_win[1])}"
                if order_win is not None and tuple(map(int, order_win)) != tuple(map(int, win))
@@ -4215,7 +4219,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         linear = getattr(study.measurement, "kind", None) == "linear"
         notes += [step_ratio_note(h), cycle_step_note(h) if linear else STEP_KIND_NOTE]
     kind_paragraph(b, label, study, name)
-    fitted = any(getattr(study.measurement, a, None) is not None for a in ("rate", "order"))
+    fitted = E.fitted_window(study.measurement) is not None
     b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps, settled,
                                             printed, order_only, below, fitted),
                  notes=notes, summary=len(body) - data, half=True)
@@ -4513,6 +4517,14 @@ def nw_rows(study: Any) -> frozenset[str]:
     if getattr(study.measurement, "kind", None) == "bounded":
         # a run settled on a cycle or band does not contract: over whole cycles the mean
         # ratio is 1, over any other window it only says where the window's ends fell
+        return frozenset()
+    p = study.prediction
+    bound = getattr(p, "kind", None) == "linear" and getattr(p, "rate", None) is not None \
+        and not getattr(p, "exact", False)
+    if E.fitted_window(study.measurement) is None and not bound:
+        # a kind faster than linear with no fitted order and no bound to hold it to: no
+        # rate for a mean to estimate (the quadratic report's BFGS printed "4–7 geometric
+        # mean" under "nothing fitted"); CG's mean is what meets its bound ρ̄
         return frozenset()
     return frozenset({"mean", "fit"} if has_fit_row(study) else {"mean"})
 

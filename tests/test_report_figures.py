@@ -845,17 +845,21 @@ def test_ratio_caption_says_how_runs_without_a_window_are_drawn_and_cgs_two_step
     the fit window", but L-BFGS and CG have none and are drawn over all their steps; CG's
     ratios per step lie above its dashed bound while its verdict "agrees": the verdict reads
     its two-step ratios e_(k+2)/e_k (per step, their square root)."""
-    def study(errors, kind, rate=None, window=None, step=None):
+    def study(errors, kind, rate=None, window=None, step=None, order=None):
         return NS(result=NS(path=np.asarray(errors, float).reshape(-1, 1)),
                   reference=np.zeros(1), minimizer=np.zeros(1),
                   prediction=NS(kind="linear", rate=rate, order=None, exact=rate is None),
                   measurement=NS(kind=kind, window=window, finite_steps=None,
-                                 ratio_step=step))
+                                 ratio_step=step, order=order,
+                                 order_window=None if order is None else window))
 
     zigzag = 10.0 * np.cumprod(np.r_[1.0, np.tile([0.9, 0.01], 5)])  # slow, fast, slow, …
     two = zigzag[2:] / zigzag[:-2]
     assert np.sqrt(two).max() < 0.52 < (zigzag[1:] / zigzag[:-1]).max()  # off the bound
-    studies = {"bfgs": study(10.0 * 0.1 ** np.arange(9), "superlinear", window=(2, 7)),
+    # bfgs with a fitted order: a fit window (a superlinear kind with nothing fitted has
+    # none, and is drawn over its steps as cg is)
+    studies = {"bfgs": study(10.0 * 0.1 ** np.arange(9), "superlinear", window=(2, 7),
+                             order=1.6),
                "cg": study(zigzag, "none", rate=0.51949, step=2)}
     panels = plots.rate_studies_panels(studies)
     assert [k for p in panels for k in p.unwindowed] == ["cg"]

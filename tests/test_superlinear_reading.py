@@ -176,3 +176,34 @@ def test_the_reason_after_the_zigzag_clause_is_set_off_by_a_comma():
     assert seen is not None and seen[1] == 2
     assert ("the last three, 0.0081, 0.000332, 0.0354, falling then rising, and do not fall "
             "toward 0 from k = 2; ") in seen[2], seen[2]
+
+
+def _superlinear_study(err, window, order=None, bound=None):
+    return SimpleNamespace(
+        result=SimpleNamespace(path=_path(err)), reference=np.zeros(1), minimizer=np.zeros(1),
+        prediction=SimpleNamespace(kind="superlinear" if bound is None else "linear",
+                                   rate=bound, order=None, exact=bound is None),
+        measurement=SimpleNamespace(kind="superlinear", window=window, rate=None,
+                                    order=order, order_window=None if order is None
+                                    else window, finite_steps=None, ratio_step=None))
+
+
+def test_a_superlinear_run_with_nothing_fitted_has_no_fit_window():
+    """Quadratic pp. 6 and 11: BFGS's per-step table said "nothing fitted" above a row
+    "4–7 geometric mean" (an estimate of a rate a superlinear run does not have), and the
+    error figure shaded k = 4–7 as the window "where the rate, or the order of a faster
+    kind, was fitted".  With no fitted order and no bound to hold it to, the window is where
+    the kind was read: no shade, no mean, and the title says so."""
+    from analysis import plots
+
+    st = _superlinear_study(HIMMELBLAU_BFGS, (2, 8))
+    assert E.fitted_window(st.measurement) is None
+    b = report.Builder("t")
+    assert report.convergence_table(b, "BFGS", st, "s")
+    table = b.doc.blocks[-1]
+    assert table.title.endswith("(kind read on k = 2–8; nothing fitted)"), table.title
+    assert not any(r[1] == "geometric mean" for r in table.rows)
+    assert plots._rate_study_args({"BFGS": st})[2] == {"BFGS": None}  # no window shaded
+    # with a fitted order the window is the order's, a fit window
+    fitted = _superlinear_study(HIMMELBLAU_BFGS, (2, 8), order=1.5)
+    assert E.fitted_window(fitted.measurement) == (2, 8)
