@@ -4519,12 +4519,11 @@ def nw_rows(study: Any) -> frozenset[str]:
         # ratio is 1, over any other window it only says where the window's ends fell
         return frozenset()
     p = study.prediction
-    bound = getattr(p, "kind", None) == "linear" and getattr(p, "rate", None) is not None \
-        and not getattr(p, "exact", False)
-    if E.fitted_window(study.measurement) is None and not bound:
-        # a kind faster than linear with no fitted order and no bound to hold it to: no
-        # rate for a mean to estimate (the quadratic report's BFGS printed "4–7 geometric
-        # mean" under "nothing fitted"); CG's mean is what meets its bound ρ̄
+    rate = getattr(p, "kind", None) == "linear" and getattr(p, "rate", None) is not None
+    if E.fitted_window(study.measurement) is None and not rate:
+        # a kind faster than linear with no fitted order and no predicted rate to set the
+        # mean beside: no rate for a mean to estimate (the quadratic report's BFGS printed
+        # "4–7 geometric mean" under "nothing fitted"); CG's mean is what meets its bound ρ̄
         return frozenset()
     return frozenset({"mean", "fit"} if has_fit_row(study) else {"mean"})
 
