@@ -45,7 +45,13 @@ from matplotlib.transforms import offset_copy
 from numpy.typing import ArrayLike, NDArray
 
 from analysis.compare import verdict_band
-from analysis.empirical import CYCLE_MAX_PERIOD, default_floor, fitted_window, fmt_floor
+from analysis.empirical import (
+    CYCLE_MAX_PERIOD,
+    default_floor,
+    fitted_window,
+    fmt_floor,
+    printed_window,
+)
 from landscape.numfmt import THOUSANDS_SPACE, fmt, fmt_rate, iteration_count, spaced
 
 FigureLike = Figure | SubFigure
@@ -3246,6 +3252,10 @@ class ErrorPanels:
     #: labels of the ratio panel with no fit window (none fitted, and no finite
     #: termination): their ratios are drawn over all their steps clear of the floor
     unwindowed: list[str] = field(default_factory=list)
+    #: labels of the ratio panel with no fit window whose ratios are drawn over the window
+    #: their kind was read on (``spans`` of :func:`error_panels`: a kind faster than linear
+    #: with nothing fitted), not shaded
+    read: list[str] = field(default_factory=list)
 
 
 def drawn_ratios(errors: ArrayLike, floor: float | None = None,
@@ -3267,13 +3277,16 @@ def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
                  ratios: bool = True, ratio_series: Iterable[str] | None = None,
                  finite: Mapping[str, int] | None = None,
                  floors: Mapping[str, float] | None = None,
-                 bands: Mapping[str, tuple[float, float]] | None = None) -> ErrorPanels:
+                 bands: Mapping[str, tuple[float, float]] | None = None,
+                 spans: Mapping[str, tuple[int, int] | None] | None = None) -> ErrorPanels:
     """The :class:`ErrorPanels` of :func:`plot_error` for these arguments (``finite``:
     label → iteration of a run's finite termination; such a label has no fit window;
     ``floors``: label → its rounding floor, :func:`error_ratios`; ``bands``: label → the
-    theory band its verdict tested, drawn in the ratio panel)."""
+    theory band its verdict tested, drawn in the ratio panel; ``spans``: label → the window
+    a run with no fit window had its kind read on, :func:`drawn_windows`)."""
     rates, finite = rates or {}, dict(finite or {})
-    windows = {k: (None if k in finite else w) for k, w in (windows or {}).items()}
+    fit = {k: (None if k in finite else w) for k, w in (windows or {}).items()}
+    windows = drawn_windows(fit, spans, finite)
     series = _as_series(errors)
     in_ratios = set(series) if ratio_series is None else set(ratio_series)
     theory, shown, env, wins = [], [], [], []
@@ -3281,7 +3294,7 @@ def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
         rho, win = rates.get(label), windows.get(label)
         if oscillates(e):
             env.append(label)
-        elif win is not None:
+        elif fit.get(label) is not None:
             wins.append(label)
         a = 0 if win is None else int(win[0])
         if (rho is not None and np.isfinite(rho) and rho > 0 and 0 <= a < len(e)
@@ -3298,7 +3311,22 @@ def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
                        finite={k: int(v) for k, v in finite.items() if k in series},
                        bands=[k for k in shown if k in (bands or {})],
                        unwindowed=[k for k in shown
-                                   if windows.get(k) is None and k not in finite])
+                                   if windows.get(k) is None and k not in finite],
+                       read=[k for k in shown
+                             if fit.get(k) is None and windows.get(k) is not None])
+
+
+def drawn_windows(windows: Mapping[str, tuple[int, int] | None],
+                  spans: Mapping[str, tuple[int, int] | None] | None = None,
+                  finite: Iterable[str] = ()) -> dict[str, tuple[int, int] | None]:
+    """The window each label is drawn over, in the ratio panel and by its theory line: its
+    fit window (``windows``, the shaded one), else the window its kind was read on
+    (``spans``: a kind faster than linear with nothing fitted, whose per-step table names
+    that window), else None (all its steps clear of the floor); None for a run that
+    reached x* (``finite``)."""
+    spans, finite = spans or {}, set(finite)
+    return {k: (None if k in finite else windows.get(k) or spans.get(k))
+            for k in {**spans, **windows}}
 
 
 #: A theory line closer than this many decades to another series is taken to be lost in
@@ -3528,6 +3556,7 @@ def plot_error(
     finite: Mapping[str, int] | None = None,
     floors: Mapping[str, float] | None = None,
     bands: Mapping[str, tuple[float, float]] | None = None,
+    spans: Mapping[str, tuple[int, int] | None] | None = None,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -3559,7 +3588,10 @@ def plot_error(
     lower and upper envelope, in both panels, so that it does not paint a band over the
     others.  ``finite``: label → iteration where a run reached x* (finite termination): no
     rate was fitted there, so no window is shaded and its legend entry says "finite
-    termination at k = …".  What is drawn is :func:`error_panels`.  Colours, line styles
+    termination at k = …".  ``spans``: label → the window a run with no fit window had its
+    kind read on (a kind faster than linear with nothing fitted): its ratios and theory
+    line are drawn over it, unshaded (:func:`drawn_windows`).  What is drawn is
+    :func:`error_panels`.  Colours, line styles
     and markers are the labels' :func:`series_styles`.  The iteration axis is linear; zero
     errors (exact convergence) cannot be drawn on a log axis and are left out.  When a
     theory line would be lost among the other series (:func:`crowded_theory`), the errors
@@ -3573,8 +3605,9 @@ def plot_error(
     windows = windows or {}
     series = _as_series(errors)
     plan = error_panels(series, rates=rates, windows=windows, ratios=ratios,
-                        ratio_series=ratio_series, finite=finite, floors=floors, bands=bands)
-    windows = {k: (None if k in plan.finite else w) for k, w in windows.items()}
+                        ratio_series=ratio_series, finite=finite, floors=floors, bands=bands,
+                        spans=spans)
+    windows = drawn_windows(windows, spans, plan.finite)  # shaded: plan.windows only
     sty = series_styles(series)
     axes, axr = _error_axes(fig, list(series), plan)
     ax = axes[next(iter(series))] if series else fig.add_subplot()
@@ -3665,7 +3698,7 @@ def plot_error(
             same_tick_step([ax, axr])
         axr.set_ylabel("e₍ₖ₊₁₎ / eₖ")
         axr.set_title("Ratio per step" + (" in fit window" if plan.windows
-                                          and not plan.unwindowed else "")
+                                          and not (plan.unwindowed or plan.read) else "")
                       + (" vs ρ" if plan.theory else ""))
         space_ratio_markers(axr)
     _outside_legend(fig, handles, names)
@@ -5408,23 +5441,29 @@ def finite_at(measurement: Any, n: int) -> int | None:
 
 
 def _rate_study_args(studies: Mapping[str, Any]
-                     ) -> tuple[dict, dict, dict, dict, list[str], dict]:
+                     ) -> tuple[dict, dict, dict, dict, list[str], dict, dict]:
     """Errors (to the rounding floor, :func:`study_floor`), predicted rates, fit windows,
-    rate labels, the labels theory promises something about and the runs that terminated
+    rate labels, the labels theory promises something about, the runs that terminated
     (label → the iteration x* was reached: measured kind "finite", no rate fitted, no
-    window; a run that stays bounded has no window either, :func:`fitted_window`), of each
-    rate study (:func:`plot_rate_studies`)."""
+    window; a run that stays bounded has no window either, :func:`fitted_window`) and the
+    windows runs with no fit window had their kind read on (label → window: a kind faster
+    than linear with nothing fitted, whose per-step table names that window; their ratios
+    are drawn over it, :func:`drawn_windows`), of each rate study
+    (:func:`plot_rate_studies`)."""
     errs = {k: above_floor(study_errors(s), study_floor(s)) for k, s in studies.items()}
     rates = {k: study_rate(s) for k, s in studies.items()}
-    wins, finite = {}, {}
+    wins, finite, spans = {}, {}, {}
     for k, s in studies.items():
         m = _attr(s, "measurement")
         wins[k] = fitted_window(m)  # a fitted order's own window, as its tables print it;
-        # none for a run that stays bounded: nothing is fitted there
+        # none for a run that stays bounded, or faster than linear with nothing fitted
+        if wins[k] is None and _attr(m, "kind") in ("quadratic", "superlinear"):
+            spans[k] = printed_window(m)  # where its kind was read, as its table says
         at = finite_at(m, len(errs[k]))
         if at is not None:
             finite[k] = at
             wins[k] = None
+            spans.pop(k, None)
     labels = {}
     for k, s in studies.items():
         p = _attr(s, "prediction")
@@ -5433,16 +5472,16 @@ def _rate_study_args(studies: Mapping[str, Any]
             labels[k] = f"{word} ρ = {fmt_rate(rates[k])}"
     promised = [k for k, s in studies.items()
                 if _attr(_attr(s, "prediction"), "kind") not in ("none", None)]
-    return errs, rates, wins, labels, promised, finite
+    return errs, rates, wins, labels, promised, finite, spans
 
 
 def study_last_ratio(study: Any) -> tuple[int, float, float] | None:
     """The last ratio the ratio panel of :func:`plot_rate_studies` draws for a rate study
     (:func:`drawn_ratios` of its errors to its floor, in its fit window unless it
     terminated) as (k, e_k, e_(k+1)); None when it draws none."""
-    errs, _, wins, _, _, _ = _rate_study_args({"s": study})
+    errs, _, wins, _, _, _, spans = _rate_study_args({"s": study})
     e = errs["s"]
-    kr, _ = drawn_ratios(e, study_floor(study), wins["s"])
+    kr, _ = drawn_ratios(e, study_floor(study), drawn_windows(wins, spans)["s"])
     if not kr.size:
         return None
     k = int(kr[-1])
@@ -5464,11 +5503,11 @@ def study_bands(studies: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
 
 def rate_studies_panels(studies: Mapping[str, Any]) -> list[ErrorPanels]:
     """What :func:`plot_rate_studies` draws, one :class:`ErrorPanels` per row."""
-    errs, rates, wins, _, promised, finite = _rate_study_args(studies)
+    errs, rates, wins, _, promised, finite, spans = _rate_study_args(studies)
     floors = {k: study_floor(s) for k, s in studies.items()}
     return [error_panels({k: errs[k] for k in group}, rates=rates, windows=wins,
                          ratio_series=promised, finite=finite, floors=floors,
-                         bands=study_bands(studies))
+                         bands=study_bands(studies), spans=spans)
             for group in rate_study_groups(studies)]
 
 
@@ -5513,7 +5552,7 @@ def plot_rate_studies(
     with the title it has among the rows and the y label of all the studies — a page may
     then set the rows as figures of their own, which can go to different pages; with one
     row, ``row=0`` is the whole figure."""
-    errs, rates, wins, labels, promised, finite = _rate_study_args(studies)
+    errs, rates, wins, labels, promised, finite, spans = _rate_study_args(studies)
     floors = {k: study_floor(s) for k, s in studies.items()}
     bands = study_bands(studies)
     groups = rate_study_groups(studies)
@@ -5523,7 +5562,7 @@ def plot_rate_studies(
     def draw(keys: Sequence[str], fig: Any, title: str | None, **kw: Any) -> FigureLike:
         return plot_error.__wrapped__({k: errs[k] for k in keys}, rates=rates, windows=wins,
                                       rate_labels=labels, ratio_series=promised,
-                                      finite=finite, floors=floors, bands=bands,
+                                      finite=finite, floors=floors, bands=bands, spans=spans,
                                       ylabel=ylabel, fig=fig, title=title, **kw)
 
     def row_title(i: int) -> str:

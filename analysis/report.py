@@ -5561,7 +5561,8 @@ def error_caption(panels: Sequence[Any], rows: tuple[int, int] | None = None,
                     " (drawn as the lower and upper envelope of the ratios" + (
                         ")" if cycling == ratios else f" for {_names(cycling)})"))
                  + ratio_span_text(ratios, wins, ended,
-                                   [k for p in panels for k in getattr(p, "unwindowed", [])]))
+                                   [k for p in panels for k in getattr(p, "unwindowed", [])],
+                                   [k for p in panels for k in getattr(p, "read", [])]))
         lined = [k for k in ratios if k in theory]
         rest = [k for k in ratios if k not in theory]
         text += (" against the predicted ρ (dashed horizontal line)." if lined and not rest
@@ -5587,19 +5588,29 @@ def error_caption(panels: Sequence[Any], rows: tuple[int, int] | None = None,
 
 
 def ratio_span_text(ratios: Sequence[str], wins: Sequence[str], ended: Sequence[str],
-                    bare: Sequence[str]) -> str:
+                    bare: Sequence[str], read: Sequence[str] = ()) -> str:
     """The steps a ratio panel draws of each run, as its caption says them: " over the fit
     window" when some runs have one, then which runs are drawn otherwise: ``ended``, those
     that reached x* (over the steps before), ``bare``, those with no fit window (over all
-    their steps above the rounding floor); '' when no run has a window (all are drawn over
-    their steps above the floor)."""
-    if not (wins and set(wins) & set(ratios)):
+    their steps above the rounding floor), ``read``, those with nothing fitted, drawn over
+    the window their kind was read on (unshaded; their per-step tables name it); '' when no
+    run has a window (all are drawn over their steps above the floor)."""
+    read = [k for k in read if k in ratios]
+    fitted = bool(wins and set(wins) & set(ratios))
+    if not (fitted or read):
         return ""
+    one = len(read) == 1
+    read_span = (f"over the window {'its kind was' if one else 'their kinds were'} read on, "
+                 "unshaded: nothing was fitted there")
+    if not fitted and not ended and set(read) == set(ratios):
+        return f" {read_span}"
     notes = [f"{_names(list(ks))}{extra}: over {'its' if len(ks) == 1 else 'their'} {steps}"
              for ks, extra, steps in ((ended, "", "steps before x* was reached"),
-                                      (bare, ", with no fit window",
+                                      (bare if fitted else [], ", with no fit window",
                                        "steps above the rounding floor")) if ks]
-    return " over the fit window" + (f" ({'; '.join(notes)})" if notes else "")
+    notes += [f"{_names(read)}: {read_span}"] if read else []
+    head = " over the fit window" if fitted else " over the steps above the rounding floor"
+    return head + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def two_step_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:

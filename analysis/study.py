@@ -1958,10 +1958,12 @@ def section_rosenbrock(S: Study) -> None:
     ratios = [k for p in panels for k in p.ratios]
     finite = {k for p in panels for k in getattr(p, "finite", {})}
     # the steps the ratio panel draws of each run: over its fit window, a run with none
-    # over all its steps above the rounding floor (study p. 38 did not say)
+    # over all its steps above the rounding floor, or over the window its kind was read on
+    # when nothing was fitted (study p. 38 did not say)
     span = ratio_span_text(ratios, [k for p in panels for k in p.windows],
                            [k for k in ratios if k in finite],
-                           [k for p in panels for k in getattr(p, "unwindowed", [])])
+                           [k for p in panels for k in getattr(p, "unwindowed", [])],
+                           [k for p in panels for k in getattr(p, "read", [])])
     S.figure(lambda fig: plots.plot_rate_studies(
         studies, title="Error ‖xₖ − (1, 1)‖ against iteration", ends_said=True, fig=fig),
         # rows a little lower than elsewhere: the long caption and the theory table after

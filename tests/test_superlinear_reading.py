@@ -207,3 +207,26 @@ def test_a_superlinear_run_with_nothing_fitted_has_no_fit_window():
     # with a fitted order the window is the order's, a fit window
     fitted = _superlinear_study(HIMMELBLAU_BFGS, (2, 8), order=1.5)
     assert E.fitted_window(fitted.measurement) == (2, 8)
+
+
+def test_a_run_with_nothing_fitted_is_drawn_over_the_window_its_kind_was_read_on():
+    """With no fit window, a superlinear run with nothing fitted is not drawn over all its
+    steps (chained Rosenbrock p. 13 lost ratios its tables print when the panel thinned
+    them): its ratio panel keeps to the window its table names, unshaded, and the caption
+    says so; a run with a fitted order beside it keeps its shaded fit window."""
+    from analysis import plots
+
+    read = _superlinear_study(HIMMELBLAU_BFGS, (2, 6))
+    fitted = _superlinear_study(HIMMELBLAU_BFGS, (1, 7), order=1.5)
+    (panel,) = plots.rate_studies_panels({"BFGS": read, "Newton": fitted})
+    assert panel.windows == ["Newton"] and panel.read == ["BFGS"] and not panel.unwindowed
+    # the last ratio drawn is that of step 5 (window 2–6: errors e_2 … e_6), not a later one
+    k, ek, ek1 = plots.study_last_ratio(read)
+    assert k == 5 and ek == HIMMELBLAU_BFGS[5] and ek1 == HIMMELBLAU_BFGS[6]
+    text = report.error_caption([panel])
+    assert ("over the fit window (BFGS: over the window its kind was read on, unshaded: "
+            "nothing was fitted there)") in text, text
+    alone = plots.rate_studies_panels({"BFGS": read})
+    assert report.error_caption(alone).count("over the window its kind was read on, "
+                                             "unshaded: nothing was fitted there") == 1
+    assert "shaded: the window where" not in report.error_caption(alone)
