@@ -3733,9 +3733,7 @@ def _fit_ratio_axis(axr: Any, values: Sequence[float],
     theory lines off the frame (:func:`clear_theory_lines`) and, on a log axis, where ticks
     a decade apart do not tell ρ = 0.966 from 1, their values ``texts`` written by them
     (:func:`label_theory_lines`)."""
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    log = bool(v.size and v.min() > 0 and (v.max() > 3.0 or v.max() / v.min() > 100.0))
+    log = ratio_axis_log(values)
     if log:
         axr.set_yscale("log")
         _fit_log_axis(axr)
@@ -3745,6 +3743,14 @@ def _fit_ratio_axis(axr: Any, values: Sequence[float],
     clear_theory_lines(axr)
     if log:
         label_theory_lines(axr, texts)
+
+
+def ratio_axis_log(values: Iterable[float]) -> bool:
+    """Whether :func:`plot_error`'s ratio panel draws ``values`` (its ratios and theory
+    values) on a log axis: when they span more than a factor 100 or exceed 3."""
+    v = np.asarray(list(values), dtype=float)
+    v = v[np.isfinite(v)]
+    return bool(v.size and v.min() > 0 and (v.max() > 3.0 or v.max() / v.min() > 100.0))
 
 
 def same_tick_step(axes: Sequence[Any]) -> None:
@@ -5479,13 +5485,22 @@ def study_last_ratio(study: Any) -> tuple[int, float, float] | None:
     """The last ratio the ratio panel of :func:`plot_rate_studies` draws for a rate study
     (:func:`drawn_ratios` of its errors to its floor, in its fit window unless it
     terminated) as (k, e_k, e_(k+1)); None when it draws none."""
-    errs, _, wins, _, _, _, spans = _rate_study_args({"s": study})
+    errs = _rate_study_args({"s": study})[0]
     e = errs["s"]
-    kr, _ = drawn_ratios(e, study_floor(study), drawn_windows(wins, spans)["s"])
+    kr, _ = study_drawn_ratios(study)
     if not kr.size:
         return None
     k = int(kr[-1])
     return k, float(e[k]), float(e[k + 1])
+
+
+def study_drawn_ratios(study: Any) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The steps k and ratios e_(k+1)/e_k the ratio panel of :func:`plot_rate_studies` draws
+    for a rate study (:func:`drawn_ratios` of its errors to its floor, over the window it is
+    drawn over, :func:`drawn_windows`, unless it terminated), before any thinning."""
+    errs, _, wins, _, _, finite, spans = _rate_study_args({"s": study})
+    return drawn_ratios(errs["s"], study_floor(study),
+                        drawn_windows(wins, spans, finite)["s"])
 
 
 def study_band(study: Any) -> tuple[float, float] | None:

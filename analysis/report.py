@@ -3714,12 +3714,9 @@ def convergence_order(p: Any) -> float | None:
     return None
 
 
-#: marks a row of the per-step table outside the measurement's fit window
+#: marks a row of the per-step table outside the window its title names first (where a rate
+#: or order was fitted, or a kind read): one mark for one idea, whichever the window
 OUTSIDE_MARK = "†"
-#: marks a row outside the window a run's printed order is fitted on, another window than
-#: the fit window, so another mark: one page may hold both tables and their notes, and a
-#: mark means one thing on a page
-ORDER_OUTSIDE_MARK = "¶"
 #: marks a row before the iterations where a bounded run settled (nothing is fitted there)
 SETTLED_MARK = "◊"
 #: marks a per-step ratio above the predicted bound on the rate
@@ -3740,21 +3737,13 @@ STALL_SHARE = 0.1
 WINDOW_SPAN = "a window i–j spans the errors e_i to e_j, so its steps are k = i to j − 1"
 #: The per-step tables' notes: one general sentence per mark, the same under every table (so
 #: printed once per page); what differs per run (its fit window) is in the table's title.
-OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the run's window (in the table's title): "
+OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the window the table's title names first (where "
+                "the run's rate or order was fitted, or its kind read): "
                 f"{WINDOW_SPAN} "
-                "(the step k = j, ratio e_(j+1)/e_j, already lies past it); the measured "
-                "kind and the verdict rest on that window, comparing its rate "
-                "or kind, not single steps, and the theory's limit is asymptotic (a bound "
-                "need not hold at every step).")
-#: The same mark under the table of a run whose printed number is a fitted order
-#: (:func:`analysis.empirical.order_printed`): its title names the window the order was
-#: fitted on, which leaves out the run's first steps
-ORDER_OUTSIDE_NOTE = (
-    f"{ORDER_OUTSIDE_MARK} step outside the window the run's order is fitted on (in the table's "
-    f"title): {WINDOW_SPAN} (the "
-    "step k = j, ratio e_(j+1)/e_j, already lies past it); the fit leaves out the "
-    "pre-asymptotic steps before the window, and the order and its verdict rest on the "
-    "window as a whole, not on single steps (the theory's limit is asymptotic).")
+                "(the step k = j, ratio e_(j+1)/e_j, already lies past it); a fit leaves out "
+                "the pre-asymptotic steps before its window, and the measured kind, rate or "
+                "order and the verdict rest on that window as a whole, not on single steps "
+                "(the theory's limit is asymptotic; a bound need not hold at every step).")
 #: The same mark under the table of a run that stays bounded (a cycle or a band): its window
 #: is where it settled, by the rule of :func:`analysis.empirical.detect_cycle` (a cycle) or
 #: :func:`analysis.empirical.detect_band` (a band), said here with their tolerances, as is
@@ -3870,17 +3859,13 @@ def ratio_column_digits(values: Iterable[float]) -> int:
     return max((rate_digits(float(v)) for v in values), default=RATE_DIGITS)
 
 
-def outside_marking(settled: bool, order_only: bool) -> tuple[str, str]:
+def outside_marking(settled: bool) -> tuple[str, str]:
     """The mark of a per-step table's rows outside the window its title names, and the note
-    that explains it: ◊ before the iterations a bounded run settled on
-    (:data:`BOUNDED_OUTSIDE_NOTE`), ¶ outside the window a printed order is fitted on
-    (:data:`ORDER_OUTSIDE_NOTE`), else † outside the fit window (:data:`OUTSIDE_NOTE`):
-    one mark for each window, so that a page with two such tables never gives a mark
-    two meanings."""
-    if settled:
-        return SETTLED_MARK, BOUNDED_OUTSIDE_NOTE
-    return (ORDER_OUTSIDE_MARK, ORDER_OUTSIDE_NOTE) if order_only else (OUTSIDE_MARK,
-                                                                         OUTSIDE_NOTE)
+    that explains it: ◊ before the iterations a bounded run settled on, where nothing is
+    fitted (:data:`BOUNDED_OUTSIDE_NOTE`), else † outside the window where a rate or order
+    was fitted or a kind read (:data:`OUTSIDE_NOTE`, one note for all of them: Himmelblau
+    p. 7 had ¶ and † for one idea under two tables)."""
+    return (SETTLED_MARK, BOUNDED_OUTSIDE_NOTE) if settled else (OUTSIDE_MARK, OUTSIDE_NOTE)
 
 
 #: measured kinds of a run whose error goes to zero (a stall can only interrupt these)
@@ -4057,11 +4042,12 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
     or "in the band": nothing is fitted there, so the window is not called a fit window.
     ``order_win``: the errors a fitted order was fitted on (:func:`printed_window`) when they
     are fewer than the window's, where the kind was read and the geometric mean is taken:
-    "(fit window k = 32–38; order fitted on k = 33–38)", so that each row of the table and
-    the order printed beside it name their own window.  ``order_only``: for a run whose
+    "(kind read on k = 32–38; order fitted on k = 33–38)", so that each row of the table and
+    the order printed beside it name their own window, and "fit window" names only where a
+    rate or order was fitted (the window the error figure shades).  ``order_only``: for a run whose
     printed number is that order, and whose table has no row over the fit window (a method
     of predicted order q: no geometric mean), the title names the order's window alone,
-    "(order fitted on k = 4–7)", the window its ¶ marks refer to.  ``below``: for a fast kind
+    "(order fitted on k = 4–7)", the window its † marks refer to.  ``below``: for a fast kind
     read also on the errors below the rounding floor (x* exact), the last error read and the
     first below the floor (``read_to``, ``floor_index`` of
     :class:`~analysis.empirical.Measurement`): the kind and the verdict rest on the errors
@@ -4088,10 +4074,10 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
     if win is not None and not fitted:  # a kind read there, no rate or order fitted
         return title + f" (kind read on k = {int(win[0])}–{int(win[1])}; nothing fitted)"
     if win is not None:
-        own = (f"; order fitted on k = {int(order_win[0])}–{int(order_win[1])}"
-               if order_win is not None and tuple(map(int, order_win)) != tuple(map(int, win))
-               else "")
-        return title + f" (fit window k = {int(win[0])}–{int(win[1])}{own})"
+        if order_win is not None and tuple(map(int, order_win)) != tuple(map(int, win)):
+            return title + (f" (kind read on k = {int(win[0])}–{int(win[1])}; order fitted "
+                            f"on k = {int(order_win[0])}–{int(order_win[1])})")
+        return title + f" (fit window k = {int(win[0])}–{int(win[1])})"
     if at is not None:
         return title + f" (x* reached at k = {at}: finite termination, no rate fitted)"
     return title
@@ -4142,7 +4128,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     # its title names beside the fit window; † marks the steps outside the fit window, over
     # which the rows' geometric mean is taken; for a method of predicted order (no such
     # mean) whose printed number is the fitted order, the title names only the order's
-    # window, and ¶ marks the steps outside it (◊ those before a bounded run settled)
+    # window, and † marks the steps outside it too (◊ those before a bounded run settled)
     printed = printed_window(study.measurement) if at is None else None
     order_only = q is not None and printed is not None and order_printed(study.measurement)
     below = kind_read_below(study.measurement) if win is not None else None
@@ -4155,7 +4141,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     body = []
     outside = [] if marked is None else [k for k in chosen if not marked[0] <= k < marked[1]]
     settled = bounded_where(study.measurement)
-    mark, outside_note = outside_marking(bool(settled), order_only)
+    mark, outside_note = outside_marking(bool(settled))
     stalls = stall_steps(e, chosen, marked, run_converges(study.measurement))
     bound = (float(p.rate) if p.kind == "linear" and p.rate is not None and not p.exact
              else None)
@@ -4217,7 +4203,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     if two is not None:
         cols.append(Column(f"e_(k+{h})/e_k", "r"))
         linear = getattr(study.measurement, "kind", None) == "linear"
-        notes += [step_ratio_note(h), cycle_step_note(h) if linear else STEP_KIND_NOTE]
+        notes += [step_ratio_note(h)] + ([cycle_step_note(h)] if linear else [])
     kind_paragraph(b, label, study, name)
     fitted = E.fitted_window(study.measurement) is not None
     b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps, settled,
@@ -4289,15 +4275,10 @@ def step_ratio_note(h: int) -> str:
     """The definition of the column e_(k+h)/e_k under a per-step table, in the same words
     under every table that has the column (a zigzag's two-step ratios, a restarted method's
     period), so that a page never defines the symbol twice in two wordings; what a run
-    reads on it is said apart (:data:`STEP_KIND_NOTE`, :func:`cycle_step_note`)."""
+    reads on it is said apart (:func:`cycle_step_note`; a kind read on it, in the sentence
+    before the table)."""
     return (f"e_(k+{h})/e_k: the ratio over {h} steps, shown for a run whose measured kind or "
             f"rate rests on it; — where e_(k+{h}) lies past the last error above the floor.")
-
-
-#: Under a per-step table whose run's measured kind rests on its ratios over several steps:
-#: the sentence before the table gives the ratios and the test they passed
-STEP_KIND_NOTE = ("Kind read on ratios over several steps: the sentence before the table names "
-                  "the ratios read and the test they passed.")
 
 
 def cycle_step_note(h: int) -> str:
@@ -4692,8 +4673,8 @@ def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None,
                 " (these runs have no measured rate, so no row of a robust fit)")
         has = who(["mean" in k for k in kinds],
                   "a run with a fit window whose theory gives no order q")
-        rows.append(f"Row ‘geometric mean’{has}: the geometric mean of the ratio over the fit "
-                    f"window{none}{'' if fits else sub_note}.")
+        rows.append(f"Row ‘geometric mean’{has}: the geometric mean of the ratio over the "
+                    f"window i–j in its first cell{none}{'' if fits else sub_note}.")
     if fits:
         grows = any(has_fit_row(st) and st.measurement.kind == "diverges" for st in studies)
         has = who(["fit" in k for k in kinds],
@@ -5726,6 +5707,54 @@ def uncompared_lines_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> 
             f"{'run' if one else 'runs'}: {'; '.join(parts)}.")
 
 
+#: On a log ratio axis, a ratio less than this many decades above a dashed bound cannot be
+#: told from it (0.05 decades, a factor 1.12: about 1 px on an axis of 6 decades, 150 px)
+HIDDEN_ABOVE = 0.05
+
+
+def hidden_above_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
+    """The caption's sentence on ratios drawn above their run's dashed bound (a predicted
+    rate that is a bound, not exact) but within :data:`HIDDEN_ABOVE` decades of it, in a
+    ratio panel drawn on a log axis (:func:`analysis.plots.ratio_axis_log`): there the
+    markers seem to sit on the line though the ratios exceed the bound (study p. 38: CG's
+    ratios 0.998–0.9996 beside its bound 0.96085 on an axis of 10⁻⁵–10¹); '' when there are
+    none."""
+    from analysis import plots
+
+    parts, names = [], []
+    for p in panels:
+        drawn = {k: plots.study_drawn_ratios(studies[k]) for k in p.ratios if k in studies}
+        rates = [float(studies[k].prediction.rate) for k in p.theory if k in studies
+                 and getattr(studies[k].prediction, "rate", None) is not None]
+        if not plots.ratio_axis_log([float(v) for _, r in drawn.values() for v in r] + rates):
+            continue
+        for k, (kr, r) in drawn.items():
+            pred = studies[k].prediction
+            rho = getattr(pred, "rate", None)
+            if k not in p.theory or rho is None or getattr(pred, "exact", True) or rho <= 0:
+                continue
+            with np.errstate(all="ignore"):
+                near = (r > rho) & (np.log10(r / rho) < HIDDEN_ABOVE)
+            if not near.any():
+                continue
+            lo, hi = float(r[near].min()), float(r[near].max())
+            n = int(near.sum())
+            span = (f"{fmt_rate(lo)}" if n == 1 else
+                    f"from {fmt_rate(lo)} to {fmt_rate(hi)}")
+            names.append(k)
+            parts.append(f"{k}'s {n} ratio{'' if n == 1 else 's'} at k = "
+                         f"{_names([str(int(j)) for j in kr[near]])}, {span}, "
+                         f"{'lies' if n == 1 else 'lie'} above its "
+                         f"dashed bound ρ = {fmt_rate(rho)} by at most a factor "
+                         f"{fmt_num(hi / rho, 3)}")
+    if not parts:
+        return ""
+    one = len(names) == 1
+    return (f"  {'; '.join(parts)}: too little to see on the ratio panel's log scale, where "
+            f"those markers seem to sit on the line (the per-step "
+            f"{'table gives' if one else 'tables give'} them).")
+
+
 def around_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]],
                 ks: bool = True) -> str:
     """The caption's sentence on ratio markers drawn larger and hollow around an equal one
@@ -5794,6 +5823,7 @@ def _error_figure(b: Builder, A: Analysis, name: str, group: Sequence[MethodRun]
                 + window_cut_text(st, rule=False)
                 + uncompared_lines_text(st, shown)
                 + two_step_text(st, shown)
+                + hidden_above_text(st, shown)
                 + band_verdict_text(st, shown)
                 + coinciding_text({r.shown: plots.above_floor(plots.study_errors(
                     r.study), plots.study_floor(r.study)) for r in group}, "errors")

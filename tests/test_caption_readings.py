@@ -155,3 +155,32 @@ def test_rosenbrock_rate_study_caption_says_what_stopped_each_run():
     assert f"CG: {runs['CG'].nit} (stopped when its line search failed: " in cap
     assert runs["CG"].status == "line_search_failed"
     assert "GD with η = 0.001: 20 000 (stopped at the automatic iteration cap" in cap
+
+
+def test_ratios_just_above_a_bound_on_a_log_ratio_axis_are_said_in_the_caption():
+    """Study p. 38: CG's ratios 0.98–0.9996 lie above its dashed bound 0.96085, a factor at
+    most 1.04, on a ratio axis of 10⁻⁵–10¹, where the markers seem to sit on the line; a
+    student reads "CG meets its bound".  The caption names those ratios; on a linear axis,
+    or for an exact rate, or with ratios at or below the bound, it says nothing."""
+    rho = 0.96
+    slow = 5.0 * np.cumprod(np.r_[1.0, np.full(12, 0.5), [0.99, 0.995, 0.97, 0.9]])
+    fast = 10.0 * np.cumprod(np.r_[1.0, [0.5, 0.1, 1e-3, 1e-5, 1e-4]])
+    cg = _study(slow, rho, (10, 16))
+    cg.prediction.exact = False
+    other = _study(fast, None, (0, 5))
+    studies = {"CG": cg, "BFGS": other}
+    panels = plots.rate_studies_panels(studies)
+    kr, r = plots.study_drawn_ratios(cg)
+    assert list(kr) == [10, 11, 12, 13, 14, 15]
+    above = [(int(k), float(v)) for k, v in zip(kr, r, strict=True) if v > rho]
+    assert [k for k, _ in above] == [12, 13, 14]  # 0.99, 0.995, 0.97 (0.9 is below ρ)
+    text = report.hidden_above_text(studies, panels)
+    assert text == ("  CG's 3 ratios at k = 12, 13 and 14, from 0.97 to 0.995, lie above its "
+                    "dashed bound ρ = 0.96 by at most a factor 1.04: too little to see on the "
+                    "ratio panel's log scale, where those markers seem to sit on the line (the "
+                    "per-step table gives them)."), text
+    # alone, its ratios span less than a factor 100: a linear axis shows them apart
+    assert report.hidden_above_text({"CG": cg}, plots.rate_studies_panels({"CG": cg})) == ""
+    # an exact rate is no bound
+    cg.prediction.exact = True
+    assert report.hidden_above_text(studies, panels) == ""

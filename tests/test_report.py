@@ -1513,11 +1513,12 @@ def test_per_step_lead_in_reads_the_rows_in_the_tables_order():
     for studies in ([linear], [linear, nofit], [nofit]):
         text = _check_lead_in(studies)
         assert "e_(k+1)/e_k^q" not in text, text
-        assert re.search(r"geometric mean of the ratio over the fit window.*robust fit|"
-                         r"geometric mean of the ratio over the fit window \(", text), text
+        mean = r"geometric mean of the ratio over the window i–j in its first cell"
+        assert re.search(mean + r".*robust fit|" + mean + r" \(", text), text
         assert text.index("geometric mean") < text.index("Row ‘theory’: what theory says")
-    assert ("tables.  Row ‘geometric mean’: the geometric mean of the ratio over the fit "
-            "window.  Row ‘robust fit’: the rate the robust fit measured over the same window."
+    assert ("tables.  Row ‘geometric mean’: the geometric mean of the ratio over the window "
+            "i–j in its first cell.  Row ‘robust fit’: the rate the robust fit measured over "
+            "the same window."
             "  Row ‘theory’: what theory says the ratio tends to.") in report.nw_text([linear])
 
 
@@ -2297,7 +2298,8 @@ def test_per_step_lead_in_gives_each_row_a_sentence_and_names_the_runs_that_have
     fits = [n for n in names if "fit" in have[n]]
     assert (means, fits) == (["GD", "CG"], ["GD"])
     assert (f"tables.  Row ‘geometric mean’ (only in the tables of ‘{means[0]}’ and "
-            f"‘{means[1]}’): the geometric mean of the ratio over the fit window.  Row ‘robust "
+            f"‘{means[1]}’): the geometric mean of the ratio over the window i–j in its first "
+            "cell.  Row ‘robust "
             f"fit’ (only in the table of ‘{fits[0]}’): the rate the robust fit measured "
             "over the same window.  Row ‘theory’: what theory says the ratio tends to.  "
             "Errors below") in text, text
@@ -3543,9 +3545,12 @@ def test_a_band_table_says_the_verdict_tests_the_robust_fit_when_the_mean_lies_o
 def test_a_per_step_title_names_the_order_window_beside_the_fit_window():
     """Study p. 42: BFGS's per-step table was titled 'fit window k = 33–38' (the window its
     order was fitted on) above a geometric mean over k = 32–38 and a † on k = 32: the title
-    names both windows when they differ, and only the fit window when they agree."""
+    names both windows when they differ, and only the fit window when they agree.  The
+    wider one is where the kind was read, not a fit window (study p. 38 drew BFGS's ratios
+    from k = 33 under a title "fit window k = 32–38"): "fit window" names only where a rate
+    or order was fitted, the window the error figure shades and its ratio panel draws."""
     assert report.nw_title("BFGS", (32, 38), None, order_win=(33, 38)).endswith(
-        "(fit window k = 32–38; order fitted on k = 33–38)")
+        "(kind read on k = 32–38; order fitted on k = 33–38)")
     assert report.nw_title("GD", (3, 78), None, order_win=(3, 78)).endswith(
         "(fit window k = 3–78)")
     assert report.nw_title("GD", (3, 78), None).endswith("(fit window k = 3–78)")

@@ -529,10 +529,10 @@ def test_a_mark_or_a_symbol_has_one_meaning_and_one_wording_in_a_section(rosenbr
     twice = {k: v for k, v in meanings.items() if len(v) > 1}
     assert not twice, twice
     # both windows and both reasons for a two-step column are in the section
-    assert {report.OUTSIDE_MARK, report.ORDER_OUTSIDE_MARK} <= set(meanings), meanings.keys()
+    assert report.OUTSIDE_MARK in meanings, meanings.keys()
+    assert "¶" not in meanings  # one mark for one idea, whichever window (Himmelblau p. 7)
     assert "e₍ₖ₊₂₎/eₖ" in meanings
     notes = " ".join(n for t in tables for n in t.notes)
-    assert plots.page_script(report.STEP_KIND_NOTE) in notes
     assert plots.page_script(report.cycle_step_note(2)) in notes
     for t in tables:  # a table's rows carry the marks its notes explain, and no other
         rows = [r[0] for r in t.rows if r[0][:1].isdigit() and "–" not in r[0]]
@@ -540,11 +540,11 @@ def test_a_mark_or_a_symbol_has_one_meaning_and_one_wording_in_a_section(rosenbr
         own = {pages.note_mark(n) for n in t.notes} - {""}
         assert used <= own, (t.title, used, own)
         # the title's first window is the one its marks refer to
-        window = re.search(r"\((fit window|order fitted on) k = (\d+)–(\d+)", t.title)
+        window = re.search(r"\((fit window|order fitted on|kind read on) k = (\d+)–(\d+)",
+                           t.title)
         if window is not None:
             a, b = map(int, window.groups()[1:])
-            mark = (report.OUTSIDE_MARK if window.group(1) == "fit window"
-                    else report.ORDER_OUTSIDE_MARK)
+            mark = report.OUTSIDE_MARK
             for r in rows:
                 k = int(r.rstrip("".join(used)))
                 assert r.rstrip(report.STALL_MARK + report.ABOVE_MARK).endswith(mark) == (
@@ -2213,7 +2213,6 @@ def test_rosenbrock_cg_reads_its_linear_rate_on_its_restart_cycles(rosenbrock):
     # how the robust fit reads the cycles is said under the table that has their column
     assert ("(it is fitted on the errors once per cycle, eᵢ, e₍ᵢ₊₂₎, e₍ᵢ₊₄₎ and so on to eⱼ, "
             "not on every iteration)") in notes
-    assert plots.page_script(report.STEP_KIND_NOTE) not in per_step.notes  # no kind rests on it
 
 
 def test_the_cosh_table_and_figure_name_the_window_the_order_was_fitted_on():
@@ -2243,16 +2242,15 @@ def test_the_cosh_table_and_figure_name_the_window_the_order_was_fitted_on():
     assert not [r for r in t.rows if r[1] == "geometric mean"]
     assert t.title.endswith(f"(order fitted on k = {a}–{b})"), t.title
     assert "fit window" not in t.title
-    # each step k (a row with its ratio e_(k+1)/e_k) outside it carries ¶ (the steps of a
-    # window a–b are k = a to b − 1, as the table's note says), and the note says what ¶
-    # marks: another window than a fit window's †, so another mark
-    mark = report.ORDER_OUTSIDE_MARK
+    # each step k (a row with its ratio e_(k+1)/e_k) outside it carries † (the steps of a
+    # window a–b are k = a to b − 1, as the table's note says), the mark of every window a
+    # title names (Himmelblau p. 7 had ¶ and † for one idea)
+    mark = report.OUTSIDE_MARK
     marked = {int(r[0].rstrip(mark)): r[0].endswith(mark) for r in t.rows
               if r[0].rstrip(mark).isdigit() and r[2] != "next error below the floor"}
     assert marked and all(v == (not a <= k < b) for k, v in marked.items()), marked
     assert any(marked.values())
-    assert plots.page_script(report.ORDER_OUTSIDE_NOTE) in t.notes, t.notes
-    assert plots.page_script(report.OUTSIDE_NOTE) not in t.notes
+    assert plots.page_script(report.OUTSIDE_NOTE) in t.notes, t.notes
     # the figure's shading spans the same errors e_a..e_b (what plot_rate_studies is given)
     assert plots._rate_study_args({"Newton": st})[2]["Newton"] == (a, b)
     (block,) = [blk for blk in s.doc.figures() if blk.label == "cosh"]
