@@ -591,10 +591,15 @@ def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenb
     # would be drawn over its steps above the floor, and named
     bare = [k for p in plots.rate_studies_panels(rosenbrock.studies) for k in p.unwindowed]
     names = " and ".join(k.split(" / ")[-1] for k in bare)
-    assert "per step over the fit window" in cap, cap
-    assert not bare or (f"per step over the fit window ({names}, with no fit window: over "
+    assert "left out) over the fit window" in cap, cap
+    assert not bare or (f"left out) over the fit window ({names}, with no fit window: over "
                         f"{'its' if len(bare) == 1 else 'their'} steps above the rounding "
-                        "floor)") in cap, cap
+                        "floor") in cap, cap
+    # a run with nothing fitted is drawn over the window its kind was read on, unshaded
+    read = [k for p in plots.rate_studies_panels(rosenbrock.studies) for k in p.read]
+    assert [k.split(" / ")[-1] for k in read] == ["L-BFGS"]
+    assert ("over the fit window (L-BFGS: over the window its kind was read on, unshaded: "
+            "nothing was fitted there).") in cap, cap
     assert ("not a rate to expect there: linear CG on a quadratic in 2 variables ends within "
             "2 steps in exact arithmetic (N&W Thm. 5.1)") in cap, cap
     # each curve stops at its first error below 10³·ε·max(1, ‖x*‖), x* = (1, 1), the
