@@ -5721,7 +5721,7 @@ def hidden_above_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
     none."""
     from analysis import plots
 
-    parts, names = [], []
+    parts, names, count = [], [], 0
     for p in panels:
         drawn = {k: plots.study_drawn_ratios(studies[k]) for k in p.ratios if k in studies}
         rates = [float(studies[k].prediction.rate) for k in p.theory if k in studies
@@ -5739,20 +5739,22 @@ def hidden_above_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
                 continue
             lo, hi = float(r[near].min()), float(r[near].max())
             n = int(near.sum())
-            span = (f"{fmt_rate(lo)}" if n == 1 else
-                    f"from {fmt_rate(lo)} to {fmt_rate(hi)}")
+            at = _names([str(int(j)) for j in kr[near]])
             names.append(k)
-            parts.append(f"{k}'s {n} ratio{'' if n == 1 else 's'} at k = "
-                         f"{_names([str(int(j)) for j in kr[near]])}, {span}, "
-                         f"{'lies' if n == 1 else 'lie'} above its "
-                         f"dashed bound ρ = {fmt_rate(rho)} by at most a factor "
-                         f"{fmt_num(hi / rho, 3)}")
+            parts.append((f"{k}'s ratio at k = {at}, {fmt_rate(lo)}, lies" if n == 1 else
+                          f"{k}'s {n} ratios at k = {at}, from {fmt_rate(lo)} to "
+                          f"{fmt_rate(hi)}, lie")
+                         + f" above its dashed bound ρ = {fmt_rate(rho)} by "
+                         + ("a factor " if n == 1 else "at most a factor ")
+                         + fmt_num(hi / rho, 3))
+            count += n
     if not parts:
         return ""
     one = len(names) == 1
     return (f"  {'; '.join(parts)}: too little to see on the ratio panel's log scale, where "
-            f"those markers seem to sit on the line (the per-step "
-            f"{'table gives' if one else 'tables give'} them).")
+            f"{'its marker seems' if count == 1 else 'those markers seem'} to sit on the line "
+            f"(the per-step {'table gives' if one else 'tables give'} "
+            f"{'it' if count == 1 else 'them'}).")
 
 
 def around_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]],
