@@ -3737,8 +3737,9 @@ STALL_SHARE = 0.1
 WINDOW_SPAN = "a window i–j spans the errors e_i to e_j, so its steps are k = i to j − 1"
 #: The per-step tables' notes: one general sentence per mark, the same under every table (so
 #: printed once per page); what differs per run (its fit window) is in the table's title.
-OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the window the table's title names first (where "
-                "the run's rate or order was fitted, or its kind read): "
+OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the window in the parentheses of the table's title "
+                "(the first, when they name two): where the run's rate or order was fitted, "
+                "or its kind read; "
                 f"{WINDOW_SPAN} "
                 "(the step k = j, ratio e_(j+1)/e_j, already lies past it); a fit leaves out "
                 "the pre-asymptotic steps before its window, and the measured kind, rate or "
@@ -3776,17 +3777,19 @@ COLUMN_DIGITS_NOTE = ("A ratio can print with more digits here than in a table b
 #: than linear, or the geometric mean) is said in the table's last row (:func:`bound_met`), and
 #: a table of a superlinear run has no row 'robust fit' (Himmelblau's CG).
 ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "
-              "asymptotic rate, so the verdict compares the fit window as a whole with it "
+              "asymptotic rate, so the verdict compares the window of the table's title as a "
+              "whole with it "
               "(the last row says by what), not single steps.")
 ABOVE_NOTE_NO_WINDOW = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound "
                         "is on the asymptotic rate and need not hold at every step; this run "
                         "has no fit window to compare with it.")
-STALL_NOTE = (f"{STALL_MARK} stall inside the fit window of a converging run: a step that "
-              "increased the error, or one slower than the step before it with less than a "
-              "tenth of the window's mean progress, −log(e_(k+1)/e_k) < 0.1·(−log ρ_window), "
-              "e.g. at the rounding floor; the robust fit, the window's measured rate, uses "
-              "the errors all through the window and is not moved by a stalled step, however "
-              "many the table marks (the geometric mean uses only the window's end errors).")
+STALL_NOTE = (f"{STALL_MARK} stall inside the window of the table's title, of a converging run: "
+              "a step that increased the error, or one slower than the step before it with "
+              "less than a tenth of the window's mean progress, −log(e_(k+1)/e_k) < "
+              "0.1·(−log ρ_window), e.g. at the rounding floor; a robust fit over the window "
+              "(the measured rate, where one was fitted) uses the errors all through it and is "
+              "not moved by a stalled step, however many the table marks (the geometric mean "
+              "uses only the window's end errors).")
 
 
 
@@ -4203,7 +4206,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     if two is not None:
         cols.append(Column(f"e_(k+{h})/e_k", "r"))
         linear = getattr(study.measurement, "kind", None) == "linear"
-        notes += [step_ratio_note(h)] + ([cycle_step_note(h)] if linear else [])
+        notes += [step_ratio_note(h)] + ([cycle_step_note(h, name or label)] if linear else [])
     kind_paragraph(b, label, study, name)
     fitted = E.fitted_window(study.measurement) is not None
     b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps, settled,
@@ -4281,11 +4284,14 @@ def step_ratio_note(h: int) -> str:
             f"rate rests on it; — where e_(k+{h}) lies past the last error above the floor.")
 
 
-def cycle_step_note(h: int) -> str:
+def cycle_step_note(h: int, label: str = "") -> str:
     """The note under a per-step table of a restarted method whose linear rate is read on its
     cycles of ``h`` steps (:func:`analysis.empirical.cycle_fit`): which rows of the column
-    e_(k+h)/e_k (:func:`step_ratio_note`) are the cycle factors the fit reads."""
-    return (f"Rate read on restart cycles: the restart period is {h} steps; at the rows of the "
+    e_(k+h)/e_k (:func:`step_ratio_note`) are the cycle factors the fit reads.  It names the
+    run ``label``: notes that miss their table's page are set at the foot of the next, under
+    another table (study p. 42: CG's note under GD's table read as GD's)."""
+    who = f"{label}'s rate" if label else "Rate"
+    return (f"{who} read on restart cycles: the restart period is {h} steps; at the rows of the "
             f"fit window i–j that start a cycle (k = i, i + {h}, …), e_(k+{h})/e_k is the "
             f"cycle factor the robust fit reads, its rate per step being their fitted value "
             f"to the power 1/{h} (it is fitted on the errors once per cycle, e_i, "
@@ -4578,9 +4584,9 @@ def cut_off_text(studies: Sequence[Any]) -> str:
     return "a common cut-off, applied to every run alike, though no run is fitted"
 
 
-#: where the caption of the error figure just above a paragraph already gave why the
+#: where the caption of the error figure before a paragraph already gave why the
 #: rounding floor is a common cut-off (:func:`exact_floor_text`), the paragraph points to it
-FLOOR_REASON_ABOVE = "for the reason the caption of the figure above gives"
+FLOOR_REASON_ABOVE = "for the reason the error figure's caption gives"
 
 
 def floor_why_text(studies: Sequence[Any], said: bool = False) -> str:
@@ -5057,7 +5063,8 @@ def band_text(b: Builder, label: str, name: str, study: Any) -> str:
              "rounding floor" if m.ratio_step is None else
              f"where the error came within {E.FLOOR_BAND_TEXT} times the rounding floor, e_{i} = "
              f"{landed}")
-    return (f"The fit window k = {j}–{i} ends {where}; the error stays in that band to k = "
+    return (f"The window k = {j}–{i} of the table's title ends {where}; the error stays in "
+            f"that band to k = "
             f"{end}, and those {plural(end - i, 'step')} (ratios e_(k+1)/e_k from {lo} to "
             f"{hi}) are left out of the window, as the steps at the floor are.")
 
@@ -5752,9 +5759,8 @@ def hidden_above_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
         return ""
     one = len(names) == 1
     return (f"  {'; '.join(parts)}: too little to see on the ratio panel's log scale, where "
-            f"{'its marker seems' if count == 1 else 'those markers seem'} to sit on the line "
-            f"(the per-step {'table gives' if one else 'tables give'} "
-            f"{'it' if count == 1 else 'them'}).")
+            f"{'its marker seems' if count == 1 else 'those markers seem'} to sit on the "
+            f"line{'' if one else 's'}.")
 
 
 def around_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]],

@@ -584,8 +584,8 @@ def test_a_window_ended_by_a_jump_into_the_floor_band_is_explained_after_its_tab
     end = m.floor_index - 1  # the last error above the floor: e_58 = 5.446e-13 > 4.97e-13
     assert end == 58
     r = e[27:end + 1] / e[26:end]
-    assert text == (f"The fit window k = 25–26 ends where the jump landed, e_26 = "
-                    f"{fmt(e[26], 3)}ᵐ, "
+    assert text == (f"The window k = 25–26 of the table's title ends where the jump landed, "
+                    f"e_26 = {fmt(e[26], 3)}ᵐ, "
                     f"within 1 000 times the rounding floor; the error stays in that band to "
                     f"k = {end}, and those {end - 26} steps (ratios e_(k+1)/e_k from "
                     f"{fmt(r.min(), 2)}ᵐ to {fmt(r.max(), 2)}ᵐ) are left out of the window, as the "
@@ -647,7 +647,8 @@ def test_a_fast_kind_is_explained_after_its_table_with_the_numbers_that_decided_
                            f"iteration 25 the error "
                            f"(its running minimum) falls by the factor {fmt(fell, 3)}, while the 3 "
                            f"steps before averaged a ratio of {fmt(before, 3)} per step")
-    assert "The fit window k = 25–26 ends where the jump landed" in text  # and what it leaves
+    # and what it leaves
+    assert "The window k = 25–26 of the table's title ends where the jump landed" in text
     q = [0.5]  # e_(k+1) = 1.3 e_k²: order 2
     while q[-1] > 1e-11:
         q.append(1.3 * q[-1] ** 2)
@@ -994,6 +995,9 @@ def test_a_restarted_method_s_linear_window_shows_its_cycle_rows():
             "window. They differ") in note
     assert report.step_ratio_note(2).startswith("e_(k+2)/e_k: the ratio over 2 steps")
     assert "restart period is 2 steps" in report.cycle_step_note(2)
+    # named: set at the foot of the next page, under another run's table, it said whose
+    # rate it is (study p. 42: CG's note under GD's table)
+    assert report.cycle_step_note(2, "CG").startswith("CG's rate read on restart cycles: ")
     assert ("(it is fitted on the errors once per cycle, e_i, e_(i+2), e_(i+4) and so on to "
             "e_j, not on every iteration)") in report.cycle_step_note(2)
     # study p. 44: a per-step run's table and a restarted one's on the same page printed the

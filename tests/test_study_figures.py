@@ -533,7 +533,7 @@ def test_a_mark_or_a_symbol_has_one_meaning_and_one_wording_in_a_section(rosenbr
     assert "¶" not in meanings  # one mark for one idea, whichever window (Himmelblau p. 7)
     assert "e₍ₖ₊₂₎/eₖ" in meanings
     notes = " ".join(n for t in tables for n in t.notes)
-    assert plots.page_script(report.cycle_step_note(2)) in notes
+    assert plots.page_script(report.cycle_step_note(2, "CG")) in notes
     for t in tables:  # a table's rows carry the marks its notes explain, and no other
         rows = [r[0] for r in t.rows if r[0][:1].isdigit() and "–" not in r[0]]
         used = {c for r in rows for c in r.lstrip("0123456789")}

@@ -135,8 +135,9 @@ def test_a_kind_read_below_the_floor_names_those_errors_in_its_title():
                                                   window=(4, 7))) is None
     assert report.nw_title("GD", (3, 78), None, below=None).endswith("(fit window k = 3–78)")
     # the † note names the window of the title, whichever it is
-    assert ("step outside the window the table's title names first (where the run's rate or "
-            "order was fitted, or its kind read)") in report.OUTSIDE_NOTE
+    assert ("step outside the window in the parentheses of the table's title (the first, when "
+            "they name two): where the run's rate or order was fitted, or its kind read"
+            ) in report.OUTSIDE_NOTE
 
 
 def test_the_lead_in_and_the_kinds_paragraph_say_the_same_of_the_errors_below_the_floor():
