@@ -4097,6 +4097,16 @@ def kind_read_below(measurement: Any) -> tuple[int, int] | None:
     return int(to), int(at)
 
 
+def uncompared_text(study: Any) -> str:
+    """What the theory row of a per-step table adds for a run whose verdict is *not
+    comparable*: that its theory is not held to the measured rate beside it, and where the
+    reason is (Rosenbrock p. 7: GD's theory 0.9999829 under its robust fit 0.9999613, the
+    verdict on p. 6 only); '' for any other run."""
+    verdict = getattr(getattr(study, "comparison", None), "verdict", None)
+    return f"not comparable: see the table ‘{THEORY_TABLE}’" if verdict == "not comparable" \
+        else ""
+
+
 def convergence_table(b: Builder, label: str, study: Any, section: str, rows: int = 6,
                       to: str = "", name: str | None = None, q_limit: str = "") -> bool:
     """Nocedal & Wright's table for one run: k, e_k, e_(k+1)/e_k and e_(k+1)/e_k^q at a few
@@ -4187,6 +4197,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         above = [] if compared else above
     if above:  # no fit window to compare: the bound alone
         notes.append(ABOVE_NOTE_NO_WINDOW)
+    against = against or uncompared_text(study)
     last = ["theory", "", theory_limit(b, label, section, p, at, digits)
             + (f", {against}" if against else "")]
     if q is not None:

@@ -4050,3 +4050,25 @@ def test_a_tabled_ratio_is_printed_to_the_digits_its_rounding_leaves(four_report
     assert rows[("nesterov", "e_8515/e_8514")] == pytest.approx(0.99589, abs=1e-5)
     assert f"0.996ᵐ{report.ROUNDED_MARK}" in text and "0.99589ᵐ" not in text
     assert report.ROUNDED_NOTE.split(".  ")[0] in text
+
+
+def test_a_theory_row_beside_a_rate_it_is_not_held_to_says_so_on_its_page():
+    """Rosenbrock p. 7: GD's per-step table printed "theory 0.9999829" under its robust fit
+    0.9999613 with no word that the two are not compared (that verdict was on p. 6 only):
+    the theory row of a run whose verdict is *not comparable* says so, and points to the
+    table that says why; a compared run's row does not."""
+    from types import SimpleNamespace as NS
+
+    e = 3.0 * 0.6 ** np.arange(40)
+    st = _nw_study(e, "linear", 0.9, window=(5, 30), kind="linear", rate=0.6)
+    st.comparison = NS(verdict="not comparable")
+    b = report.Builder("t")
+    assert report.convergence_table(b, "GD", st, "s")
+    (theory,) = [r for r in b.doc.blocks[-1].rows if r[0] == "theory"]
+    assert theory[2].endswith(", not comparable: see the table ‘Predicted and measured "
+                              "convergence’"), theory
+    st.comparison = NS(verdict="disagrees")
+    b = report.Builder("t")
+    assert report.convergence_table(b, "GD", st, "s")
+    (theory,) = [r for r in b.doc.blocks[-1].rows if r[0] == "theory"]
+    assert "not comparable" not in theory[2], theory
