@@ -697,12 +697,16 @@ def implied_order(a: float, b: float, h: int = 1, cycle: bool = False) -> str:
     return f"per-step q ≈ (ln {fmt(b, 3)} / ln {fmt(a, 3)})^(1/{h}) = {root}"
 
 
-def halving(ratios: ArrayLike) -> str:
+def halving(ratios: ArrayLike, test: bool = True) -> str:
     """Which consecutive ``ratios`` fall to at most ``RATIO_END_FALL`` = 1/2 of the one before,
     the test a fast kind read on ratios passes: "each ≤ 1/2 of the one before"; when only the
     last does, each earlier one by its numbers ("0.00464 is more than 1/2 of 0.0063, so the
     fall rests on the last block alone (2.59e−06 ≤ 1/2 of 0.00464)"); else "the last ≤ 1/2
-    of the one before" (and "none ≤ 1/2 of the one before" when not even the last is)."""
+    of the one before" (and "none ≤ 1/2 of the one before" when not even the last is).
+    ``test=False``: the ratios are no test of the kind, only described (a two-step reading's
+    disjoint blocks, after the tests it passed): "only the last falls to 1/2 or less of the
+    one before (2.59e−06 ≤ 1/2 of 0.00464; 0.00464 is more than 1/2 of 0.0063)", with no
+    "fall" it would rest on (Himmelblau p. 7 read as a second test, half failed)."""
     r = np.asarray(ratios, dtype=float)
     half = r[1:] <= RATIO_END_FALL * r[:-1]
     if np.all(half):
@@ -713,19 +717,23 @@ def halving(ratios: ArrayLike) -> str:
     if not np.any(half[:-1]):
         more = ", ".join(f"{fmt(b, 3)} is more than 1/2 of {fmt(a, 3)}"
                          for a, b in zip(r[:-2], r[1:-1], strict=True))
+        if not test:
+            return (f"only the last falls to 1/2 or less of the one before ({fmt(r[-1], 3)} "
+                    f"≤ 1/2 of {fmt(r[-2], 3)}; {more})")
         return (f"{more}, so the fall rests on the last block alone ({fmt(r[-1], 3)} ≤ 1/2 of "
                 f"{fmt(r[-2], 3)})")
     return "the last ≤ 1/2 of the one before"
 
 
-def pair_falls(ratios: ArrayLike, h: int = 1, cycle: bool = False) -> str:
+def pair_falls(ratios: ArrayLike, h: int = 1, cycle: bool = False, test: bool = True) -> str:
     """Each consecutive pair of ``ratios`` (over blocks of ``h`` steps; ``cycle`` when a block
     is a restart cycle) with the factor by which it falls and, when both lie in (0, 1) and the
     earlier is already in the fast phase (<= ``RATIO_END_FALL`` = 1/2: a block in which the
     error barely moved implies no order), the order it implies (:func:`implied_order`), then
     which pairs fall to at most ``RATIO_END_FALL`` of the one before: every pair, or only the
     last (each earlier block, by its numbers, is more than 1/2 of the one before it, so the
-    fall rests on the last block alone, whose numbers follow), or some."""
+    fall rests on the last block alone, whose numbers follow), or some (``test``: as
+    :func:`halving` says it)."""
     r = np.asarray(ratios, dtype=float)
     pairs = []
     for a, b in zip(r[:-1], r[1:], strict=True):
@@ -734,7 +742,7 @@ def pair_falls(ratios: ArrayLike, h: int = 1, cycle: bool = False) -> str:
             order = (f", {implied_order(a, b, h, cycle)}" if a <= RATIO_END_FALL else
                      f"; no order: {fmt(a, 3)} > 1/2, not yet in the fast phase")
         pairs.append(f"{fmt(a, 3)} → {fmt(b, 3)} (× {fmt(b / a, 3)}{order})")
-    return f"{'; '.join(pairs)}: {halving(r)}"
+    return f"{'; '.join(pairs)}: {halving(r, test)}"
 
 
 def _zigzag(ratios: NDArray[np.float64]) -> bool:
@@ -852,8 +860,9 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
                       f"before, {fmt(r2[-3], 3)}; {overall_fall(r2, b)}; read over two steps "
                       f"because the per-step ratios ({_ratio_list(e, b, n, 1)}) "
                       f"{zigzag_end(e[b + 1:n] / e[b:n - 1])}{_per_step_miss(e, s, n, b)}; "
-                      "over the disjoint blocks "
-                      f"of two steps ending at the last step ({seen}): {pair_falls(chain, 2)}")
+                      "the disjoint blocks of two steps ending at the last step "
+                      f"({seen}), no part of the test, give the orders: "
+                      f"{pair_falls(chain, 2, test=False)}")
     return None
 
 
@@ -1335,6 +1344,8 @@ class Measurement:
     isolated x*: the run stalled there (:func:`_stall`).
     ``read_to`` (a fast kind decided also on errors below the floor, x* exact: see
     :func:`_exact_tail`): the last k of the errors its ratios were read on, past ``window``.
+    ``read_from`` (a fast kind read on blocks that start before ``window``, rule D of
+    :func:`accelerating_thirds`): the first k of the errors it was read on.
     ``falling`` (with ``stalled``):
     ``(k, e_k, e_K)`` when the error still falls over the run's last quarter
     (:func:`still_falling`): the run ended on its way to that point, not stalled at it.
@@ -1378,6 +1389,7 @@ class Measurement:
     stalled: float | None = None
     read_to: int | None = None
     falling: tuple[int, float, float] | None = None
+    read_from: int | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -1421,6 +1433,7 @@ class Measurement:
                 "spread": self.spread,
                 "stalled": self.stalled,
                 "read_to": self.read_to,
+                "read_from": self.read_from,
                 "falling": None if self.falling is None else list(self.falling),
                 "notes": list(self.notes),
             }
@@ -1449,6 +1462,17 @@ def printed_window(m: Any) -> tuple[int, int] | None:
     (``m`` may be a :class:`Measurement` or its JSON object)."""
     win = _field(m, "order_window") if order_printed(m) else _field(m, "window")
     return None if win is None else (int(win[0]), int(win[1]))
+
+
+def kind_window(m: Any) -> tuple[int, int] | None:
+    """The window of a kind faster than linear with nothing fitted, as its table's title and
+    the error figure's ratio panel name it: where the kind was read, ``window`` from
+    ``read_from`` when the blocks it was read on start before it (chained Rosenbrock p. 8:
+    BFGS read on iterations 36–69, its window 47–69); else :func:`printed_window`."""
+    win, start = printed_window(m), _field(m, "read_from")
+    if win is None or start is None or order_printed(m):
+        return win
+    return min(int(start), win[0]), win[1]
 
 
 def fitted_window(m: Any) -> tuple[int, int] | None:
@@ -2115,7 +2139,8 @@ def _slower_kinds(
                      f"{', '.join(fmt(v, 3) for v in low[:-1])} and {fmt(low[-1], 3)} at "
                      f"iterations {j - t}, {j}, {j + t} and {j + 2 * t}): superlinear")
         note = notes[-1]
-        return replace(_superlinear(e, n, j, fl, notes, base), evidence=note)
+        return replace(_superlinear(e, n, j, fl, notes, base), evidence=note,
+                       read_from=j - t)
     return _linear_measurement(p, xs, e[:n], fl, settle_rtol, notes, base)
 
 

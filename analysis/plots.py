@@ -50,7 +50,7 @@ from analysis.empirical import (
     default_floor,
     fitted_window,
     fmt_floor,
-    printed_window,
+    kind_window,
 )
 from landscape.numfmt import THOUSANDS_SPACE, fmt, fmt_rate, iteration_count, spaced
 
@@ -5464,7 +5464,7 @@ def _rate_study_args(studies: Mapping[str, Any]
         wins[k] = fitted_window(m)  # a fitted order's own window, as its tables print it;
         # none for a run that stays bounded, or faster than linear with nothing fitted
         if wins[k] is None and _attr(m, "kind") in ("quadratic", "superlinear"):
-            spans[k] = printed_window(m)  # where its kind was read, as its table says
+            spans[k] = kind_window(m)  # where its kind was read, as its table says
         at = finite_at(m, len(errs[k]))
         if at is not None:
             finite[k] = at

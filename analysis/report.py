@@ -3974,7 +3974,7 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
         h = getattr(measurement, "ratio_step", None) if kind == "linear" else None
         what = "robust fit (measured rate)" if kind == "linear" else "robust fit (measured growth)"
         if h is not None:
-            what = f"robust fit on the {steps_name(h)} cycles (measured rate)"
+            what = f"robust fit on the {steps_name(h)} cycles (measured rate per step)"
         rows.append([f"{win[0]}–{win[1]}", what,
                      window_cell(b, section, label, "measured rate", fitted, "fit", like,
                                  digits)])
@@ -4107,6 +4107,29 @@ def uncompared_text(study: Any) -> str:
         else ""
 
 
+def _table_windows(m: Any, win: Sequence[int] | None, at: int | None, q: float | None
+                   ) -> tuple[Any, bool, Any, Any, Any, bool]:
+    """The windows of a per-step table of measurement ``m`` (``win`` its window, None when
+    x* was reached at ``at``; ``q`` a predicted order): the window of the number printed
+    beside the table (a fitted order's own window), which its title names beside the fit
+    window; whether the title names that order's window alone (a method of predicted order,
+    no geometric mean, whose printed number is the fitted order); the errors read below the
+    floor (:func:`kind_read_below`); the window † marks the steps outside of (◊ those before
+    a bounded run settled); the window the title names; whether a rate or order was fitted.
+    A kind read with nothing fitted: the title names, and † marks against, the errors it was
+    read on, which may start before the window (rule D's blocks, chained Rosenbrock p. 8:
+    BFGS read on 36–69, its window 47–69)."""
+    printed = printed_window(m) if at is None else None
+    order_only = q is not None and printed is not None and order_printed(m)
+    below = kind_read_below(m) if win is not None else None
+    marked = printed if order_only else win if below is None else (win[0], below[0])
+    fitted = E.fitted_window(m) is not None
+    titled = win
+    if at is None and not fitted and below is None and win is not None:
+        titled = marked = E.kind_window(m)
+    return printed, order_only, below, marked, titled, fitted
+
+
 def convergence_table(b: Builder, label: str, study: Any, section: str, rows: int = 6,
                       to: str = "", name: str | None = None, q_limit: str = "") -> bool:
     """Nocedal & Wright's table for one run: k, e_k, e_(k+1)/e_k and e_(k+1)/e_k^q at a few
@@ -4137,15 +4160,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     win = study.measurement.window if at is None else None
     chosen = table_iterations(steps, rows, win, getattr(study.measurement, "kind", None),
                               getattr(study.measurement, "ratio_step", None))
-    # the window of the number printed beside the table (a fitted order's own window), which
-    # its title names beside the fit window; † marks the steps outside the fit window, over
-    # which the rows' geometric mean is taken; for a method of predicted order (no such
-    # mean) whose printed number is the fitted order, the title names only the order's
-    # window, and † marks the steps outside it too (◊ those before a bounded run settled)
-    printed = printed_window(study.measurement) if at is None else None
-    order_only = q is not None and printed is not None and order_printed(study.measurement)
-    below = kind_read_below(study.measurement) if win is not None else None
-    marked = printed if order_only else win if below is None else (win[0], below[0])
+    printed, order_only, below, marked, titled, fitted = _table_windows(study.measurement,
+                                                                         win, at, q)
     ratio = dict(zip((int(k) for k in ks), r1, strict=True))
     kq, rq = plots.error_ratios(e, q, floor) if q is not None else (ks, r1)
     ratio_q = dict(zip((int(k) for k in kq), rq, strict=True))
@@ -4219,8 +4235,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         linear = getattr(study.measurement, "kind", None) == "linear"
         notes += [step_ratio_note(h)] + ([cycle_step_note(h, name or label)] if linear else [])
     kind_paragraph(b, label, study, name)
-    fitted = E.fitted_window(study.measurement) is not None
-    b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps, settled,
+    b.doc.table(cols, body, title=nw_title(name or label, titled, at, to, chosen, steps, settled,
                                             printed, order_only, below, fitted),
                  notes=notes, summary=len(body) - data, half=True)
     return True
@@ -5763,15 +5778,17 @@ def hidden_above_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
                           f"{k}'s {n} ratios at k = {at}, from {fmt_rate(lo)} to "
                           f"{fmt_rate(hi)}, lie")
                          + f" above its dashed bound ρ = {fmt_rate(rho)} by "
-                         + ("a factor " if n == 1 else "at most a factor ")
-                         + fmt_num(hi / rho, 3))
+                         + (f"a factor {fmt_num(hi / rho, 3)}" if n == 1 else
+                            # an upper bound, rounded up (1.035 is not "at most 1.03")
+                            f"at most a factor {math.ceil(hi / rho * 100.0 - 1e-9) / 100.0:.2f}"))
             count += n
     if not parts:
         return ""
     one = len(names) == 1
     return (f"  {'; '.join(parts)}: too little to see on the ratio panel's log scale, where "
             f"{'its marker seems' if count == 1 else 'those markers seem'} to sit on the "
-            f"line{'' if one else 's'}.")
+            f"line{'' if one else 's'}; the bound is on the asymptotic rate, so single steps "
+            f"may exceed it.")
 
 
 def around_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]],

@@ -637,6 +637,19 @@ def test_a_fast_kind_is_explained_after_its_table_with_the_numbers_that_decided_
                     f"{fmt(ends[0], 3)}, {fmt(ends[1], 3)}, {fmt(ends[2], 3)} and "
                     f"{fmt(ends[3], 3)} at "
                     "iterations 36, 47, 58 and 69).")
+    # the title names the errors the kind was read on, from the first block (chained
+    # Rosenbrock p. 8 said "kind read on k = 47–69" above a reading of 36–69), and so does
+    # the ratio panel's span; † marks the steps before the first block
+    assert m.read_from == 36 and E.kind_window(m) == (36, 69)
+    table = b.doc.blocks[-1]
+    assert table.title.endswith("(kind read on k = 36–69; nothing fitted)"), table.title
+    marks = {int(r[0].rstrip("†")): r[0].endswith("†") for r in table.rows
+             if r[0].rstrip("†").isdigit()}
+    assert marks and all(v == (k < 36) for k, v in marks.items()), marks
+    from analysis import plots
+
+    assert plots._rate_study_args({"bfgs": st})[6] == {"bfgs": (36, 69)}
+    assert m.to_json()["read_from"] == 36
     e = np.array(CG_ROSENBROCK5)
     st.result.path = e[:, None]
     st.measurement = E.measure(e[:, None], [0.0], floor=CG_ROSENBROCK5_FLOOR)
@@ -984,7 +997,7 @@ def test_a_restarted_method_s_linear_window_shows_its_cycle_rows():
     rows, notes, _, _ = report._window_rows(b, "cg", "s", e, (5, 29),
                                             NS(kind="linear", rate=0.5, ratio_step=2), None, [])
     assert [r[1] for r in rows] == ["geometric mean",
-                                    "robust fit on the two-step cycles (measured rate)"]
+                                    "robust fit on the two-step cycles (measured rate per step)"]
     (note,) = [n for n in notes if n.startswith("Geometric mean and robust fit")]
     # quadratic p. 6: the note spoke of "the rows of the column e_(k+m)/e_k" of a method
     # restarted every m steps under tables none of which has that column; how a fit on cycles

@@ -62,8 +62,13 @@ def test_a_two_step_reading_says_the_test_first_and_the_rise_in_its_list():
     where = [text.index(s) for s in ("≤ 1/4 of", "in all by", "zigzag at the end",
                                      "disjoint blocks")]
     assert where == sorted(where)
-    assert text.endswith("so the fall rests on the last block alone (2.59e-06 ≤ 1/2 of "
-                         "0.00464)")
+    # the blocks are no second test (Himmelblau p. 7 read them as one, half failed)
+    assert ("the disjoint blocks of two steps ending at the last step (0.00630 at k = 2, "
+            "0.00464 at k = 4, 2.59e-06 at k = 6), no part of the test, give the orders: "
+            ) in text
+    assert text.endswith("only the last falls to 1/2 or less of the one before (2.59e-06 ≤ 1/2 "
+                         "of 0.00464; 0.00464 is more than 1/2 of 0.00630)"), text
+    assert "the fall rests on" not in text
 
 
 def test_ratios_that_fall_at_every_step_get_no_rise_clause():
