@@ -3787,9 +3787,9 @@ STALL_NOTE = (f"{STALL_MARK} stall inside the window of the table's title, of a 
               "a step that increased the error, or one slower than the step before it with "
               "less than a tenth of the window's mean progress, −log(e_(k+1)/e_k) < "
               "0.1·(−log ρ_window), e.g. at the rounding floor; a robust fit over the window "
-              "(the measured rate, where one was fitted) uses the errors all through it and is "
-              "not moved by a stalled step, however many the table marks (the geometric mean "
-              "uses only the window's end errors).")
+              "(the measured rate, where one was fitted) uses the errors all through the "
+              "window and is not moved by a stalled step, however many the table marks (the "
+              "geometric mean uses only the window's end errors).")
 
 
 
