@@ -5550,8 +5550,10 @@ def error_caption(panels: Sequence[Any], rows: tuple[int, int] | None = None,
     text = side + ("measured" if ratios else "Measured") + " error ‖xₖ − x*‖ (log scale)"
     if theory:
         text += (" and " + ("" if theory == every else f"for {_names(theory)} ")
-                 + "the theoretical slope ρ^k (dashed, over the fit window or at least the "
-                 "run's last third, ×10 above the measurement where the two come closest)")
+                 + "the theoretical slope ρ^k (dashed, ending where the run's window ends, "
+                 "the fit window or where its kind was read, else at its last step, and "
+                 "spanning at least the last third of the steps up to there, ×10 above the "
+                 "measurement where the two come closest)")
     if wins:
         text += ("; shaded: " + ("" if wins == every else f"for {_names(wins)}, ")
                  + "the window where the rate, or the order of a faster kind, was fitted")
@@ -5746,49 +5748,55 @@ HIDDEN_ABOVE = 0.05
 
 
 def hidden_above_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
-    """The caption's sentence on ratios drawn above their run's dashed bound (a predicted
-    rate that is a bound, not exact) but within :data:`HIDDEN_ABOVE` decades of it, in a
-    ratio panel drawn on a log axis (:func:`analysis.plots.ratio_axis_log`): there the
-    markers seem to sit on the line though the ratios exceed the bound (study p. 38: CG's
-    ratios 0.998–0.9996 beside its bound 0.96085 on an axis of 10⁻⁵–10¹); '' when there are
-    none."""
+    """The caption's sentence on ratios drawn on a dashed theory line, within
+    :data:`HIDDEN_ABOVE` decades of it, in a ratio panel drawn on a log axis
+    (:func:`analysis.plots.ratio_axis_log`), where the markers seem to sit on the line: a
+    run's ratios above its own dashed bound (a predicted rate that is a bound, not exact),
+    which seem to meet it though they exceed it (study p. 38: CG's ratios 0.998–0.9996
+    beside its bound 0.96085 on an axis of 10⁻⁵–10¹), and another run's ratios on either
+    side of a line, lost on it (chained Rosenbrock p. 13: BFGS's ratios 0.97–0.99 on CG's
+    line 0.96586); '' when there are none.  A largest factor is rounded up, to four digits
+    (0.999573/0.96085 = 1.0403 is "at most a factor 1.041")."""
     from analysis import plots
 
-    parts, names, count = [], [], 0
+    parts, lines, count, bounds = [], set(), 0, False
     for p in panels:
         drawn = {k: plots.study_drawn_ratios(studies[k]) for k in p.ratios if k in studies}
-        rates = [float(studies[k].prediction.rate) for k in p.theory if k in studies
-                 and getattr(studies[k].prediction, "rate", None) is not None]
-        if not plots.ratio_axis_log([float(v) for _, r in drawn.values() for v in r] + rates):
+        rates = {k: float(studies[k].prediction.rate) for k in p.theory if k in studies
+                 and (getattr(studies[k].prediction, "rate", None) or 0) > 0}
+        if not plots.ratio_axis_log([float(v) for _, r in drawn.values() for v in r]
+                                    + list(rates.values())):
             continue
         for k, (kr, r) in drawn.items():
-            pred = studies[k].prediction
-            rho = getattr(pred, "rate", None)
-            if k not in p.theory or rho is None or getattr(pred, "exact", True) or rho <= 0:
-                continue
-            with np.errstate(all="ignore"):
-                near = (r > rho) & (np.log10(r / rho) < HIDDEN_ABOVE)
-            if not near.any():
-                continue
-            lo, hi = float(r[near].min()), float(r[near].max())
-            n = int(near.sum())
-            at = _names([str(int(j)) for j in kr[near]])
-            names.append(k)
-            parts.append((f"{k}'s ratio at k = {at}, {fmt_rate(lo)}, lies" if n == 1 else
-                          f"{k}'s {n} ratios at k = {at}, from {fmt_rate(lo)} to "
-                          f"{fmt_rate(hi)}, lie")
-                         + f" above its dashed bound ρ = {fmt_rate(rho)} by "
-                         + (f"a factor {fmt_num(hi / rho, 3)}" if n == 1 else
-                            # an upper bound, rounded up (1.035 is not "at most 1.03")
-                            f"at most a factor {math.ceil(hi / rho * 100.0 - 1e-9) / 100.0:.2f}"))
-            count += n
+            for j, rho in rates.items():
+                own = j == k
+                if own and getattr(studies[k].prediction, "exact", True):
+                    continue
+                with np.errstate(all="ignore"):
+                    d = np.log10(r / rho)
+                near = (np.abs(d) < HIDDEN_ABOVE) & ((d > 0) if own else np.isfinite(d))
+                if not near.any():
+                    continue
+                lo, hi, n = float(r[near].min()), float(r[near].max()), int(near.sum())
+                far = max(hi / rho, rho / lo)
+                factor = (f"a factor {fmt_num(far, 3)}" if n == 1 else
+                          f"at most a factor {math.ceil(far * 1000.0 - 1e-9) / 1000.0:.3f}")
+                head = (f"{k}'s ratio at k = {int(kr[near][0])}, {fmt_rate(lo)}, lies" if n == 1
+                        else f"{k}'s {n} ratios at k = {plots.int_ranges(kr[near])}, from "
+                             f"{fmt_rate(lo)} to {fmt_rate(hi)}, lie")
+                parts.append(head + (f" above its dashed bound ρ = {fmt_rate(rho)} by {factor}"
+                                     if own else f" within {factor} of {j}'s dashed line "
+                                     f"ρ = {fmt_rate(rho)}"))
+                lines.add(j)
+                count += n
+                bounds = bounds or own
     if not parts:
         return ""
-    one = len(names) == 1
     return (f"  {'; '.join(parts)}: too little to see on the ratio panel's log scale, where "
             f"{'its marker seems' if count == 1 else 'those markers seem'} to sit on the "
-            f"line{'' if one else 's'}; the bound is on the asymptotic rate, so single steps "
-            f"may exceed it.")
+            f"line{'' if len(lines) == 1 else 's'}"
+            + ("; a bound is on the asymptotic rate, so single steps may exceed it"
+               if bounds else "") + ".")
 
 
 def around_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]],

@@ -175,16 +175,16 @@ def test_ratios_just_above_a_bound_on_a_log_ratio_axis_are_said_in_the_caption()
     above = [(int(k), float(v)) for k, v in zip(kr, r, strict=True) if v > rho]
     assert [k for k, _ in above] == [12, 13, 14]  # 0.99, 0.995, 0.97 (0.9 is below ρ)
     text = report.hidden_above_text(studies, panels)
-    assert text == ("  CG's 3 ratios at k = 12, 13 and 14, from 0.97 to 0.995, lie above its "
-                    "dashed bound ρ = 0.96 by at most a factor 1.04: too little to see on the "
-                    "ratio panel's log scale, where those markers seem to sit on the line; the "
-                    "bound is on the asymptotic rate, so single steps may exceed it."), text
+    assert text == ("  CG's 3 ratios at k = 12–14, from 0.97 to 0.995, lie above its dashed bound "
+                    "ρ = 0.96 by at most a factor 1.037: too little to see on the ratio panel's "
+                    "log scale, where those markers seem to sit on the line; a bound is on the "
+                    "asymptotic rate, so single steps may exceed it."), text
     # "at most" rounds up (Rosenbrock p. 13: 0.999654/0.96586 = 1.035 printed "at most 1.03")
     up = _study(5.0 * np.cumprod(np.r_[1.0, np.full(12, 0.5), [0.99358, 0.97, 0.9]]), rho,
                 (10, 15))
     up.prediction.exact = False
     assert 1.0349 < 0.99358 / rho < 1.035  # fmt_num prints 1.03
-    assert "by at most a factor 1.04:" in report.hidden_above_text(
+    assert "by at most a factor 1.035:" in report.hidden_above_text(
         {"CG": up, "BFGS": other}, plots.rate_studies_panels({"CG": up, "BFGS": other}))
     # one ratio: said in the singular (quadratic p. 11: "CG's 1 ratio at k = 0")
     one = _study(5.0 * np.cumprod(np.r_[1.0, np.full(12, 0.5), [0.97, 0.9]]), rho, (10, 14))
@@ -193,10 +193,41 @@ def test_ratios_just_above_a_bound_on_a_log_ratio_axis_are_said_in_the_caption()
                                     plots.rate_studies_panels({"CG": one, "BFGS": other}))
     assert text == ("  CG's ratio at k = 12, 0.97, lies above its dashed bound ρ = 0.96 by a "
                     "factor 1.01: too little to see on the ratio panel's log scale, where its "
-                    "marker seems to sit on the line; the bound is on the asymptotic rate, so "
+                    "marker seems to sit on the line; a bound is on the asymptotic rate, so "
                     "single steps may exceed it."), text
+    # another run's ratios on either side of CG's line are lost on it too (chained Rosenbrock
+    # p. 13: BFGS's 0.97–0.99 under CG's 0.96586), and named with the line's run
+    near = _study(10.0 * np.cumprod(np.r_[1.0, [0.95, 0.97, 1e-3, 1e-4]]), None, (0, 4))
+    three = {"CG": up, "BFGS": near, "Newton": other}
+    text = report.hidden_above_text(three, plots.rate_studies_panels(three))
+    assert ("BFGS's 2 ratios at k = 0, 1, from 0.95 to 0.97, lie within at most a factor "
+            "1.011 of CG's dashed line ρ = 0.96") in text, text
+    assert 0.96 / 0.95 < 1.011 and 0.97 / 0.96 < 1.011
     # alone, its ratios span less than a factor 100: a linear axis shows them apart
     assert report.hidden_above_text({"CG": cg}, plots.rate_studies_panels({"CG": cg})) == ""
     # an exact rate is no bound
     cg.prediction.exact = True
     assert report.hidden_above_text(studies, panels) == ""
+
+
+def test_the_caption_says_where_a_theory_line_is_drawn_for_a_run_with_nothing_fitted():
+    """Chained Rosenbrock p. 13: the caption drew CG's dashed slope "over the fit window or
+    at least the run's last third", but CG had nothing fitted and its line ran over k = 57–86,
+    the last third of the steps up to the end of the window its kind was read on (71–86),
+    not of its run of 123 iterations.  The caption says where the line ends and what it
+    spans, and the line drawn is that."""
+    e = 5.0 * np.cumprod(np.r_[1.0, np.full(20, 0.9), [0.5, 0.1, 0.01, 1e-3], np.full(8, 0.99)])
+    cg = _study(e, 0.9, (21, 25))
+    cg.prediction.exact = False
+    cg.measurement = NS(kind="superlinear", window=(21, 25), finite_steps=None, rate=None,
+                        order=None, order_window=None, ratio_step=None)
+    panels = plots.rate_studies_panels({"CG": cg})
+    assert panels[0].windows == [] and panels[0].read == ["CG"]
+    kk, _ = plots.offset_theory_line(plots.study_errors(cg), 0.9,
+                                     plots.drawn_windows({}, {"CG": (21, 25)})["CG"])
+    assert kk[-1] == 25 and kk[0] <= 25 - 25 // 3  # to the window's end, ≥ a third back
+    cap = report.error_caption(panels)
+    assert ("dashed, ending where the run's window ends, the fit window or where its kind was "
+            "read, else at its last step, and spanning at least the last third of the steps up "
+            "to there") in cap, cap
+    assert "run's last third" not in cap
