@@ -2206,7 +2206,7 @@ def test_rosenbrock_cg_reads_its_linear_rate_on_its_restart_cycles(rosenbrock):
             assert float(re.match(r"[\d.e−-]+", r[3]).group(0).replace("−", "-")) == \
                 pytest.approx(e[k + 2] / e[k], rel=1e-3)
     (fit,) = [r for r in per_step.rows if r[1] == "robust fit on the two-step cycles "
-              "(measured rate)"]
+              "(measured rate per step)"]
     assert fit[0] == f"{a}–{z}"
     # R-linear over the 20 steps of its window (errors straying > 1 decade about the line):
     # ρ is known to a factor 10^(2·spread/20) ≥ 1.26, its first two digits (study p. 44)
