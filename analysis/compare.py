@@ -775,3 +775,17 @@ def rates_record(
             "reason": comparison.reason if not comparison.agree else comparison.note,
         }
     )
+
+
+def prediction_how(p: Any) -> str:
+    """The provenance marker of a predicted rate: ``yardstick`` for the linear-CG bound set
+    beside a nonlinear CG run (:data:`analysis.theory.cg.CG_BASIS`, a theorem for linear CG
+    on a quadratic only, :func:`analysis.report.cg_bound_notes`), else ``theory``."""
+    from analysis.theory.cg import CG_BASIS
+
+    if getattr(p, "basis", "") == CG_BASIS:
+        return "yardstick"
+    # the cycle bound at a kink with momentum β > 0 rests on the effective step η/(1 − β):
+    # a heuristic, not the subgradient theorem (β = 0) it extends
+    momentum = (getattr(p, "details", None) or {}).get("momentum") or 0.0
+    return "yardstick" if getattr(p, "kind", "") == "bounded" and momentum > 0 else "theory"

@@ -62,6 +62,7 @@ from analysis.compare import (
     on_average,
     order_word,
     percent,
+    prediction_how,
     rule_text,
     scale_name,
     verdict_band,
@@ -3479,20 +3480,6 @@ def theory_notes(studies: Sequence[Any] | None = None) -> list[str]:
             + cg_bound_notes(studies or []) + qn_source_notes(studies or []))
 
 
-def prediction_how(p: Any) -> str:
-    """The provenance marker of a predicted rate: ``yardstick`` for the linear-CG bound set
-    beside a nonlinear CG run (:data:`analysis.theory.cg.CG_BASIS`, a theorem for linear CG
-    on a quadratic only, :func:`cg_bound_notes`), else ``theory``."""
-    from analysis.theory.cg import CG_BASIS
-
-    if getattr(p, "basis", "") == CG_BASIS:
-        return "yardstick"
-    # the cycle bound at a kink with momentum β > 0 rests on the effective step η/(1 − β):
-    # a heuristic, not the subgradient theorem (β = 0) it extends
-    momentum = (getattr(p, "details", None) or {}).get("momentum") or 0.0
-    return "yardstick" if getattr(p, "kind", "") == "bounded" and momentum > 0 else "theory"
-
-
 def theory_legend(studies: Sequence[Any]) -> str:
     """The markers' legend of a theory table of ``studies``: theory and fit, and the
     yardstick when a row's prediction is one (:func:`prediction_how`)."""
@@ -5759,7 +5746,7 @@ def hidden_above_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
     (0.999573/0.96085 = 1.0403 is "at most a factor 1.041")."""
     from analysis import plots
 
-    parts, lines, count, bounds = [], set(), 0, False
+    parts, lines, count, bounds = [], set(), 0, set()
     for p in panels:
         drawn = {k: plots.study_drawn_ratios(studies[k]) for k in p.ratios if k in studies}
         rates = {k: float(studies[k].prediction.rate) for k in p.theory if k in studies
@@ -5784,19 +5771,26 @@ def hidden_above_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
                 head = (f"{k}'s ratio at k = {int(kr[near][0])}, {fmt_rate(lo)}, lies" if n == 1
                         else f"{k}'s {n} ratios at k = {plots.int_ranges(kr[near])}, from "
                              f"{fmt_rate(lo)} to {fmt_rate(hi)}, lie")
-                parts.append(head + (f" above its dashed bound ρ = {fmt_rate(rho)} by {factor}"
+                yard = prediction_how(studies[j].prediction) == "yardstick"
+                what = "yardstick" if yard else "bound"
+                parts.append(head + (f" above its dashed {what} ρ = {fmt_rate(rho)} by {factor}"
                                      if own else f" within {factor} of {j}'s dashed line "
                                      f"ρ = {fmt_rate(rho)}"))
                 lines.add(j)
                 count += n
-                bounds = bounds or own
+                if own:
+                    bounds.add(what)
     if not parts:
         return ""
     return (f"  {'; '.join(parts)}: too little to see on the ratio panel's log scale, where "
             f"{'its marker seems' if count == 1 else 'those markers seem'} to sit on the "
             f"line{'' if len(lines) == 1 else 's'}"
-            + ("; a bound is on the asymptotic rate, so single steps may exceed it"
-               if bounds else "") + ".")
+            + {frozenset(): "", frozenset({"bound"}): "; a bound is on the asymptotic rate, so "
+               "single steps may exceed it", frozenset({"yardstick"}): "; a yardstick is a bound "
+               "proved for another case, on the asymptotic rate at that, no test of single "
+               "steps"}.get(frozenset(bounds), "; a bound, or a yardstick (a bound proved for "
+                             "another case), is on the asymptotic rate, so single steps may "
+                             "exceed it") + ".")
 
 
 def around_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]],

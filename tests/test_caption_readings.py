@@ -231,3 +231,25 @@ def test_the_caption_says_where_a_theory_line_is_drawn_for_a_run_with_nothing_fi
             "read, else at its last step, and spanning at least the last third of the steps up "
             "to there") in cap, cap
     assert "run's last third" not in cap
+
+
+def test_a_yardstick_is_named_a_yardstick_in_the_figure_and_its_caption():
+    """Chained Rosenbrock p. 13: the legend and caption called CG's ρ = 0.96586 a "bound"
+    while the tables mark it ʸ, a yardstick: linear CG's bound, no theorem for a nonlinear
+    CG run.  The ratio panel's label and the caption's sentence say "yardstick"."""
+    from analysis.theory.cg import CG_BASIS
+
+    rho = 0.96
+    cg = _study(5.0 * np.cumprod(np.r_[1.0, np.full(12, 0.5), [0.99, 0.995, 0.97, 0.9]]), rho,
+                (10, 16))
+    cg.prediction.exact = False
+    cg.prediction.basis = CG_BASIS
+    other = _study(10.0 * np.cumprod(np.r_[1.0, [0.5, 0.1, 1e-3, 1e-5, 1e-4]]), None, (0, 5))
+    studies = {"CG": cg, "BFGS": other}
+    assert plots._rate_study_args(studies)[3] == {"CG": "yardstick ρ = 0.96"}
+    text = report.hidden_above_text(studies, plots.rate_studies_panels(studies))
+    assert "lie above its dashed yardstick ρ = 0.96 by at most a factor 1.037" in text, text
+    assert text.endswith("; a yardstick is a bound proved for another case, on the asymptotic "
+                         "rate at that, no test of single steps."), text
+    cg.prediction.basis = ""
+    assert plots._rate_study_args(studies)[3] == {"CG": "bound ρ = 0.96"}
