@@ -5746,7 +5746,7 @@ def hidden_above_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
     (0.999573/0.96085 = 1.0403 is "at most a factor 1.041")."""
     from analysis import plots
 
-    parts, lines, count, bounds = [], set(), 0, set()
+    parts, lines, count, whys = [], set(), 0, []
     for p in panels:
         drawn = {k: plots.study_drawn_ratios(studies[k]) for k in p.ratios if k in studies}
         rates = {k: float(studies[k].prediction.rate) for k in p.theory if k in studies
@@ -5768,29 +5768,46 @@ def hidden_above_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
                 far = max(hi / rho, rho / lo)
                 factor = (f"a factor {fmt_num(far, 3)}" if n == 1 else
                           f"at most a factor {math.ceil(far * 1000.0 - 1e-9) / 1000.0:.3f}")
-                head = (f"{k}'s ratio at k = {int(kr[near][0])}, {fmt_rate(lo)}, lies" if n == 1
-                        else f"{k}'s {n} ratios at k = {plots.int_ranges(kr[near])}, from "
-                             f"{fmt_rate(lo)} to {fmt_rate(hi)}, lie")
-                yard = prediction_how(studies[j].prediction) == "yardstick"
-                what = "yardstick" if yard else "bound"
-                parts.append(head + (f" above its dashed {what} ρ = {fmt_rate(rho)} by {factor}"
-                                     if own else f" within {factor} of {j}'s dashed line "
-                                     f"ρ = {fmt_rate(rho)}"))
+                at = plots.int_ranges(kr[near])
+                if own:
+                    what = ("yardstick" if prediction_how(studies[j].prediction) == "yardstick"
+                            else "bound")
+                    parts.append((f"{k}'s ratio at k = {at}, {fmt_rate(lo)}, lies" if n == 1
+                                  else f"{k}'s {n} ratios at k = {at}, from {fmt_rate(lo)} to "
+                                       f"{fmt_rate(hi)}, lie")
+                                 + f" above its dashed {what} ρ = {fmt_rate(rho)} by {factor}")
+                    whys.append(_bound_why(j, studies[j].prediction))
+                else:  # how many of the run's drawn ratios, and whose line it is
+                    parts.append(f"{n} of the {r.size} ratios drawn of {k} (at k = {at}, from "
+                                 f"{fmt_rate(lo)} to {fmt_rate(hi)}) lie within {factor} of "
+                                 f"{j}'s dashed line ρ = {fmt_rate(rho)}, {j}'s line, not "
+                                 f"{k}'s")
                 lines.add(j)
                 count += n
-                if own:
-                    bounds.add(what)
     if not parts:
         return ""
-    return (f"  {'; '.join(parts)}: too little to see on the ratio panel's log scale, where "
+    why = "".join(f"; {w}" for w in dict.fromkeys(whys))
+    return (f"  {'; '.join(parts)}: too little to see on the ratio panel's log scale (less than "
+            f"{HIDDEN_ABOVE:g} decades apart), where "
             f"{'its marker seems' if count == 1 else 'those markers seem'} to sit on the "
-            f"line{'' if len(lines) == 1 else 's'}"
-            + {frozenset(): "", frozenset({"bound"}): "; a bound is on the asymptotic rate, so "
-               "single steps may exceed it", frozenset({"yardstick"}): "; a yardstick is a bound "
-               "proved for another case, on the asymptotic rate at that, no test of single "
-               "steps"}.get(frozenset(bounds), "; a bound, or a yardstick (a bound proved for "
-                             "another case), is on the asymptotic rate, so single steps may "
-                             "exceed it") + ".")
+            f"line{'' if len(lines) == 1 else 's'}{why}.")
+
+
+def _bound_why(label: str, p: Any) -> str:
+    """Why single ratios may lie above the dashed bound of run ``label`` (prediction ``p``):
+    linear CG's bound, set beside a CG run as a yardstick, bounds the error in the ∇²f-norm
+    over k steps (N&W Eq. 5.36), not each step's ratio in the 2-norm; another yardstick is a
+    bound proved for another case; a theorem's bound is on the asymptotic rate."""
+    from analysis.theory.cg import CG_BASIS
+
+    if getattr(p, "basis", "") == CG_BASIS:
+        return (f"{label}'s ρ bounds linear CG's error in the ∇²f-norm, at most 2ρᵏ times the "
+                "first (N&W Eq. 5.36), not the ratio of each step in the 2-norm, which may "
+                "exceed it")
+    if prediction_how(p) == "yardstick":
+        return (f"{label}'s ρ is a yardstick, a bound proved for another case, which single "
+                "steps may exceed")
+    return "a bound is on the asymptotic rate, so single steps may exceed it"
 
 
 def around_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]],
