@@ -5778,17 +5778,15 @@ def hidden_above_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
                                  + f" above its dashed {what} ρ = {fmt_rate(rho)} by {factor}")
                     whys.append(_bound_why(j, studies[j].prediction))
                 else:  # how many of the run's drawn ratios, and whose line it is
-                    parts.append(f"{n} of the {r.size} ratios drawn of {k} (at k = {at}, from "
-                                 f"{fmt_rate(lo)} to {fmt_rate(hi)}) lie within {factor} of "
-                                 f"{j}'s dashed line ρ = {fmt_rate(rho)}, {j}'s line, not "
-                                 f"{k}'s")
+                    parts.append(f"{n} of the {r.size} ratios drawn of {k}, from "
+                                 f"{fmt_rate(lo)} to {fmt_rate(hi)}, lie within {factor} of "
+                                 f"{j}'s dashed line (not {k}'s own)")
                 lines.add(j)
                 count += n
     if not parts:
         return ""
     why = "".join(f"; {w}" for w in dict.fromkeys(whys))
-    return (f"  {'; '.join(parts)}: too little to see on the ratio panel's log scale (less than "
-            f"{HIDDEN_ABOVE:g} decades apart), where "
+    return (f"  {'; '.join(parts)}: too little to see on the ratio panel's log scale, where "
             f"{'its marker seems' if count == 1 else 'those markers seem'} to sit on the "
             f"line{'' if len(lines) == 1 else 's'}{why}.")
 
@@ -5801,9 +5799,8 @@ def _bound_why(label: str, p: Any) -> str:
     from analysis.theory.cg import CG_BASIS
 
     if getattr(p, "basis", "") == CG_BASIS:
-        return (f"{label}'s ρ bounds linear CG's error in the ∇²f-norm, at most 2ρᵏ times the "
-                "first (N&W Eq. 5.36), not the ratio of each step in the 2-norm, which may "
-                "exceed it")
+        return (f"{label}'s ρ bounds linear CG's ∇²f-norm error over k steps, not each step's "
+                "ratio")
     if prediction_how(p) == "yardstick":
         return (f"{label}'s ρ is a yardstick, a bound proved for another case, which single "
                 "steps may exceed")
