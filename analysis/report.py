@@ -5778,9 +5778,12 @@ def hidden_above_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
                                  + f" above its dashed {what} ρ = {fmt_rate(rho)} by {factor}")
                     whys.append(_bound_why(j, studies[j].prediction))
                 else:  # how many of the run's drawn ratios, and whose line it is
-                    parts.append(f"{n} of the {r.size} ratios drawn of {k}, from "
-                                 f"{fmt_rate(lo)} to {fmt_rate(hi)}, lie within {factor} of "
-                                 f"{j}'s dashed line (not {k}'s own)")
+                    parts.append(f"{n} of the {r.size} ratios drawn of {k}, "
+                                 + (f"{fmt_rate(lo)}, lies" if n == 1 else
+                                    f"from {fmt_rate(lo)} to {fmt_rate(hi)}, lie")
+                                 + f" within {factor} of {j}'s dashed line ("
+                                 + (f"not {k}'s own" if k in rates else
+                                    f"{k} has no line of its own") + ")")
                 lines.add(j)
                 count += n
     if not parts:
