@@ -3256,6 +3256,12 @@ class ErrorPanels:
     #: their kind was read on (``spans`` of :func:`error_panels`: a kind faster than linear
     #: with nothing fitted), not shaded
     read: list[str] = field(default_factory=list)
+    #: label of ``read`` → the window its ratios are drawn over (errors e_a … e_b, as its
+    #: per-step table's title counts them), so that the caption can give its k
+    read_windows: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: label of ``read`` → the last error its kind was read on when that lies past the
+    #: drawn window, below the rounding floor (x* exact; its table's title names both)
+    read_to: dict[str, int] = field(default_factory=dict)
 
 
 def drawn_ratios(errors: ArrayLike, floor: float | None = None,
@@ -3312,8 +3318,10 @@ def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
                        bands=[k for k in shown if k in (bands or {})],
                        unwindowed=[k for k in shown
                                    if windows.get(k) is None and k not in finite],
-                       read=[k for k in shown
-                             if fit.get(k) is None and windows.get(k) is not None])
+                       read=(read := [k for k in shown
+                                      if fit.get(k) is None and windows.get(k) is not None]),
+                       read_windows={k: (int(windows[k][0]), int(windows[k][1]))
+                                     for k in read})
 
 
 def drawn_windows(windows: Mapping[str, tuple[int, int] | None],
@@ -5523,10 +5531,15 @@ def rate_studies_panels(studies: Mapping[str, Any]) -> list[ErrorPanels]:
     """What :func:`plot_rate_studies` draws, one :class:`ErrorPanels` per row."""
     errs, rates, wins, _, promised, finite, spans = _rate_study_args(studies)
     floors = {k: study_floor(s) for k, s in studies.items()}
-    return [error_panels({k: errs[k] for k in group}, rates=rates, windows=wins,
-                         ratio_series=promised, finite=finite, floors=floors,
-                         bands=study_bands(studies), spans=spans)
-            for group in rate_study_groups(studies)]
+    panels = [error_panels({k: errs[k] for k in group}, rates=rates, windows=wins,
+                           ratio_series=promised, finite=finite, floors=floors,
+                           bands=study_bands(studies), spans=spans)
+              for group in rate_study_groups(studies)]
+    for p in panels:  # kinds read on past the drawn window, below the floor (x* exact)
+        p.read_to.update({k: int(to) for k, (_, b) in p.read_windows.items()
+                          if (to := _attr(_attr(studies[k], "measurement"), "read_to"))
+                          is not None and int(to) > b})
+    return panels
 
 
 def error_rows_height(rows: int, one: float = 300.0, each: float = 250.0,

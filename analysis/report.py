@@ -4302,9 +4302,13 @@ def cycle_step_note(h: int, label: str = "") -> str:
     cycles of ``h`` steps (:func:`analysis.empirical.cycle_fit`): which rows of the column
     e_(k+h)/e_k (:func:`step_ratio_note`) are the cycle factors the fit reads.  It names the
     run ``label``: notes that miss their table's page are set at the foot of the next, under
-    another table (study p. 42: CG's note under GD's table read as GD's)."""
-    who = f"{label}'s rate" if label else "Rate"
-    return (f"{who} read on restart cycles: the restart period is {h} steps; at the rows of the "
+    another table (study p. 42: CG's note under GD's table read as GD's), and its head,
+    "CG restart cycles" (:func:`analysis.pages.note_head`), is what the page of the table's
+    rows points to it by (:func:`analysis.pages.ending_pointers`; study p. 41 had no pointer
+    to the note the next page held)."""
+    head, who = (f"{label} restart cycles", f"{label}'s rate") if label else \
+        ("Restart cycles", "the rate")
+    return (f"{head}: the restart period is {h} steps; {who} is read on them: at the rows of the "
             f"fit window i–j that start a cycle (k = i, i + {h}, …), e_(k+{h})/e_k is the "
             f"cycle factor the robust fit reads, its rate per step being their fitted value "
             f"to the power 1/{h} (it is fitted on the errors once per cycle, e_i, "
@@ -5513,11 +5517,12 @@ def floor_noise_text(panels: Sequence[Any], studies: Mapping[str, Any]) -> str:
     one = len(noisy) == 1
     vals = _names([f"{fmt_num(rel, 2)} ({label}, k = {k})"
                    for label, (k, rel) in noisy.items()])
-    return (f"  Rounding reaches the printed digits of the last drawn "
-            f"ratio{'' if one else 's'} of {_names(list(noisy))}: near x* the coordinates of "
-            "the iterate, and of x* when it is not exactly representable, are rounded to about "
-            "ε·‖x*‖, so an error eₖ carries a relative rounding ε·(‖x*‖/eₖ + 1) and the ratio "
-            f"e₍ₖ₊₁₎/eₖ carries the sum of the two errors' roundings, here {vals}.")
+    return ("  Rounding reaches the printed digits (those of the per-step tables) of the "
+            f"last drawn ratio{'' if one else 's'} of {_names(list(noisy))}: near x* the "
+            "coordinates of the iterate, and of x* when it is not exactly representable, are "
+            "rounded to about ε·‖x*‖, so an error eₖ carries a relative rounding "
+            "ε·(‖x*‖/eₖ + 1) and the ratio e₍ₖ₊₁₎/eₖ carries the sum of the two errors' "
+            f"roundings, here {vals}.")
 
 
 def error_caption(panels: Sequence[Any], rows: tuple[int, int] | None = None,
@@ -5557,15 +5562,12 @@ def error_caption(panels: Sequence[Any], rows: tuple[int, int] | None = None,
                  f"{'its' if len(env) == 1 else 'their'} values (two thin lines) so that the "
                  "other series stay visible.")
     if ratios:
-        ended = [k for k in ratios if k in finite]
         cycling = [k for k in ratios if k in env]  # drawn as envelopes there too
         text += (f"  Right: the measured ratio e_(k+1)/e_k per step of {_names(ratios)}"
                  + ("" if not cycling else
                     " (drawn as the lower and upper envelope of the ratios" + (
                         ")" if cycling == ratios else f" for {_names(cycling)})"))
-                 + ratio_span_text(ratios, wins, ended,
-                                   [k for p in panels for k in getattr(p, "unwindowed", [])],
-                                   [k for p in panels for k in getattr(p, "read", [])]))
+                 + panels_span_text(panels))
         lined = [k for k in ratios if k in theory]
         rest = [k for k in ratios if k not in theory]
         text += (" against the predicted ρ (dashed horizontal line)." if lined and not rest
@@ -5591,20 +5593,36 @@ def error_caption(panels: Sequence[Any], rows: tuple[int, int] | None = None,
 
 
 def ratio_span_text(ratios: Sequence[str], wins: Sequence[str], ended: Sequence[str],
-                    bare: Sequence[str], read: Sequence[str] = ()) -> str:
+                    bare: Sequence[str], read: Sequence[str] = (),
+                    read_windows: Mapping[str, tuple[int, int]] | None = None,
+                    read_to: Mapping[str, int] | None = None) -> str:
     """The steps a ratio panel draws of each run, as its caption says them: " over the fit
     window" when some runs have one, then which runs are drawn otherwise: ``ended``, those
     that reached x* (over the steps before), ``bare``, those with no fit window (over all
     their steps above the rounding floor), ``read``, those with nothing fitted, drawn over
-    the window their kind was read on (unshaded; their per-step tables name it); '' when no
-    run has a window (all are drawn over their steps above the floor)."""
+    the window their kind was read on (unshaded), with its k as their per-step tables' titles
+    count it (``read_windows``; quadratic p. 11 said "over the window its kind was read on"
+    and left the k to a table four pages back): "BFGS: over the window its kind was read on,
+    k = 2–6, unshaded: …", and for a kind read on past it, below the rounding floor
+    (``read_to``: the last error read), the part drawn of the window the title names,
+    "k = 4–7 of 4–18 (the errors above the rounding floor)"; '' when no run has a window
+    (all are drawn over their steps above the floor)."""
     read = [k for k in read if k in ratios]
+    read_windows, read_to = read_windows or {}, read_to or {}
     fitted = bool(wins and set(wins) & set(ratios))
     if not (fitted or read):
         return ""
-    one = len(read) == 1
-    read_span = (f"over the window {'its kind was' if one else 'their kinds were'} read on, "
-                 "unshaded: nothing was fitted there")
+
+    def k_of(k: str) -> str:  # "2–6", or "4–7 of 4–18 (…)" for a kind read below the floor
+        a, b = (int(v) for v in read_windows[k])
+        return f"{a}–{b}" + (f" of {a}–{int(read_to[k])} (the errors above the rounding floor)"
+                             if k in read_to else "")
+
+    read_span = ("over the window its kind was read on" if len(read) == 1 else
+                 "over the windows their kinds were read on")
+    if read and all(k in read_windows for k in read):
+        read_span += ", k = " + _names([k_of(k) for k in read])
+    read_span += ", unshaded: nothing was fitted there"
     if not fitted and not ended and set(read) == set(ratios):
         return f" {read_span}"
     notes = [f"{_names(list(ks))}{extra}: over {'its' if len(ks) == 1 else 'their'} {steps}"
@@ -5614,6 +5632,20 @@ def ratio_span_text(ratios: Sequence[str], wins: Sequence[str], ended: Sequence[
     notes += [f"{_names(read)}: {read_span}"] if read else []
     head = " over the fit window" if fitted else " over the steps above the rounding floor"
     return head + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def panels_span_text(panels: Sequence[Any]) -> str:
+    """:func:`ratio_span_text` of the runs an error figure's rows draw (``panels``:
+    :class:`analysis.plots.ErrorPanels`, one per row)."""
+    ratios = [k for p in panels for k in p.ratios]
+    finite = {k for p in panels for k in getattr(p, "finite", {})}
+    return ratio_span_text(ratios, [k for p in panels for k in p.windows],
+                           [k for k in ratios if k in finite],
+                           [k for p in panels for k in getattr(p, "unwindowed", [])],
+                           [k for p in panels for k in getattr(p, "read", [])],
+                           {k: w for p in panels
+                            for k, w in getattr(p, "read_windows", {}).items()},
+                           {k: t for p in panels for k, t in getattr(p, "read_to", {}).items()})
 
 
 def two_step_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
@@ -5781,9 +5813,8 @@ def hidden_above_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
                     parts.append(f"{n} of the {r.size} ratios drawn of {k}, "
                                  + (f"{fmt_rate(lo)}, lies" if n == 1 else
                                     f"from {fmt_rate(lo)} to {fmt_rate(hi)}, lie")
-                                 + f" within {factor} of {j}'s dashed line ("
-                                 + (f"not {k}'s own" if k in rates else
-                                    f"{k} has no line of its own") + ")")
+                                 + f" within {factor} of {j}'s dashed line (the line is "
+                                 + f"{j}'s and says nothing of {k}'s rate)")
                 lines.add(j)
                 count += n
     if not parts:

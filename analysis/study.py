@@ -97,11 +97,11 @@ from analysis.report import (
     measured_rate_text,
     multiples_text,
     nw_text,
+    panels_span_text,
     percent,
     plural,
     power_text,
     rate_pair_digits,
-    ratio_span_text,
     row_rate_digits,
     starts_body,
     theory_legend,
@@ -1956,15 +1956,10 @@ def section_rosenbrock(S: Study) -> None:
     # the caption gives every run's iterations and where each curve cut at the floor ends
     # (floor_cut_text, ends=True): the row titles need not repeat them
     panels = plots.rate_studies_panels(studies)
-    ratios = [k for p in panels for k in p.ratios]
-    finite = {k for p in panels for k in getattr(p, "finite", {})}
     # the steps the ratio panel draws of each run: over its fit window, a run with none
     # over all its steps above the rounding floor, or over the window its kind was read on
     # when nothing was fitted (study p. 38 did not say)
-    span = ratio_span_text(ratios, [k for p in panels for k in p.windows],
-                           [k for k in ratios if k in finite],
-                           [k for p in panels for k in getattr(p, "unwindowed", [])],
-                           [k for p in panels for k in getattr(p, "read", [])])
+    span = panels_span_text(panels)
     S.figure(lambda fig: plots.plot_rate_studies(
         studies, title="Error ‖xₖ − (1, 1)‖ against iteration", ends_said=True, fig=fig),
         # rows a little lower than elsewhere: the long caption and the theory table after

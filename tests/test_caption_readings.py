@@ -203,7 +203,8 @@ def test_ratios_just_above_a_bound_on_a_log_ratio_axis_are_said_in_the_caption()
     # how many of its drawn ratios, and whose line (chained Rosenbrock p. 13: "BFGS's 17
     # ratios" read as if BFGS had 17, compared with a rate it does not have)
     assert ("2 of the 4 ratios drawn of BFGS, from 0.95 to 0.97, lie within at most a factor "
-            "1.011 of CG's dashed line (BFGS has no line of its own)") in text, text
+            "1.011 of CG's dashed line (the line is CG's and says nothing of BFGS's rate)"
+            ) in text, text
     assert 0.96 / 0.95 < 1.011 and 0.97 / 0.96 < 1.011
     # one of them: in the singular (quadratic p. 11: "1 of the 7 ratios drawn of L-BFGS,
     # from 0.69774 to 0.69774, lie")
@@ -211,7 +212,7 @@ def test_ratios_just_above_a_bound_on_a_log_ratio_axis_are_said_in_the_caption()
     two = {"CG": up, "BFGS": lone, "Newton": other}
     text = report.hidden_above_text(two, plots.rate_studies_panels(two))
     assert ("1 of the 4 ratios drawn of BFGS, 0.97, lies within a factor 1.01 of CG's dashed "
-            "line (BFGS has no line of its own)") in text, text
+            "line (the line is CG's and says nothing of BFGS's rate)") in text, text
     # alone, its ratios span less than a factor 100: a linear axis shows them apart
     assert report.hidden_above_text({"CG": cg}, plots.rate_studies_panels({"CG": cg})) == ""
     # an exact rate is no bound

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import empirical, plots, report
+from analysis import empirical, pages, plots, report
 from landscape.numfmt import fmt
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
@@ -1010,7 +1010,15 @@ def test_a_restarted_method_s_linear_window_shows_its_cycle_rows():
     assert "restart period is 2 steps" in report.cycle_step_note(2)
     # named: set at the foot of the next page, under another run's table, it said whose
     # rate it is (study p. 42: CG's note under GD's table)
-    assert report.cycle_step_note(2, "CG").startswith("CG's rate read on restart cycles: ")
+    cyc = report.cycle_step_note(2, "CG")
+    assert cyc.startswith("CG restart cycles: the restart period is 2 steps; CG's rate is "
+                           "read on them: "), cyc
+    # headed, so that the page of the rows points to it when it is set on the next page
+    # (study p. 41 held CG's rows, p. 42 the note, and nothing pointed there)
+    assert pages.note_head(cyc) == "CG restart cycles"
+    t = pages.Table([pages.Column("k"), pages.Column("e")], [["25", "1"]], notes=[cyc])
+    assert pages.ending_pointers(t, {cyc: 42}, page=41) == [
+        "CG restart cycles: see the full note on p. 42."]
     assert ("(it is fitted on the errors once per cycle, e_i, e_(i+2), e_(i+4) and so on to "
             "e_j, not on every iteration)") in report.cycle_step_note(2)
     # study p. 44: a per-step run's table and a restarted one's on the same page printed the

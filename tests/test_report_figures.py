@@ -589,7 +589,8 @@ def test_the_rounding_of_the_last_ratios_is_named_only_where_it_shows(floor_runs
     assert "newton" not in shown and shown  # BFGS and L-BFGS end near the floor
     panels = plots.rate_studies_panels(h)
     text = report.floor_noise_text(panels, h)
-    assert text.startswith("  Rounding reaches the printed digits of the last drawn ratio")
+    assert text.startswith("  Rounding reaches the printed digits (those of the per-step tables) "
+                           "of the last drawn ratio")
     for k, (step, rel, _) in shown.items():
         assert f"{report.fmt_num(rel, 2)} ({k}, k = {step})" in text, (k, text)
     assert "newton" not in text and "cg" not in text

@@ -17,6 +17,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from analysis import pages, plots, plots_lecture, report, study
+from analysis.empirical import kind_window
 from analysis.report import Builder, fmt_num
 from landscape.numfmt import fmt
 
@@ -598,8 +599,9 @@ def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenb
     # a run with nothing fitted is drawn over the window its kind was read on, unshaded
     read = [k for p in plots.rate_studies_panels(rosenbrock.studies) for k in p.read]
     assert [k.split(" / ")[-1] for k in read] == ["L-BFGS"]
-    assert ("over the fit window (L-BFGS: over the window its kind was read on, unshaded: "
-            "nothing was fitted there).") in cap, cap
+    a, b = kind_window(rosenbrock.studies[read[0]].measurement)  # as its table titles it
+    assert (f"over the fit window (L-BFGS: over the window its kind was read on, k = {a}–{b}, "
+            "unshaded: nothing was fitted there).") in cap, cap
     assert ("not a rate to expect there: linear CG on a quadratic in 2 variables ends within "
             "2 steps in exact arithmetic (N&W Thm. 5.1)") in cap, cap
     # each curve stops at its first error below 10³·ε·max(1, ‖x*‖), x* = (1, 1), the

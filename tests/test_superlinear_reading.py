@@ -230,9 +230,61 @@ def test_a_run_with_nothing_fitted_is_drawn_over_the_window_its_kind_was_read_on
     k, ek, ek1 = plots.study_last_ratio(read)
     assert k == 5 and ek == HIMMELBLAU_BFGS[5] and ek1 == HIMMELBLAU_BFGS[6]
     text = report.error_caption([panel])
-    assert ("over the fit window (BFGS: over the window its kind was read on, unshaded: "
-            "nothing was fitted there)") in text, text
+    # the caption gives the window's k as the table's title does (quadratic p. 11 left it
+    # to a table four pages back)
+    title = _title(read)
+    assert title.endswith("(kind read on k = 2–6; nothing fitted)"), title
+    assert ("over the fit window (BFGS: over the window its kind was read on, k = 2–6, "
+            "unshaded: nothing was fitted there)") in text, text
     alone = plots.rate_studies_panels({"BFGS": read})
-    assert report.error_caption(alone).count("over the window its kind was read on, "
+    assert report.error_caption(alone).count("over the window its kind was read on, k = 2–6, "
                                              "unshaded: nothing was fitted there") == 1
     assert "shaded: the window where" not in report.error_caption(alone)
+
+
+def _title(st) -> str:
+    b = report.Builder("t")
+    assert report.convergence_table(b, "BFGS", st, "s")
+    return b.doc.blocks[-1].title
+
+
+def test_a_kind_read_below_the_floor_names_both_windows_in_the_caption():
+    """Quadratic p. 11: BFGS's kind was read on e_4 … e_18, below the rounding floor from
+    e_8 (x* exact), its ratios drawn over e_4 … e_7, the errors above the floor.  The caption
+    gives the part drawn and the window the table's title names, so that neither reads as
+    the other."""
+    from analysis import plots
+
+    e = 1e-2 * np.cumprod(np.r_[1.0, 0.5, 0.2, 0.05, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6])
+    st = _superlinear_study(e, (1, 5))
+    floor = plots.study_floor(st)
+    above = int(np.argmax(e < floor))  # the first error below the floor
+    assert above == 6, (floor, e)
+    st.measurement.read_to, st.measurement.floor_index = 8, above
+    title = _title(st)
+    assert title.endswith("(kind read on k = 1–8, below the floor from e₆; nothing fitted)"), \
+        title
+    (panel,) = plots.rate_studies_panels({"BFGS": st})
+    assert panel.read_windows == {"BFGS": (1, 5)} and panel.read_to == {"BFGS": 8}
+    text = report.error_caption([panel])
+    assert ("over the window its kind was read on, k = 1–5 of 1–8 (the errors above the "
+            "rounding floor), unshaded: nothing was fitted there") in text, text
+    # the ratios drawn are those of e_1 … e_5 (steps 1–4), none below the floor
+    kk, _ = plots.drawn_ratios(plots.study_errors(st), floor, panel.read_windows["BFGS"])
+    assert list(kk) == [1, 2, 3, 4], kk
+
+
+def test_several_runs_read_on_their_kind_windows_each_give_their_k():
+    """Chained Rosenbrock p. 13 drew BFGS, L-BFGS and CG over the windows their kinds were
+    read on: the caption gives each window's k, in the runs' order, once."""
+    text = report.ratio_span_text(["Newton", "BFGS", "L-BFGS", "CG"], ["Newton"], [], [],
+                                  ["BFGS", "L-BFGS", "CG"],
+                                  {"BFGS": (36, 69), "L-BFGS": (34, 40), "CG": (71, 86)},
+                                  {"CG": 90})
+    assert text == (" over the fit window (BFGS, L-BFGS and CG: over the windows their kinds "
+                    "were read on, k = 36–69, 34–40 and 71–86 of 71–90 (the errors above the "
+                    "rounding floor), unshaded: nothing was fitted there)"), text
+    # without the windows, the runs are named and no k is made up
+    bare = report.ratio_span_text(["BFGS", "CG"], [], [], [], ["BFGS", "CG"])
+    assert bare == (" over the windows their kinds were read on, unshaded: nothing was fitted "
+                    "there"), bare
