@@ -156,12 +156,13 @@ def style_pair(k: int) -> tuple[Any, str]:
 
 
 #: Reference lines (a tolerance, a target, the level 1 of an ECDF): a thin grey line of short
-#: and long dashes in turn (7 pt, 18 pt; 2.7 pt gaps), a pattern no series has
+#: and long dashes in turn (2.7 pt, 16 pt; 2.7 pt gaps: at 7 pt and 18 pt the two lengths
+#: read as one, "evenly spaced long dashes", quadratic p. 10), a pattern no series has
 #: (:data:`LINESTYLES`: solid, dashes of one length, dash-dots, dots), so that a reference
 #: line never reads as a method's curve, in colour or in grey.  It begins with the short dash,
 #: so that a legend's sample line (about 15 pt) shows a gap, not one unbroken long dash (the
 #: page's SVG conversion drops a dash offset).
-REFERENCE_STYLE = {"color": "0.45", "ls": (0, (8, 3, 20, 3)), "lw": 0.9}
+REFERENCE_STYLE = {"color": "0.45", "ls": (0, (3, 3, 18, 3)), "lw": 0.9}
 #: How a caption names :data:`REFERENCE_STYLE`.
 REFERENCE_WORDS = "grey line of short and long dashes"
 

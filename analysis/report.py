@@ -3141,9 +3141,18 @@ def row_note(reason: str, full_in: str | None = None, head: str | None = None) -
     if full_in is None or len(reason) <= ROW_NOTE_CHARS:
         return reason
     first = reason_head(reason)
-    if first != reason:
-        return f"{first} (reasons in full under “{full_in}”)"
-    return reason if head is None else f"{head} (reasons in full under “{full_in}”)"
+    if first == reason and head is None:
+        return reason
+    return _add_aside(first if first != reason else head, f"reasons in full under “{full_in}”")
+
+
+def _add_aside(text: str, aside: str) -> str:
+    """``text`` with ``aside`` in brackets after it, inside the bracket ``text`` ends with
+    when it ends with one: "… (Hessian model, curvature condition of the line search; reasons
+    in full under …)", not two brackets in a row (kink p. 5)."""
+    if text.endswith(")"):
+        return f"{text[:-1]}; {aside})"
+    return f"{text} ({aside})"
 
 
 def outside_head(study: Any, cps: Sequence[Any] | None) -> str | None:
@@ -3757,19 +3766,22 @@ ROUNDED_NOTE = (f"{ROUNDED_MARK} ratio printed only down to the first digit that
 #: Its first clause says what it explains, as a later page's pointer prints it alone
 #: (:func:`analysis.pages.note_reference`).
 COLUMN_DIGITS_NOTE = ("A ratio can print with more digits here than in a table beside it: the "
-                      "ratios of one column all print with the significant digits the one "
+                      "ratios e_(k+1)/e_k of one column (or e_(k+h)/e_k, over h steps; not "
+                      "e_(k+1)/e_k^q) all print with the significant digits the one "
                       "nearest 1 needs to be told from 1 (⌊−log10|1 − r|⌋ + 3 for r within "
                       "10⁻³ of 1, else 5).")
 #: It names no row: what meets or exceeds the bound (the robust fit, a measured kind faster
 #: than linear, or the geometric mean) is said in the table's last row (:func:`bound_met`), and
-#: a table of a superlinear run has no row 'robust fit' (Himmelblau's CG).
-ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "
-              "asymptotic rate, so the verdict compares the window of the table's title as a "
-              "whole with it "
-              "(the last row says by what), not single steps.")
-ABOVE_NOTE_NO_WINDOW = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound "
-                        "is on the asymptotic rate and need not hold at every step; this run "
-                        "has no fit window to compare with it.")
+#: a table of a superlinear run has no row 'robust fit' (Himmelblau's CG); nor does it call
+#: a yardstick the theory's bound (Himmelblau p. 8: CG's yardstick, "no theorem" for nonlinear
+#: CG, was "the theory's bound").
+ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the bound of the last row (a theorem's or a "
+              "yardstick's): the bound is on the asymptotic rate, so the verdict compares the "
+              "window of the table's title as a whole with it (the last row says by what), not "
+              "single steps.")
+ABOVE_NOTE_NO_WINDOW = (f"{ABOVE_MARK} ratio above the bound of the last row (a theorem's "
+                        "or a yardstick's): the bound is on the asymptotic rate and need not "
+                        "hold at every step; this run has no fit window to compare with it.")
 STALL_NOTE = (f"{STALL_MARK} stall inside the window of the table's title, of a converging run: "
               "a step that increased the error, or one slower than the step before it with "
               "less than a tenth of the window's mean progress, −log(e_(k+1)/e_k) < "
@@ -5462,7 +5474,10 @@ def floor_cut_text(errors: Mapping[str, Any], ends: bool = False,
     value = f" = {values.pop()}" if len(values) == 1 else ""
     rule = (f"drawn until the error first falls below the rounding floor {FLOOR_RULE}{value} "
             "(that error a filled disc), "
-            + ("where the ratios become rounding noise" if exact is None
+            # "the ratios" read as drawn ones under a figure with no ratio panel
+            # (Himmelblau p. 11, Adam): they are the ratios the rate is measured on
+            + ("where the ratios e_(k+1)/e_k the rate is read on become rounding noise"
+               if exact is None
                else f"a common cut-off: {exact}"))
     if cut and cut != reached:
         rule += (f"; the run{'' if one_cut else 's'} of {_names(cut)} went on past it")

@@ -123,9 +123,9 @@ def test_the_floor_sentence_gives_the_rounding_floor_its_value_and_the_runs_end_
     text = report.floor_cut_text({"cg": e}, ends=True)
     assert text == ("  The curve is drawn until the error first falls below the rounding floor "
                     "10³·ε·max(1, ‖x*‖) = 2.2e-13 (that error a filled disc), where the ratios "
-                    "become rounding noise, so it ends before its run's last iteration: at "
-                    "k = 13 of 20, and its run's last iterate is x* itself (error 0, which a "
-                    "log axis cannot show).")
+                    "e_(k+1)/e_k the rate is read on become rounding noise, so it ends before "
+                    "its run's last iteration: at k = 13 of 20, and its run's last iterate is "
+                    "x* itself (error 0, which a log axis cannot show).")
     one = report.floor_cut_text({"cg": e}, refs={"cg": np.ones(2)})
     assert ("the iterates' own rounding, about ε·‖x*‖ (the attainable accuracy, far below the "
             "rounding floor), still limits the errors") in one

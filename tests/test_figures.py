@@ -741,6 +741,9 @@ def test_convergence_table_marks_ratios_above_a_bound_and_shows_the_window_mean(
     # the note points at the last row, which names what meets the bound (here the kind);
     # it names no row the table may lack (Himmelblau's CG table has no row 'robust fit')
     assert "(the last row says by what)" in report.ABOVE_NOTE
+    # a yardstick is no theorem's bound (Himmelblau p. 8: "the theory's bound" above CG's ʸ)
+    for n in (report.ABOVE_NOTE, report.ABOVE_NOTE_NO_WINDOW):
+        assert "theory's bound" not in n and "a theorem's or a yardstick's" in n, n
     assert not any(r[1].startswith("robust fit") for r in table.rows)
     assert "robust fit" not in report.ABOVE_NOTE and "geometric mean" not in report.ABOVE_NOTE
     # superlinear with no fitted order: the window is where the kind was read, no fit

@@ -3393,11 +3393,18 @@ def test_a_long_not_comparable_note_points_to_where_it_is_printed_whole():
     long = ("measured fast (superlinear or fast linear, not decided): the last steps "
             "accelerate (0.0377, 0.00405: ratios) " + "x" * 300)
     assert report.row_note(long, "Not compared") == (
-        "measured fast (superlinear or fast linear, not decided) (reasons in full under "
+        "measured fast (superlinear or fast linear, not decided; reasons in full under "
         "“Not compared”)")
     assert report.row_note(long) == long  # no section prints it whole: all of it
     short = "Adam with a constant step size η promises no rate: see Reddi et al."
     assert report.row_note(short, "Not compared") == short
+    # a head that ends in brackets takes the pointer inside them (kink p. 5: "… line search)
+    # (reasons in full under …)", two brackets in a row)
+    bracketed = ("not comparable (Hessian model, curvature condition of the line search): "
+                 + "y" * 300)
+    assert report.row_note(bracketed, "What failed") == (
+        "not comparable (Hessian model, curvature condition of the line search; reasons in "
+        "full under “What failed”)")
 
 
 def test_the_box_maximum_is_exact_where_f_is_exact_at_the_corners():

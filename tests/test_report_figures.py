@@ -698,8 +698,9 @@ def test_the_floor_cut_on_x_star_zero_is_a_common_cut_off(floor_runs):
             "but the iterates' own rounding, about ε·‖x*‖ (the attainable accuracy, far below "
             "the rounding floor), still limits the errors") in one
     assert "rounding noise" not in one
-    assert "where the ratios become rounding noise" in report.floor_cut_text(
-        errs, floors=floors, refs={k: np.array([np.sqrt(2.0), 1.0]) for k in q})
+    assert "where the ratios e_(k+1)/e_k the rate is read on become rounding noise" in \
+        report.floor_cut_text(errs, floors=floors,
+                              refs={k: np.array([np.sqrt(2.0), 1.0]) for k in q})
 
 
 def test_the_stall_note_and_the_estimators_note_agree_on_what_each_estimator_uses():

@@ -60,6 +60,9 @@ def test_a_ratio_printed_with_more_digits_than_beside_it_is_explained():
     note = plots.page_script(report.COLUMN_DIGITS_NOTE)
     assert note in near.notes and note not in far.notes
     assert "within 10⁻³ of 1" in report.COLUMN_DIGITS_NOTE
+    # it names the columns it holds for (chained Rosenbrock p. 8: Newton's e_(k+1)/e_k²
+    # column prints four digits beside a note that said "the ratios of one column")
+    assert "not e_(k+1)/e_k^q" in report.COLUMN_DIGITS_NOTE
 
 
 def test_the_overshoot_clause_prints_distances_as_the_caption_does():

@@ -81,6 +81,11 @@ def test_pattern_kinds_are_what_a_reader_sees():
     assert pattern_kind((0, (3, 1, 1, 1, 1, 1))) == "dash dot dot"
     assert pattern_kind((0, (20, 4))) == "long dash"
     assert pattern_kind((0, (8, 3, 20, 3))) == "dash long dash"
+    # the reference line's two dashes differ enough to be seen as two (quadratic p. 10 read
+    # 8 and 20 as "evenly spaced long dashes"): the long one at least 5 times the short one
+    ons = Line2D([], [], ls=plots.REFERENCE_STYLE["ls"])._unscaled_dash_pattern[1][::2]
+    assert pattern_kind(plots.REFERENCE_STYLE["ls"]) == "dash long dash"
+    assert max(ons) >= 5 * min(ons), ons
 
 
 def test_every_method_has_a_line_style_and_marker_of_its_own():
