@@ -3263,6 +3263,9 @@ class ErrorPanels:
     #: label of ``read`` → the last error its kind was read on when that lies past the
     #: drawn window, below the rounding floor (x* exact; its table's title names both)
     read_to: dict[str, int] = field(default_factory=dict)
+    #: labels of ``theory`` whose dashed ρ is a yardstick (a bound proved for another case,
+    #: :func:`analysis.compare.prediction_how`), not a prediction, as the legend names it
+    yardsticks: list[str] = field(default_factory=list)
 
 
 def drawn_ratios(errors: ArrayLike, floor: float | None = None,
@@ -5537,6 +5540,8 @@ def rate_studies_panels(studies: Mapping[str, Any]) -> list[ErrorPanels]:
                            bands=study_bands(studies), spans=spans)
               for group in rate_study_groups(studies)]
     for p in panels:  # kinds read on past the drawn window, below the floor (x* exact)
+        p.yardsticks = [k for k in p.theory
+                        if prediction_how(_attr(studies[k], "prediction")) == "yardstick"]
         p.read_to.update({k: int(to) for k, (_, b) in p.read_windows.items()
                           if (to := _attr(_attr(studies[k], "measurement"), "read_to"))
                           is not None and int(to) > b})

@@ -5550,6 +5550,7 @@ def error_caption(panels: Sequence[Any], rows: tuple[int, int] | None = None,
     own, which "the next figure" does not count) are in separate figures."""
     theory = [k for p in panels for k in p.theory]
     ratios = [k for p in panels for k in p.ratios]
+    yards = [k for p in panels for k in getattr(p, "yardsticks", [])]
     env = [k for p in panels for k in p.envelopes]
     wins = [k for p in panels for k in p.windows]
     every = [k for p in panels for k in p.labels]
@@ -5585,11 +5586,10 @@ def error_caption(panels: Sequence[Any], rows: tuple[int, int] | None = None,
                  + panels_span_text(panels))
         lined = [k for k in ratios if k in theory]
         rest = [k for k in ratios if k not in theory]
-        text += (" against the predicted ρ (dashed horizontal line)." if lined and not rest
-                 else f" against the predicted ρ of {_names(lined)} (dashed horizontal line; "
-                      f"{_names(rest)} {'has' if len(rest) == 1 else 'have'} no predicted "
-                      "rate)." if lined else
-                 "; no method here has a predicted linear rate to draw beside it.")
+        text += (f" against {lined_rho_text(lined, yards, alone=not rest)} (dashed "
+                 "horizontal line" + (f"; {_names(rest)} {'has' if len(rest) == 1 else 'have'} "
+                                      "no predicted rate" if rest else "") + ")."
+                 if lined else "; no method here has a predicted linear rate to draw beside it.")
         text += band_caption([k for p in panels for k in getattr(p, "bands", [])])
     else:
         text += ("  No ratio panel: theory promises no rate for "
@@ -5620,20 +5620,25 @@ def ratio_span_text(ratios: Sequence[str], wins: Sequence[str], ended: Sequence[
     and left the k to a table four pages back): "BFGS: over the window its kind was read on,
     k = 2–6, unshaded: …", and for a kind read on past it, below the rounding floor
     (``read_to``: the last error read), the part drawn of the window the title names,
-    "k = 4–7 of 4–18 (the errors above the rounding floor)"; '' when no run has a window
-    (all are drawn over their steps above the floor)."""
+    "k = 4–7 (the errors above the rounding floor; its kind was read on to e_18, below it)"
+    (quadratic p. 11 read "k = 4–7 of 4–18 (the errors above the rounding floor)" as if
+    4–18 were above it); '' when no run has a window (all are drawn over their steps above
+    the floor)."""
     read = [k for k in read if k in ratios]
     read_windows, read_to = read_windows or {}, read_to or {}
     fitted = bool(wins and set(wins) & set(ratios))
     if not (fitted or read):
         return ""
 
-    def k_of(k: str) -> str:  # "2–6", or "4–7 of 4–18 (…)" for a kind read below the floor
+    def k_of(k: str) -> str:  # "2–6", or "4–7 (…, to e_18, below it)" read below the floor
         a, b = (int(v) for v in read_windows[k])
-        return f"{a}–{b}" + (f" of {a}–{int(read_to[k])} (the errors above the rounding floor)"
-                             if k in read_to else "")
+        whose = "its" if one else f"{k}'s"
+        return f"{a}–{b}" + (f" (the errors above the rounding floor; {whose} kind was read "
+                             f"on to e_{int(read_to[k])}, below it)" if k in read_to else "")
 
-    read_span = ("over the window its kind was read on" if len(read) == 1 else
+    one = len(read) == 1
+
+    read_span = ("over the window its kind was read on" if one else
                  "over the windows their kinds were read on")
     if read and all(k in read_windows for k in read):
         read_span += ", k = " + _names([k_of(k) for k in read])
@@ -5647,6 +5652,21 @@ def ratio_span_text(ratios: Sequence[str], wins: Sequence[str], ended: Sequence[
     notes += [f"{_names(read)}: {read_span}"] if read else []
     head = " over the fit window" if fitted else " over the steps above the rounding floor"
     return head + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def lined_rho_text(lined: Sequence[str], yards: Sequence[str], alone: bool = True) -> str:
+    """What the dashed lines of a ratio panel are, for the runs ``lined`` drawn beside one:
+    "the predicted ρ", or "the yardstick ρ" of runs whose ρ is a yardstick (``yards``: a
+    bound proved for another case, as the legend and the tables' ʸ name it; Himmelblau
+    p. 12 called CG's yardstick "the predicted ρ of CG"); each named unless ``alone`` (every
+    run drawn has a line) and all are of one kind."""
+    yard = [k for k in lined if k in yards]
+    pred = [k for k in lined if k not in yards]
+    if alone and not (yard and pred):
+        return "the yardstick ρ" if yard else "the predicted ρ"
+    return " and ".join(part for part in (
+        f"the predicted ρ of {_names(pred)}" if pred else "",
+        f"the yardstick ρ of {_names(yard)}" if yard else "") if part)
 
 
 def panels_span_text(panels: Sequence[Any]) -> str:
@@ -5789,8 +5809,9 @@ def hidden_above_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
     which seem to meet it though they exceed it (study p. 38: CG's ratios 0.998–0.9996
     beside its bound 0.96085 on an axis of 10⁻⁵–10¹), and another run's ratios on either
     side of a line, lost on it (chained Rosenbrock p. 13: BFGS's ratios 0.97–0.99 on CG's
-    line 0.96586); '' when there are none.  A largest factor is rounded up, to four digits
-    (0.999573/0.96085 = 1.0403 is "at most a factor 1.041")."""
+    line 0.96586); '' when there are none.  A largest factor is rounded up, to five digits
+    (0.999573/0.96085 = 1.04030 is "at most a factor 1.0404"; to four, 0.96586/0.87963 =
+    1.09803 printed "1.099", not what a student recomputes)."""
     from analysis import plots
 
     parts, lines, count, whys = [], set(), 0, []
@@ -5814,7 +5835,7 @@ def hidden_above_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
                 lo, hi, n = float(r[near].min()), float(r[near].max()), int(near.sum())
                 far = max(hi / rho, rho / lo)
                 factor = (f"a factor {fmt_num(far, 3)}" if n == 1 else
-                          f"at most a factor {math.ceil(far * 1000.0 - 1e-9) / 1000.0:.3f}")
+                          f"at most a factor {math.ceil(far * 1e4 - 1e-9) / 1e4:.4f}")
                 at = plots.int_ranges(kr[near])
                 if own:
                     what = ("yardstick" if prediction_how(studies[j].prediction) == "yardstick"

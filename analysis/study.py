@@ -1974,9 +1974,9 @@ def section_rosenbrock(S: Study) -> None:
         + _stops_text({k: v.result for k, v in studies.items()}, auto_cap(obj.n))
         + "." + floor_text + "  "
         "Dashed: theory's rate where it gives one (drawn at least ×10 above on the left, under "
-        f"the markers on the right{cg_text}); right: the ratio e_(k+1)/e_k per step (open "
-        "markers; a long run is thinned to its first steps, its extremes and every j-th "
-        f"step, and a marker that would overlap one already drawn is left out){span}."
+        f"the markers on the right{cg_text}); right: the ratio e_(k+1)/e_k per step "
+        "(unfilled markers; a long run is thinned to its first steps, its extremes and every "
+        f"j-th step, and a marker that would overlap one already drawn is left out){span}."
         + hidden_above_text(studies, panels)
         + multiples_text(panels)
         + window_cut_text(studies, rule=not floor_text),

@@ -743,6 +743,16 @@ def test_the_ratio_panel_caption_names_whose_predicted_rate_is_drawn():
     both = plots.error_panels(errs, rates={"cg": 0.31, "newton": 0.1},
                               ratio_series=["newton", "cg"])
     assert "against the predicted ρ (dashed horizontal line)." in report.error_caption([both])
+    # a yardstick is called one (Himmelblau p. 12: "the predicted ρ of CG" beside a legend
+    # "yardstick ρ = 0.31433"), alone or beside a predicted rate
+    panels.yardsticks = ["cg"]
+    assert ("of newton and cg against the yardstick ρ of cg (dashed horizontal line; newton "
+            "has no predicted rate).") in report.error_caption([panels])
+    both.yardsticks = ["cg"]
+    assert ("against the predicted ρ of newton and the yardstick ρ of cg (dashed horizontal "
+            "line).") in report.error_caption([both])
+    both.yardsticks = ["cg", "newton"]
+    assert "against the yardstick ρ (dashed horizontal line)." in report.error_caption([both])
 
 
 def test_the_outside_mark_explains_the_window_end():

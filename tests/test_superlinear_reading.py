@@ -267,8 +267,9 @@ def test_a_kind_read_below_the_floor_names_both_windows_in_the_caption():
     (panel,) = plots.rate_studies_panels({"BFGS": st})
     assert panel.read_windows == {"BFGS": (1, 5)} and panel.read_to == {"BFGS": 8}
     text = report.error_caption([panel])
-    assert ("over the window its kind was read on, k = 1–5 of 1–8 (the errors above the "
-            "rounding floor), unshaded: nothing was fitted there") in text, text
+    assert ("over the window its kind was read on, k = 1–5 (the errors above the rounding "
+            "floor; its kind was read on to e_8, below it), unshaded: nothing was fitted there"
+            ) in text, text
     # the ratios drawn are those of e_1 … e_5 (steps 1–4), none below the floor
     kk, _ = plots.drawn_ratios(plots.study_errors(st), floor, panel.read_windows["BFGS"])
     assert list(kk) == [1, 2, 3, 4], kk
@@ -282,8 +283,9 @@ def test_several_runs_read_on_their_kind_windows_each_give_their_k():
                                   {"BFGS": (36, 69), "L-BFGS": (34, 40), "CG": (71, 86)},
                                   {"CG": 90})
     assert text == (" over the fit window (BFGS, L-BFGS and CG: over the windows their kinds "
-                    "were read on, k = 36–69, 34–40 and 71–86 of 71–90 (the errors above the "
-                    "rounding floor), unshaded: nothing was fitted there)"), text
+                    "were read on, k = 36–69, 34–40 and 71–86 (the errors above the rounding "
+                    "floor; CG's kind was read on to e_90, below it), unshaded: nothing was "
+                    "fitted there)"), text
     # without the windows, the runs are named and no k is made up
     bare = report.ratio_span_text(["BFGS", "CG"], [], [], [], ["BFGS", "CG"])
     assert bare == (" over the windows their kinds were read on, unshaded: nothing was fitted "
