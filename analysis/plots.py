@@ -5539,7 +5539,7 @@ def rate_studies_panels(studies: Mapping[str, Any]) -> list[ErrorPanels]:
                            ratio_series=promised, finite=finite, floors=floors,
                            bands=study_bands(studies), spans=spans)
               for group in rate_study_groups(studies)]
-    for p in panels:  # kinds read on past the drawn window, below the floor (x* exact)
+    for p in panels:  # whose ρ is a yardstick; kinds read past the drawn window (x* exact)
         p.yardsticks = [k for k in p.theory
                         if prediction_how(_attr(studies[k], "prediction")) == "yardstick"]
         p.read_to.update({k: int(to) for k, (_, b) in p.read_windows.items()
