@@ -2215,8 +2215,9 @@ def test_rosenbrock_cg_reads_its_linear_rate_on_its_restart_cycles(rosenbrock):
     assert m.spread > 1 and z - a == 20 and fit[2] == f"{m.rate:.2f}ᶠ"
     assert st.comparison.verdict == "agrees"
     notes = " ".join(per_step.notes)
-    assert ("the restart period is 2 steps; at the rows of the fit window i–j that start a "
-            "cycle (k = i, i + 2, …), e₍ₖ₊₂₎/eₖ is the cycle factor the robust fit reads") in notes
+    assert ("CG restart cycles: the restart period is 2 steps; CG's rate is read on them: at "
+            "the rows of the fit window i–j that start a cycle (k = i, i + 2, …), e₍ₖ₊₂₎/eₖ is "
+            "the cycle factor the robust fit reads") in notes
     # how the robust fit reads the cycles is said under the table that has their column
     assert ("(it is fitted on the errors once per cycle, eᵢ, e₍ᵢ₊₂₎, e₍ᵢ₊₄₎ and so on to eⱼ, "
             "not on every iteration)") in notes
