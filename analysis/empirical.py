@@ -1475,6 +1475,17 @@ def kind_window(m: Any) -> tuple[int, int] | None:
     return min(int(start), win[0]), win[1]
 
 
+def kind_read_below(m: Any) -> tuple[int, int] | None:
+    """``(read_to, floor_index)`` of a measured kind read also on the errors below the rounding
+    floor (x* exact: :func:`measure`), past its window; else None.  The per-step table's title
+    and the error figure's caption both say it (the figure draws only the errors above the
+    floor)."""
+    to, at, win = _field(m, "read_to"), _field(m, "floor_index"), _field(m, "window")
+    if to is None or at is None or win is None or int(to) <= int(win[1]):
+        return None
+    return int(to), int(at)
+
+
 def fitted_window(m: Any) -> tuple[int, int] | None:
     """The window a figure shades as where a rate or an order was fitted: that of
     :func:`printed_window`, but None where nothing was fitted: a run that stays bounded

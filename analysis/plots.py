@@ -50,6 +50,7 @@ from analysis.empirical import (
     default_floor,
     fitted_window,
     fmt_floor,
+    kind_read_below,
     kind_window,
 )
 from landscape.numfmt import THOUSANDS_SPACE, fmt, fmt_rate, iteration_count, spaced
@@ -5542,9 +5543,8 @@ def rate_studies_panels(studies: Mapping[str, Any]) -> list[ErrorPanels]:
     for p in panels:  # whose ρ is a yardstick; kinds read past the drawn window (x* exact)
         p.yardsticks = [k for k in p.theory
                         if prediction_how(_attr(studies[k], "prediction")) == "yardstick"]
-        p.read_to.update({k: int(to) for k, (_, b) in p.read_windows.items()
-                          if (to := _attr(_attr(studies[k], "measurement"), "read_to"))
-                          is not None and int(to) > b})
+        p.read_to.update({k: below[0] for k in p.read_windows
+                          if (below := kind_read_below(_attr(studies[k], "measurement")))})
     return panels
 
 

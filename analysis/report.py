@@ -73,6 +73,7 @@ from analysis.empirical import (
     ORDER_BAND,
     float_exact,
     fmt_floor,
+    kind_read_below,
     one_se,
     order_band,
     order_printed,
@@ -4083,17 +4084,6 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
     if at is not None:
         return title + f" (x* reached at k = {at}: finite termination, no rate fitted)"
     return title
-
-
-def kind_read_below(measurement: Any) -> tuple[int, int] | None:
-    """``(read_to, floor_index)`` of a measured kind read also on the errors below the rounding
-    floor (x* exact: :func:`analysis.empirical.measure`), past its window; else None."""
-    to = getattr(measurement, "read_to", None)
-    at = getattr(measurement, "floor_index", None)
-    win = getattr(measurement, "window", None)
-    if to is None or at is None or win is None or int(to) <= int(win[1]):
-        return None
-    return int(to), int(at)
 
 
 def uncompared_text(study: Any) -> str:
