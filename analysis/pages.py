@@ -343,9 +343,11 @@ def mark(text: str, how: str) -> str:
 
 
 def legend_text(hows: Sequence[str] | None = None) -> str:
-    """One line explaining the markers ``hows`` (default: all)."""
+    """One line explaining the markers ``hows`` (default: all), its entries parted by
+    semicolons: "ᵐ measured in an optimizer run; ʸ yardstick: …" (a run of spaces, which a
+    paragraph sets as one, ran them together, Himmelblau p. 8)."""
     keys = list(HOW) if hows is None else [h for h in HOW if h in hows]
-    return "   ".join(f"{HOW[k][0]} {HOW[k][1]}" for k in keys)
+    return "; ".join(f"{HOW[k][0]} {HOW[k][1]}" for k in keys)
 
 
 @lru_cache(maxsize=1)
@@ -1336,11 +1338,16 @@ def bound_relations(text: str) -> str:
 _MARK_SPACE = re.compile(r"(?<=\S) (?=[(\[][^\w\s]{1,2}[)\]])")
 
 
+#: the space after an operator sign that opens a bracket, "(× 0.0114": no line ends on it
+_OPEN_OPERATOR = re.compile(r"(?<=[(\[][×÷]) ")
+
+
 def bound_marks(text: str) -> str:
     """``text`` with the space before a marker's symbol in brackets made non-breaking, so
     that the symbol stays with the word it marks and no line holds it alone ("diverged" /
-    "(×)." never)."""
-    return _MARK_SPACE.sub(NBSP, text)
+    "(×)." never), and the space after an operator sign opening a bracket, so that the
+    sign stays with its operand ("(×" / "0.0114, per-step q …" never, study p. 40)."""
+    return _OPEN_OPERATOR.sub(NBSP, _MARK_SPACE.sub(NBSP, text))
 
 
 def bound_spaces(text: str, groups: bool = True) -> str:
@@ -4149,7 +4156,7 @@ def _leads_on(text: str, nxt: Sequence[Any]) -> bool:
     """Whether a paragraph of ``text`` announces the table or figure ``nxt[1]`` that the
     paragraph ``nxt[0]`` right after it leads in (a short :func:`lead_in` of it): the
     study's "Per run, the errors eₖ … as in Nocedal & Wright's tables", then "pure Newton
-    is measured cubic (per-step table below) …", then the table.  Held with them, no
+    is measured cubic (per-step table follows) …", then the table.  Held with them, no
     figure waiting for the next page is placed between it and its table (one was, study
     p. 21, the lead-in alone at the foot of p. 20)."""
     return (len(nxt) > 1 and isinstance(nxt[0], Paragraph)

@@ -655,6 +655,10 @@ def test_long_note_once_per_document_and_legend_lists_the_markers_used(tmp_path)
     for t, used in zip(texts, ("ᵐ", "ᵉᵐ", "ᵗᶠ"), strict=True):
         legend = {m for m, what in pages.HOW.values() if f"{m} {what[:12]}" in t}
         assert legend == set(used), (legend, t[-300:])
+    # the entries are parted, not run together (Himmelblau p. 8: "ᵐ measured in an
+    # optimizer run ʸ yardstick: …", a run of spaces set as one)
+    fit, theory = (" ".join(pages.HOW[k]) for k in ("fit", "theory"))
+    assert f"{fit}; {theory}" in texts[2], texts[2][-300:]
 
 
 def test_every_page_of_a_split_table_explains_its_marks(tmp_path):
@@ -2302,6 +2306,11 @@ def test_a_line_of_prose_never_begins_or_ends_with_a_relation_sign():
         f"f‴{nb}={nb}6{nb}≠{nb}0 decides, Σηₖ²{nb}<{nb}∞ (the")
     assert pages.bound_relations("η = 0.001 and <0.01% of a, a => b") == (
         f"η{nb}={nb}0.001 and <0.01% of a, a => b")
+    # an operator sign opening a bracket stays with its operand (study p. 40 broke a line
+    # after "(×"); a marker's symbol in brackets stays with its word
+    assert pages.bound_marks("0.00856 → 9.77e−05 (× 0.0114, per-step") == (
+        f"0.00856 → 9.77e−05 (×{nb}0.0114, per-step")
+    assert pages.bound_marks("a run diverged (×).") == f"a run diverged{nb}(×)."
     # a long operand keeps its first word with the sign; it breaks at its own spaces
     assert pages.bound_spaces("ρ = (√κ − 1)/(√κ + 1)") == (
         f"ρ{nb}={nb}(√κ{nb}−{nb}1)/(√κ{nb}+{nb}1)")
