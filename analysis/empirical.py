@@ -898,7 +898,8 @@ def _per_step_miss(e: NDArray[np.float64], s: int, n: int, b: int) -> str:
     """Why the per-step ratios ``e_(k+1)/e_k`` from iteration ``s`` failed the reading that
     :func:`falling_ratios` tries first, as a clause after "zigzag at the end, the last
     three, …" (:func:`zigzag_end`): too few, not falling toward 0 (:func:`ratios_fall`), or
-    "the last, 0.00406, more than 1/2 of the one before, 0.000638" (:func:`end_fall`);
+    "the last, 0.00406, larger than the one before, 0.000638" ("more than 1/2 of" when it
+    fell, but by less than half: :func:`end_fall`);
     ``b``: where the printed per-step ratios start (the reading from ``s`` is named when it
     starts later)."""
     r1 = e[s + 1:n] / e[s:n - 1]
@@ -907,8 +908,8 @@ def _per_step_miss(e: NDArray[np.float64], s: int, n: int, b: int) -> str:
         return f", and are too few{since} to read one by one"
     if ratios_fall(r1) is None:
         return f", and do not fall toward 0{since}"
-    return (f", the last, {fmt(r1[-1], 3)}, more than 1/2 of the one before, "
-            f"{fmt(r1[-2], 3)}")
+    than = "larger than" if r1[-1] > r1[-2] else "more than 1/2 of"
+    return f", the last, {fmt(r1[-1], 3)}, {than} the one before, {fmt(r1[-2], 3)}"
 
 
 def two_step_blocks(b: int, r2: NDArray[np.float64], n: int
