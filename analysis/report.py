@@ -4266,7 +4266,7 @@ def kind_text(b: Builder, label: str, name: str, study: Any) -> str:
         order = (f"; its fitted order q = {fmt_num(m.order, 3)} lies in the band "
                  f"[{fmt_num(lo, 3)}, {fmt_num(hi, 3)}] of the predicted order "
                  f"{fmt_num(q, 3)}")
-    text = (f"{name} is measured {kind} (per-step table below): "
+    text = (f"{name} is measured {kind} (per-step table follows): "
             f"{evidence.removesuffix(': superlinear')}{order}.")
     band = band_text(b, label, name, study)
     return text + (" " + band if band else "")

@@ -1347,7 +1347,8 @@ def section_newton_cosh(S: Study) -> None:
              "steps of "
              f"≈ 1/c = {fmt_num(1 / c)} at first, then the number of correct digits roughly "
              "triples per step.  Right: the ratio e_(k+1)/e_k tends to 0 (superlinear); the "
-             "table below gives e_(k+1)/e_k³ → c²/3." + window_cut_text({run_name("newton"): st}),
+             "per-step table gives e_(k+1)/e_k³ → c²/3."
+             + window_cut_text({run_name("newton"): st}),
              "cosh")
     est = _order_estimate(np.abs(path))
     if est is not None:

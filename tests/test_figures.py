@@ -628,7 +628,7 @@ def test_a_fast_kind_is_explained_after_its_table_with_the_numbers_that_decided_
     ends = [min(e[:k + 1]) for k in (36, 47, 58, 69)]  # what a reader recomputes them from
     means = [(ends[i + 1] / ends[i]) ** (1 / 11) for i in range(3)]
     assert means == pytest.approx([r1, r2, r3])
-    assert text == (f"BFGS is measured superlinear (per-step table below): the mean ratio per "
+    assert text == (f"BFGS is measured superlinear (per-step table follows): the mean ratio per "
                     f"step keeps falling over the last half: {fmt(r1, 3)}, {fmt(r2, 3)} and "
                     f"{fmt(r3, 3)} "
                     "over iterations 36–47, 47–58 and 58–69 (each block at least as fast as the "
@@ -656,7 +656,7 @@ def test_a_fast_kind_is_explained_after_its_table_with_the_numbers_that_decided_
     text = report.kind_text(b, "cg", "CG", st)
     fell, before = e[26] / e[25], _ratio(e, 22, 25)
     assert fell <= 1e-3 and math.log(fell) <= 8 * math.log(before)  # rule C, recomputed
-    assert text.startswith(f"CG is measured superlinear (per-step table below): in 1 step from "
+    assert text.startswith(f"CG is measured superlinear (per-step table follows): in 1 step from "
                            f"iteration 25 the error "
                            f"(its running minimum) falls by the factor {fmt(fell, 3)}, while the 3 "
                            f"steps before averaged a ratio of {fmt(before, 3)} per step")

@@ -8,7 +8,7 @@ from tests.test_pages import _float_document, _three_panels, page_texts
 def test_a_lead_in_through_the_lead_in_of_its_table_stays_with_it(tmp_path):
     """Study p. 20–21: "Per run, the errors eₖ … as in Nocedal & Wright's tables" sat alone
     at the foot of p. 20 while a figure waiting for the next page was placed at the top of
-    p. 21 before "pure Newton is measured cubic (per-step table below)" and its table.  It
+    p. 21 before "pure Newton is measured cubic (per-step table follows)" and its table.  It
     announces the table through that paragraph: the three stay together, after the
     figure."""
     b = report.Builder("Lead-in chain")
@@ -19,7 +19,7 @@ def test_a_lead_in_through_the_lead_in_of_its_table_stays_with_it(tmp_path):
     b.doc.add(pages.Spacer(260.0))
     b.doc.paragraph("LEAD-IN: per run, the errors at a few iterations, as in the tables of "
                     "a textbook.")
-    b.doc.paragraph("RUN-LEAD: the run is measured cubic (per-step table below); " + "its "
+    b.doc.paragraph("RUN-LEAD: the run is measured cubic (per-step table follows); " + "its "
                     "ratios fall " * 6 + ".")
     b.doc.table(["k", "e_k"], [[f"{k}", f"{0.5 ** k:g}"] for k in range(9)],
                 title="TABLE-TITLE")

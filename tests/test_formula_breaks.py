@@ -5,7 +5,7 @@ from analysis import pages
 
 #: Himmelblau p. 7: the BFGS paragraph as it then read, whose groups "(ln 0.00464 /
 #: ln 0.00630)" broke after their "/" (a fixed text: the test is of line breaking)
-BFGS = ("BFGS is measured superlinear (per-step table below): two-step ratios e₍ₖ₊₂₎/eₖ, "
+BFGS = ("BFGS is measured superlinear (per-step table follows): two-step ratios e₍ₖ₊₂₎/eₖ, "
         "k = 2–6 (0.00630, 0.00255, 0.00464, 7.22e-05, 2.59e-06; from the errors e₂–e₈), "
         "are read as falling toward 0: over the halves k = 2–4 and k = 5–6, the later half's "
         "largest, 7.22e-05, ≤ 1/4 of the earlier half's largest, 0.00630; and over the "

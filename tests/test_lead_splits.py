@@ -72,7 +72,7 @@ def test_a_lead_in_never_breaks_in_mid_sentence_over_a_blank(tmp_path):
     would leave more than LEAD_SPLIT_GAP blank, the lead-in moves with its table if that
     leaves at most SHORT_SPLIT_GAP of the page blank; with more room left, it ends the
     page whole and the table opens the next."""
-    lead = ("LEAD-START: L-BFGS is measured superlinear (per-step table below); "
+    lead = ("LEAD-START: L-BFGS is measured superlinear (per-step table follows); "
             + "words of the lead-in " * 22 + "LEAD-END.")
     rows = [[f"ROW-{k}", f"{0.5 ** k:g}"] for k in range(12)]
     probe = pages._flowables().TableFlowable(

@@ -69,16 +69,16 @@ def test_two_short_per_step_tables_at_a_page_foot_go_whole_side_by_side(tmp_path
 
 def test_the_lead_in_of_the_second_table_goes_above_the_pair():
     """A paragraph announcing the second table ("Newton is measured quadratic (per-step
-    table below)") goes above the pair, which holds its table; a third table is left alone
+    table follows)") goes above the pair, which holds its table; a third table is left alone
     (at the text width, as before), and so is a table of more than SHORT_ROWS rows."""
     d = pages.Document("x")
     _per_step(d, "AAA")
-    _per_step(d, "BBB", lead="BBB is measured quadratic (per-step table below).")
+    _per_step(d, "BBB", lead="BBB is measured quadratic (per-step table follows).")
     _per_step(d, "CCC")
     blocks = pages.pair_tables(d.blocks)
     assert [type(b).__name__ for b in blocks] == ["TablePair", "Table"]
     assert [p.text for p in blocks[0].leads] == ["BBB is measured quadratic (per-step "
-                                                 "table below)."]
+                                                 "table follows)."]
     assert [t.title[:3] for t in blocks[0].tables] == ["AAA", "BBB"]
     long = pages.Document("y")
     _per_step(long, "AAA").rows.extend([["9", "x", "y"]] * 4)
