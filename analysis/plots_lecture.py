@@ -488,7 +488,8 @@ def plot_schedules(
     """Learning rate η_k against step k for each schedule (closed form, lines) and the step
     sizes read back from runs (markers, every few steps, in the schedule's colour and
     shape): a schedule's legend entry shows its line with its marker, and the legend's
-    title says what lines and markers are."""
+    title says what lines and markers are.  The legend stands beside the axes: below them,
+    its seven entries in one column made the figure as tall as a table of the study."""
     fig = new_figure(fig, figsize)
     ax = fig.add_subplot()
     handles = []
@@ -507,9 +508,9 @@ def plot_schedules(
     ax.set_xlabel("step k")
     ax.set_ylabel("learning rate η_k")
     ax.set_title(title or "Learning-rate schedules")
-    _outside_legend(fig, handles, ncols=2, title=(
+    _outside_legend(fig, handles, title=(
         "lines: closed forms; markers: read back from a run, 1 − x_(k+1)/x_k"
-        if recovered else None))
+        if recovered else None), beside=True)
     return fig
 
 

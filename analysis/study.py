@@ -2745,11 +2745,11 @@ def section_schedules(S: Study) -> None:
         curves[lab], recovered[lab] = closed, eta_run
         worst = max(worst, float(np.max(np.abs(eta_run - closed) / closed)))
     S.figure(lambda fig: plots_lecture.plot_schedules(
-        curves, recovered=recovered, title=f"η₀ = {lr0:g}, {K} steps", fig=fig), 300.0,
+        curves, recovered=recovered, title=f"η₀ = {lr0:g}, {K} steps", fig=fig), 220.0,
         "Learning rate against step: closed forms (lines) and the steps the optimizer took "
         "(markers).  Warm-up ramps linearly from η₀/W to η₀, then the cosine runs."
         + other_settings_text(_SCHEDULE_CASES, K, _SCHEDULE_EFFECT, _EFFECT_STEPS),
-        "schedules", half=True)
+        "schedules")
     S.numeric_check(f"schedules: η_k read from runs vs closed form ({len(curves)} schedules × "
                     f"{K} steps, worst relative difference)", 0.0, worst, rtol=0.0,
                     abs_tol=1e-12, how_p="theory", digits=2,
