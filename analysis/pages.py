@@ -350,6 +350,34 @@ def legend_text(hows: Sequence[str] | None = None) -> str:
     return "; ".join(f"{HOW[k][0]} {HOW[k][1]}" for k in keys)
 
 
+#: the delimiters of a note's aside (:func:`note_aside`)
+ASIDE = ("\ue000", "\ue001")
+_ASIDE_SPAN = re.compile(f"{ASIDE[0]}([^{ASIDE[1]}]*){ASIDE[1]}")
+
+
+def note_aside(text: str) -> str:
+    """``text`` marked as a note's aside: printed, unless another footnote of the page
+    says it (:func:`drop_said_asides`)."""
+    return f"{ASIDE[0]}{text}{ASIDE[1]}"
+
+
+def drop_said_asides(notes: Sequence[str]) -> list[str]:
+    """The footnotes of a page with each aside (:func:`note_aside`) left out where another of
+    them says it (its text, less a trailing comma or semicolon), else printed without its
+    marks: the note on the geometric mean and the robust fit defines a window "(a window
+    i–j spans the errors eᵢ to eⱼ, so its steps are k = i to j − 1, the window of the
+    table's title)" for pages without the † note, and under both the definition read twice
+    (Himmelblau p. 6)."""
+    plain = [_ASIDE_SPAN.sub(r"\1", n) for n in notes]
+
+    def kept(i: int, m: re.Match[str]) -> str:
+        said = m.group(1).rstrip(" ,;")
+        return "" if said and any(said in p for j, p in enumerate(plain) if j != i) \
+            else m.group(1)
+
+    return [_ASIDE_SPAN.sub(partial(kept, i), n) for i, n in enumerate(notes)]
+
+
 @lru_cache(maxsize=1)
 def _legends() -> list[tuple[str, frozenset[str]]]:
     """The legend text of every non-empty set of markers, longest first."""
@@ -3879,7 +3907,7 @@ class Document:
 
     @staticmethod
     def _lines(keys: set[str], rest: list[str]) -> list[str]:
-        return ([legend_text(keys)] if keys else []) + rest
+        return ([legend_text(keys)] if keys else []) + drop_said_asides(rest)
 
     def _note_space(self, canv: Any, notes: Sequence[str]) -> float:
         """Height that ``notes`` add to the footnotes of the current page: a note already

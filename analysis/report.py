@@ -95,6 +95,7 @@ from analysis.pages import (
     inline_math,
     legend_text,
     mark,
+    note_aside,
     page_ref,
     section_ref,
     text_math,
@@ -5094,11 +5095,12 @@ THEORY_TABLE = "Predicted and measured convergence"
 #: a method read on its restart cycles included (how that fit reads them is the note on its
 #: column of cycle ratios, :func:`cycle_step_note`, printed only under a table that has one).
 #: It says how a window counts (:data:`WINDOW_SPAN`) where the windows of the titles are
-#: first read: "ratios at k = … 60 of 0–60 (fit window k = 0–61)" is no off-by-one.
+#: first read: "ratios at k = … 60 of 0–60 (fit window k = 0–61)" is no off-by-one; as an
+#: aside (:func:`~analysis.pages.note_aside`), left out on a page whose † note says it.
 ESTIMATORS_NOTE = (
     "Geometric mean and robust fit are two estimators of the rate over the same fit window "
-    f"i–j ({WINDOW_SPAN}, the window of the table's title): the geometric mean of the "
-    "ratios, (e_j/e_i)^(1/(j−i)), sees only the window's two "
+    f"i–j ({note_aside(WINDOW_SPAN + ', ')}the window of the table's title): the geometric "
+    "mean of the ratios, (e_j/e_i)^(1/(j−i)), sees only the window's two "
     f"end errors; the robust fit (the measured rate of the table ‘{THEORY_TABLE}’, which the "
     "verdict compares with the theory) uses the errors all through the window. They differ "
     "when the errors do not fall along one line (on a log scale) through the window: "

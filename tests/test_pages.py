@@ -3104,3 +3104,25 @@ def test_a_relation_floor_is_its_wider_side_and_a_window_stays_whole():
         for lines in row:
             assert not any(ln.strip().startswith(signs) for ln in lines[1:]), lines
             assert not any(ln.strip() in signs for ln in lines), lines
+
+
+def test_an_aside_another_footnote_says_is_left_out_on_that_page(tmp_path):
+    """Himmelblau p. 6 defined the window convention twice in its footnotes: in the † note
+    and in the note on the two estimators.  A note's aside is left out on a page where
+    another footnote says it, and printed, without its marks, where none does."""
+    span = "a window i–j spans the errors e_i to e_j"
+    both = "DAGGER-NOTE: " + span + "."
+    est = f"ESTIMATORS-NOTE over the window ({pages.note_aside(span + ', ')}the title's)."
+    assert pages.drop_said_asides([both, est]) == [both, "ESTIMATORS-NOTE over the window "
+                                                         "(the title's)."]
+    assert pages.drop_said_asides([est]) == [f"ESTIMATORS-NOTE over the window ({span}, "
+                                             "the title's)."]
+    b = report.Builder("Asides")
+    b.doc.table(["x", "value"], [["a", "1"]], title="Table 1", notes=[both, est])
+    b.doc.page_break()
+    b.doc.table(["x", "value"], [["b", "2"]], title="Table 2", notes=[est])
+    texts = [" ".join(t.split()) for t in page_texts(b.write(tmp_path / "a.pdf").pdf)]
+    assert "ESTIMATORS-NOTE over the window (the title's)." in texts[0], texts[0]
+    assert texts[0].count("spans the errors") == 1
+    assert "ESTIMATORS-NOTE over the window (a window i–j spans the errors" in texts[1]
+    assert not any(c in t for t in texts for c in pages.ASIDE)
