@@ -2516,11 +2516,16 @@ def section_sgd(S: Study) -> None:
     sd10 = sd[i10]
     # computed from s_d and V as the note prints them, so that it reproduces from them
     tol_b = STOCHASTIC_SE * as_printed(sd10, 3) / (math.sqrt(M) * as_printed(theory_v[i10], 4))
+    # s² to as many digits as V's printed digits need to come back from it (study p. 31 gave
+    # V = 0.96344 from an s² printed nowhere)
+    v_digits = diff_digits(theory_v[i10], measured[i10], 4)  # as numeric_check prints V
+    s2_digits = next(d for d in range(v_digits, 18) if as_printed(theory.minibatch_variance(
+        as_printed(s2, d), n_rows, 10), v_digits) == as_printed(theory_v[i10], v_digits))
     S.numeric_check("Var (trace of the covariance) of the minibatch gradient at B = 10",
                     theory_v[i10], measured[i10],
                     rtol=tol_b, how_p="theory",
-                    reason=f"V = s²(N − B)/(B(N − 1)), s² the variance of the per-sample "
-                    f"gradients, N = {n_rows} samples; M = {M} runs: {SE_RULE} "
+                    reason=f"V = s²(N − B)/(B(N − 1)), s² = {fmt(s2, s2_digits)} the variance "
+                    f"of the per-sample gradients, N = {n_rows} samples; M = {M} runs: {SE_RULE} "
                     f"({STOCHASTIC_SE}·s_d/(√M·V) = {STOCHASTIC_SE}·{fmt(sd10, 3)}/"
                     f"(√{M}·{fmt(theory_v[i10], 4)}) = {percent(tol_b)}, s_d the "
                     "standard deviation of the runs' ‖g_B − ḡ_B‖², ḡ_B the mean of the M "

@@ -259,7 +259,13 @@ def test_the_sgd_rows_define_their_symbols_and_write_out_standard_errors(S):
     ball = rows["noise ball, η = 0.1"].reason
     assert "where σ = 1 is the standard deviation of the gradient noise" in ball
     mini = rows["Var (trace of the covariance) of the minibatch gradient at B = 10"].reason
-    assert "s² the variance of the per-sample gradients, N = 100 samples" in mini
+    s2 = float(re.search(r"s² = ([\d.]+) the variance of the per-sample gradients, "
+                         r"N = 100 samples", mini).group(1))
+    # the theory value as printed comes back from the printed s² (study p. 31 printed no s²)
+    var = rows["Var (trace of the covariance) of the minibatch gradient at B = 10"]
+    shown = var.theory.rstrip("ᵗ")
+    digits = len(shown.replace(".", "").lstrip("0"))
+    assert shown == fmt(s2 * 90 / (10 * 99), digits), (shown, s2)
     # η_k = 0.5/(1 + 0.25k) ≈ a/k with a = η₀/γ = 2
     (decaying,) = [c for c in S.checks if c.section.startswith("SGD")
                    and c.what.startswith("decaying step") and "E(x_K − x*)²" in c.what]
