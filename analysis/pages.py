@@ -3311,7 +3311,9 @@ def group_end(text: str, start: int, depths: Sequence[int]) -> int:
 def verdict_cuts(text: str, clauses: bool = False) -> list[int]:
     """The places where the verdict of a cell may end, its explanation following: before a
     parenthesis at the top level that holds prose (:data:`_PROSE`: "linear on average
-    (R-linear: …)", not a formula's "C (k + 1) ρᵏ") and before a "; " or ": " at the top
+    (R-linear: …)", not a formula's "C (k + 1) ρᵏ", nor the operand of a relation sign:
+    "0.000731 < 0.00486 = (constant − 4 standard errors)/10" never ends "0.00486 = [42]",
+    study p. 31) and before a "; " or ": " at the top
     level ("double root: theory's …", "… (at least as fast); ratios read to …"); with
     ``clauses``, only before a ", " at the top level followed by a word ("the run ended
     1.10 from P3, outside its convergence radius …", not "0.5, 0.25")."""
@@ -3323,7 +3325,7 @@ def verdict_cuts(text: str, clauses: bool = False) -> list[int]:
         if clauses:
             if c == "," and re.match(r" [^\W\d_]{2}", text[i + 1:i + 4]):
                 cuts.append(i)
-        elif c == "(" and text[i - 1] == " ":
+        elif c == "(" and text[i - 1] == " " and text[:i - 1][-1:] not in RELATIONS:
             if _PROSE.search(text[i:group_end(text, i, d)]):
                 cuts.append(i - 1)
         elif c in ";:" and text[i + 1:i + 2] == " ":

@@ -1,4 +1,6 @@
 """Long table cells: the explanation under the table, the verdict in the cell."""
+import re
+
 from test_pages import _laid_out
 
 from analysis import pages
@@ -137,3 +139,15 @@ def test_a_long_cell_that_names_its_row_keeps_as_much_as_fits(monkeypatch):
         cell = t.rows[0][0]
         assert cell.startswith("all 4 runs") and cell.endswith(" [1]"), cell
         assert (len(cell) > len("all 4 runs [1]")) == names, cell
+
+
+def test_a_cell_is_never_cut_before_the_operand_of_a_relation_sign():
+    """Study p. 31: the cell "mean + 4 standard errors 0.000731 < 0.00486 = (constant − 4
+    standard errors)/10" was cut to "… 0.00486 = [42]", an equation without its right side.
+    The bracket after "=" is the relation's operand, no explanation to cut before; a bracket
+    of prose after a word still is one."""
+    cell = ("mean + 4 standard errors 0.000731 < 0.00486 = (constant − 4 standard errors)/10")
+    assert pages.verdict_cuts(cell) == []
+    short = pages.cell_verdict(cell, "[42]", 60.0, pages.TABLE)
+    assert short is None or not re.search(r"[=<>≤≥] \[42\]", short), short
+    assert pages.verdict_cuts("agrees (within four standard errors)") == [6]
