@@ -2524,7 +2524,7 @@ def section_sgd(S: Study) -> None:
     S.numeric_check("Var (trace of the covariance) of the minibatch gradient at B = 10",
                     theory_v[i10], measured[i10],
                     rtol=tol_b, how_p="theory",
-                    reason=f"V = s²(N − B)/(B(N − 1)), s² = {fmt(s2, s2_digits)} the variance "
+                    reason=f"V = s²(N − B)/(B(N − 1)), s² = {fmt(s2, s2_digits)}, the variance "
                     f"of the per-sample gradients, N = {n_rows} samples; M = {M} runs: {SE_RULE} "
                     f"({STOCHASTIC_SE}·s_d/(√M·V) = {STOCHASTIC_SE}·{fmt(sd10, 3)}/"
                     f"(√{M}·{fmt(theory_v[i10], 4)}) = {percent(tol_b)}, s_d the "

@@ -259,7 +259,7 @@ def test_the_sgd_rows_define_their_symbols_and_write_out_standard_errors(S):
     ball = rows["noise ball, η = 0.1"].reason
     assert "where σ = 1 is the standard deviation of the gradient noise" in ball
     mini = rows["Var (trace of the covariance) of the minibatch gradient at B = 10"].reason
-    s2 = float(re.search(r"s² = ([\d.]+) the variance of the per-sample gradients, "
+    s2 = float(re.search(r"s² = ([\d.]+), the variance of the per-sample gradients, "
                          r"N = 100 samples", mini).group(1))
     # the theory value as printed comes back from the printed s² (study p. 31 printed no s²)
     var = rows["Var (trace of the covariance) of the minibatch gradient at B = 10"]
