@@ -363,12 +363,12 @@ def note_aside(text: str) -> str:
 
 def drop_said_asides(notes: Sequence[str]) -> list[str]:
     """The footnotes of a page with each aside (:func:`note_aside`) left out where another of
-    them says it (its text, less a trailing comma or semicolon), else printed without its
-    marks: the note on the geometric mean and the robust fit defines a window "(a window
-    i–j spans the errors eᵢ to eⱼ, so its steps are k = i to j − 1, the window of the
-    table's title)" for pages without the † note, and under both the definition read twice
-    (Himmelblau p. 6)."""
-    plain = [_ASIDE_SPAN.sub(r"\1", n) for n in notes]
+    them says it outside its own asides (its text, less a trailing comma or semicolon; two
+    notes with the same aside keep it), else printed without its marks: the note on the
+    geometric mean and the robust fit defines a window "(a window i–j spans the errors eᵢ
+    to eⱼ, so its steps are k = i to j − 1, the window of the table's title)" for pages
+    without the † note, and under both the definition read twice (Himmelblau p. 6)."""
+    plain = [_ASIDE_SPAN.sub("", n) for n in notes]
 
     def kept(i: int, m: re.Match[str]) -> str:
         said = m.group(1).rstrip(" ,;")

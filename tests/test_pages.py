@@ -3117,6 +3117,10 @@ def test_an_aside_another_footnote_says_is_left_out_on_that_page(tmp_path):
                                                          "(the title's)."]
     assert pages.drop_said_asides([est]) == [f"ESTIMATORS-NOTE over the window ({span}, "
                                              "the title's)."]
+    # two notes with the same aside: neither says it outside an aside, both keep it
+    other = f"OTHER-NOTE ({pages.note_aside(span + ', ')}its own)."
+    assert pages.drop_said_asides([est, other]) == [
+        f"ESTIMATORS-NOTE over the window ({span}, the title's).", f"OTHER-NOTE ({span}, its own)."]
     b = report.Builder("Asides")
     b.doc.table(["x", "value"], [["a", "1"]], title="Table 1", notes=[both, est])
     b.doc.page_break()
