@@ -4213,7 +4213,9 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         last.append("")
         body = [row + [""] * (len(last) - len(row)) for row in body]
     body.append(last)
-    body += band_rows(b, label, section, study, win, len(last))
+    bands = band_rows(b, label, section, study, win, len(last))
+    body += bands
+    notes += [BAND_ROW_NOTE] if bands else []
     notes += [n for n in (band_note(name or label, study, win, e,
                                     predicted_rate_text(p, digits)),) if n]
     notes += cg_bound_notes([study])  # the case a yardstick ʸ in the theory row comes from
@@ -4337,6 +4339,13 @@ def study_band(st: Any) -> tuple[float, float] | None:
     from analysis import plots
 
     return plots.study_band(st)
+
+
+#: The note under a per-step table with a row 'theory band' (:func:`band_rows`): its upper
+#: end from ρ and the row's window, :func:`analysis.compare.double_root_rate`, so that it can
+#: be checked on the page (Himmelblau p. 6 said only "the window's average factor")
+BAND_ROW_NOTE = ("Theory band: [ρ, ρ·((j+1)/(i+1))^(1/(j−i))], the rate per step of a "
+                 "double root's error C (k + 1) ρᵏ averaged over the window i–j of the row")
 
 
 def band_rows(b: Builder, label: str, section: str, study: Any, win: Sequence[int] | None,

@@ -1378,6 +1378,11 @@ def test_a_double_roots_per_step_table_gives_the_band_its_verdict_tests():
                               f"{report.fmt_num(lo, rate_digits(lo))}ᵗ–"
                               f"{report.fmt_num(hi, rate_digits(hi))}ᵗ (double root, window "
                               "5–30)"]
+    # its note gives the upper end's formula, which gives it back from ρ and the window
+    assert report.BAND_ROW_NOTE in table.notes
+    assert "ρ·((j+1)/(i+1))^(1/(j−i))" in report.BAND_ROW_NOTE
+    i, j = 5, 30
+    assert 0.5 * ((j + 1) / (i + 1)) ** (1 / (j - i)) == pytest.approx(hi, rel=1e-15)
     assert ("Row ‘theory band’, after the row ‘theory’: the band [ρ, the window's average "
             "factor] a double "
             "root's verdict tests.") in report.nw_text([st])
@@ -1385,6 +1390,7 @@ def test_a_double_roots_per_step_table_gives_the_band_its_verdict_tests():
     b = report.Builder("t")
     assert report.convergence_table(b, "GD", st, "s")
     assert b.doc.blocks[-1].rows[-1][0] == "theory"
+    assert report.BAND_ROW_NOTE not in b.doc.blocks[-1].notes
     assert "theory band" not in report.nw_text([st])
     # study p. 27: "(heavy ball, Polyak's tuning, Nesterov, η = 1/L)" read as four runs;
     # each name is quoted as its table's title gives it
