@@ -4345,7 +4345,7 @@ def study_band(st: Any) -> tuple[float, float] | None:
 #: end from ρ and the row's window, :func:`analysis.compare.double_root_rate`, so that it can
 #: be checked on the page (Himmelblau p. 6 said only "the window's average factor")
 BAND_ROW_NOTE = ("Theory band: [ρ, ρ·((j+1)/(i+1))^(1/(j−i))], the rate per step of a "
-                 "double root's error C (k + 1) ρᵏ averaged over the window i–j of the row")
+                 "double root's error C (k + 1) ρᵏ averaged over the window i–j of the row.")
 
 
 def band_rows(b: Builder, label: str, section: str, study: Any, win: Sequence[int] | None,
