@@ -2047,7 +2047,8 @@ def _exact_tail(e: NDArray[np.float64], n: int, fl: float, exact_fl: float | Non
     read by the same test (:func:`falling_ratios`) on its errors down to ``exact_fl``
     (:func:`exact_floor`; x* exact and exactly representable, so these errors are exact
     distances, not rounding noise); the window stays the fast phase above the floor (to
-    ``e_(n-1)``, as every fast kind's), and the evidence says which errors were read.
+    ``e_(n-1)``, as every fast kind's), and the evidence says which errors were read and
+    prints them, so that the ratios it gives can be recomputed from the page.
     None when those errors add none or the ratios do not fall toward 0 on them either (nor
     keep falling through the thirds of the tail, :func:`thirds_fall`); or when
     ``exact_fl`` is None (x* not exact) or no note of ``seen`` (the notes of the reading
@@ -2068,8 +2069,10 @@ def _exact_tail(e: NDArray[np.float64], n: int, fl: float, exact_fl: float | Non
         return None
     limit = (f"down to 10³·ε·‖x*‖ = {fmt_floor(exact_fl)}" if exact_fl > 0
              else "on x* = 0 their rounding is a relative ε")
+    below = ", ".join(fmt(float(x), 3) for x in e[n:deep])
     used = (f"{thirds}; the errors below the rounding floor {fmt_floor(fl)}, "
-            f"e_{n}–e_{deep - 1}, which every fit window leaves out, are read here too: x* is "
+            f"e_{n}–e_{deep - 1} ({below}), which every fit window leaves out, are read here "
+            f"too: x* is "
             f"exact in floating point, so they are exact distances, not rounding noise "
             f"({limit})")
     kept[kept.index(m.evidence)] = f"{m.evidence}; {used}"

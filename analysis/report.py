@@ -4737,8 +4737,8 @@ def kinds_read_below_text(studies: Sequence[Any], names: Sequence[str] | None = 
     was read also on those errors (x* exact, :func:`kind_read_below`), so that the lead-in of
     the per-step tables and the paragraph before such a run's table say the same of them:
     "; the kind of ‘BFGS’ is read on them too, e₈–e₁₈, exact distances since x* is exact (the
-    paragraph before its table gives their ratios)"; "" when no run's is.  ``names``: the runs
-    as the tables' titles print them."""
+    paragraph before its table gives them and their ratios)"; "" when no run's is.
+    ``names``: the runs as the tables' titles print them."""
     runs = [(i, b) for i, st in enumerate(studies)
             if (b := kind_read_below(getattr(st, "measurement", None))) is not None]
     if not runs:
@@ -4746,12 +4746,12 @@ def kinds_read_below_text(studies: Sequence[Any], names: Sequence[str] | None = 
     who = [f"‘{names[i]}’" if names is not None else None for i, _ in runs]
     if any(w is None for w in who):
         return ("; a fast kind is read on them too where x* is exact, so that they are exact "
-                "distances (the paragraph before its run's table gives their ratios)")
+                "distances (the paragraph before its run's table gives them and their ratios)")
     one = len(runs) == 1
     span = ", ".join(f"e_{b[1]}–e_{b[0]}" for _, b in runs)
     return (f"; the kind of {_names([w for w in who if w])} is read on them too, {span}, "
             f"exact distances since x* is exact (the paragraph before "
-            f"{'its table' if one else 'each table'} gives their ratios)")
+            f"{'its table' if one else 'each table'} gives them and their ratios)")
 
 
 def reference_text(runs: Sequence[MethodRun]) -> list[str]:

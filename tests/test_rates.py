@@ -576,8 +576,9 @@ def test_a_fast_phase_on_an_exact_x_star_is_read_below_the_floor_too():
         assert m.window == (4, n - 1) and m.ratio_step == 1  # the fast phase above the floor
         assert s.comparison.verdict == "agrees", s.comparison
         assert f"from the errors e_4–e_{e.size - 1}), fall toward 0" in m.evidence
-        assert (f"the errors below the rounding floor 2.2e-13, e_{n}–e_{e.size - 1}, "
-                "which every fit window leaves out, are read here too: x* is exact in "
+        assert (f"the errors below the rounding floor 2.2e-13, e_{n}–e_{e.size - 1} ("
+                + ", ".join(report.fmt_num(float(x), 3) for x in e[n:])
+                + "), which every fit window leaves out, are read here too: x* is exact in "
                 "floating point") in m.evidence
         assert f"the later half's largest, {np.max(tail[half:]):.3g}" in m.evidence
         # the 'decided by' cell says which errors the kind was read on

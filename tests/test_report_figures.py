@@ -627,8 +627,8 @@ def test_errors_below_the_floor_on_an_exact_x_star_decide_the_verdict(floor_runs
     assert st.comparison.verdict == "agrees" and st.measurement.kind == "superlinear"
     assert "too few ratios above the floor" not in report.comparison_reason(st.comparison)
     assert report.below_floor_text(st) == ""
-    assert f"e_{first}–e_{e.size - 1}, which every fit window leaves out, are read here too" \
-        in st.measurement.evidence
+    assert f"e_{first}–e_{e.size - 1} (" in st.measurement.evidence
+    assert "), which every fit window leaves out, are read here too" in st.measurement.evidence
     for s in h.values():
         assert report.below_floor_text(s) == ""
         assert "below the rounding floor" not in (s.measurement.evidence or "")

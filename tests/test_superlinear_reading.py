@@ -3,6 +3,7 @@ numbers a reader checks, then the caveats; and, for a kind read also below the r
 floor, a table title and a lead-in that name the errors it was read on."""
 
 import math
+import re
 from types import SimpleNamespace
 
 import numpy as np
@@ -161,14 +162,26 @@ def test_the_lead_in_and_the_kinds_paragraph_say_the_same_of_the_errors_below_th
     first = int(np.argmax(e <= E.default_floor(0.0)))
     assert m.kind == "superlinear" and m.read_to == e.size - 1 == 18 and first == 8
     assert report.kind_read_below(m) == (18, 8)
-    assert (f"the errors below the rounding floor 2.2e-13, e_{first}–e_{e.size - 1}, which "
-            "every fit window leaves out, are read here too: x* is exact in floating point, "
-            "so they are exact distances") in m.evidence
+    printed = ", ".join(fmt(float(x), 3) for x in e[first:])
+    assert (f"the errors below the rounding floor 2.2e-13, e_{first}–e_{e.size - 1} "
+            f"({printed}), which every fit window leaves out, are read here too: x* is exact "
+            "in floating point, so they are exact distances") in m.evidence
+    # quadratic p. 6: the ratios of the steps k = 7–17 can be recomputed from the errors the
+    # paragraph prints (they were printed nowhere): each printed ratio is the ratio of the
+    # printed errors to within their three digits
+    listed = re.search(r"ratios e_\(k\+1\)/e_k, k = 4–17 \(([^;]*); from", m.evidence)
+    assert listed is not None, m.evidence
+    ratios = [float(t.replace("−", "-")) for t in listed.group(1).split(", ")]
+    errors = [float(t.replace("−", "-")) for t in printed.split(", ")]
+    errors = [float(fmt(float(e[first - 1]), 3).replace("−", "-")), *errors]
+    assert len(ratios) == 14 and len(errors) == 12
+    for r, a, b in zip(ratios[first - 5:], errors[:-1], errors[1:], strict=True):
+        assert b / a == pytest.approx(r, rel=2e-2), (r, a, b)
     assert "included" not in m.evidence
     text = report.nw_text([st], ["BFGS"])
     assert ("are left out (" in text and text.endswith(
         "; the kind of ‘BFGS’ is read on them too, e_8–e_18, exact distances since x* is "
-        "exact (the paragraph before its table gives their ratios).")), text
+        "exact (the paragraph before its table gives them and their ratios).")), text
     plain = SimpleNamespace(measurement=SimpleNamespace(read_to=None, floor_index=8,
                                                         window=(4, 7)))
     assert report.kinds_read_below_text([plain], ["GD"]) == ""
