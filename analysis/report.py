@@ -2547,9 +2547,11 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         gn, ghow = (0.0, "exact") if cp is not None else (r.gradient_norm, "numeric")
         fv, fhow = ((float(cp.value) - f_star, "exact") if cp is not None and exact
                     else (r.value - f_star, "numeric"))
+        # on a kink, the norm of the subgradient the formulas of ∇f give there, as the
+        # paragraph before the table defines it (kink_gradient_text), marked as a kink's
         rows.append([item, span, at,
-                     "no gradient (kink)" if at_kink else
-                     cell(b, sec, item, "gradient norm", gn, ghow, 3),
+                     cell(b, sec, item, "gradient norm", gn, ghow, 3)
+                     + (" (kink)" if at_kink else ""),
                      cell(b, sec, item, "f - f*" if exact else "f - min f", fv, fhow,
                           F_DIGITS),
                      r.describe() + flat_text(flat, names, lower),

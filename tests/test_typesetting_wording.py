@@ -331,10 +331,15 @@ def test_a_short_table_splits_rather_than_leave_a_third_of_the_page_blank(tmp_pa
 
 def test_small_gradient_note_holds_for_a_kink(four_reports):
     """Kink p. 3: the note 'A region holding an exact critical point has its smallest ‖∇f‖ = 0
-    there, exactly' stood under row R1, whose ‖∇f‖ cell says 'no gradient (kink)'."""
+    there, exactly' stood under row R1, whose ‖∇f‖ cell says 'no gradient (kink)'.  Kink p. 4:
+    that cell then read 'no gradient (kink)' under a paragraph that defines ‖∇f‖₂ on a kink
+    as the norm of the subgradient the formulas of ∇f give there, (0, 0) at R1's point: the
+    cell gives that norm, 0, marked as a kink's."""
     tables = [b for b in four_reports["kink"][1].blocks
               if isinstance(b, pages.Table) and b.title == "Small-gradient regions"]
-    assert tables and any("no gradient (kink)" in r[3] for t in tables for r in t.rows)
+    assert tables and any(r[3] == "0ᵉ (kink)" for t in tables for r in t.rows), \
+        [r[3] for t in tables for r in t.rows]
+    assert not any("no gradient" in r[3] for t in tables for r in t.rows)
     notes = " ".join(n for t in tables for n in t.notes)
     assert "smallest ‖∇f‖₂ = 0 there, exactly" not in notes
     assert "a kink of f, where f has no gradient" in notes
