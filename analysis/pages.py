@@ -479,6 +479,25 @@ def table_notes(t: Table, rows: Sequence[Sequence[str]] | None = None,
     return out if legend or not used else [legend_text(used), *out]
 
 
+#: the footnote of a page whose table's notes are set at the foot of the next page
+NOTES_FOLLOW = "The notes to the table that ends this page are at the foot of the next page."
+
+
+def carried_notes(notes: Sequence[str], title: str | None) -> list[str]:
+    """``notes`` of a table whose rows ended the page before, set at the foot of the next
+    page (``TableFlowable._rows_here_notes_next``): after their provenance legend (merged
+    into the page's one legend line), a line that says whose notes they are, "Notes to the
+    table ‘Runs from the same start’ on the page before:", so that they are not read as
+    notes to the tables of their own page (the kink report's p. 5 set the note on the
+    hyperparameters of p. 4's table under a table that has none); ``notes`` as they are
+    when they hold nothing but the legend."""
+    i = next((k for k, n in enumerate(notes) if not split_legend(n)[0]), len(notes))
+    if i == len(notes):
+        return list(notes)
+    whose = f"the table ‘{title}’" if title else "the table"
+    return [*notes[:i], f"Notes to {whose} on the page before:", *notes[i:]]
+
+
 def ending_pointers(t: Table, printed: Mapping[str, int], page: int | None = None,
                     rows: Sequence[Sequence[str]] | None = None) -> list[str]:
     """On a page holding a part of table ``t`` that does not end there (``rows``, all of
@@ -2029,6 +2048,9 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self._squeeze = 0.0  # points taken from the clear space above the notes
             self.lead = 0.0  # points of a lead-in kept with it (:class:`KeepWithNext`)
             self.after_page: int | None = None  # a rest: the page of the part before it
+            #: all the rows, whose notes are set at the foot of the next page
+            #: (:meth:`_rows_here_notes_next`): the page says so (:data:`NOTES_FOLLOW`)
+            self.notes_follow = False
             #: a rest goes to the top of the next page before the figures waiting for it
             #: (as the rest of a paragraph does): no figure between the parts of a table
             self.continues = False
@@ -2159,11 +2181,12 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             (marks are explained on every page where they appear; :func:`table_notes`)."""
             notes = table_notes(self.t, self.rows, ends=self.with_notes)
             if self.with_notes:
-                return notes
+                return carried_notes(notes, self.t.title) if self.notes_only else notes
             canv = getattr(self, "canv", None)
             return [*notes, *ending_pointers(self.t, self.doc._notes_before,
                                              canv.getPageNumber() if canv else None,
-                                             self.rows)]
+                                             self.rows),
+                    *([NOTES_FOLLOW] if self.notes_follow else [])]
 
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
             th = 0.0 if self.notes_only else self.table.wrap(aW, 1e6)[1]
@@ -2298,7 +2321,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             if k == n and self._notes_go_next(aH, room, rows_h):
                 # (a short table too: moving it whole for its notes' sake left study p. 27
                 # 0.42 blank, its 3 rows and 8 lines of notes missing the page by 9 points)
-                return self._rows_here_notes_next()
+                return self._rows_here_notes_next(aW, aH)
             # a short table of tall rows splits as a long table does (GAP_ROWS rows next)
             tall = self._tall_first(aH, k, rows_h, avail) if short else 0
             short, k = short and not tall, tall or k
@@ -2360,18 +2383,22 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             blank = room(j) - sum(rows_h[:j + 1]) if j >= MIN_ROWS else aH
             return blank > NOTES_NEXT_GAP * self.doc._frame_height
 
-        def _rows_here_notes_next(self) -> list[Flowable]:
+        def _rows_here_notes_next(self, aW: float, aH: float) -> list[Flowable]:
             """Every row on this page, the table's notes at the foot of the next (this page
             points to the long ones there, :func:`ending_pointers`): the rows fit the page
             but the notes of the whole table do not.  Moving rows to the next page for the
             notes' sake would leave this page blank in the middle of a section (himmelblau
             p. 5 kept two rows that fitted for the next page, and the page was 0.30 blank),
-            or a row or two alone under a repeated header."""
+            or a row or two alone under a repeated header.  This page says where the notes
+            are (:data:`NOTES_FOLLOW`) when that line fits it (``aW`` × ``aH`` points)."""
             rows = TableFlowable(self.t, self.doc, self.full_widths, self.continued,
                                  self.rows, notes=False)
             notes = TableFlowable(self.t, self.doc, self.full_widths, True, [],
                                   notes=self.with_notes)
             canv = getattr(self, "canv", None)
+            if canv is not None and table_notes(self.t, self.rows):
+                rows.notes_follow = True
+                rows.notes_follow = rows.wrapOn(canv, aW, aH)[1] <= aH
             notes.after_page = canv.getPageNumber() if canv is not None else None
             notes.continues = True
             return [rows, notes]

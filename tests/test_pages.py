@@ -1933,10 +1933,38 @@ def test_a_table_whose_notes_miss_the_page_leaves_it_filled(tmp_path):
     res, texts = _rest_of_section(b, tmp_path / "notes.pdf")
     first, rest = _split_rows(texts, 7, r"ROW-(\d+) ")
     assert rest == [], rest
-    assert "at length" not in texts[0] and "NOTE:" in texts[1] and "TALL" not in texts[1]
+    assert "at length" not in texts[0] and "NOTE:" in texts[1]
+    assert "TALL" not in texts[1].replace("‘TALL’", "")  # no title, no row: only the notes
+    # the notes say whose they are (kink p. 5, chained Rosenbrock p. 7)
+    assert "Notes to the table ‘TALL’ on the page before:" in " ".join(texts[1].split())
+    assert texts[1].index("on the page before") < texts[1].index("NOTE:")
     # the page holds the rows down to the spare points under them (and the space after)
     assert blank_share(reader(res.pdf).pages[0]) <= (spare + 30.0) / pages.CONTENT_H
     assert res.page_fill[0].blank <= (spare + 30.0) / pages.CONTENT_H, res.page_fill
+
+
+@pytest.mark.parametrize("spare", [8.0, 45.0])
+def test_a_page_whose_table_notes_go_next_says_so_where_that_fits(tmp_path, spare):
+    """Chained Rosenbrock p. 6 (and kink p. 4): every row of a table fitted the page and its
+    notes went to the foot of the next, with nothing on the page to say so.  A line says
+    where they are (:data:`pages.NOTES_FOLLOW`) when it fits under the rows (``spare``
+    points: 45 do, 8 do not, and then the rows still stay whole on the page)."""
+    cols = [pages.Column("what"), pages.Column("note")]
+    rows = [[f"ROW-{i} " + "a tall cell of words " * 26, "and beside it " * 40]
+            for i in range(7)]
+    notes = ["NOTE: " + "a footnote explained at length, " * 40]
+    probe = pages._flowables().TableFlowable(pages.Table(cols, rows, "TALL"),
+                                             pages.Document("probe"))
+    _, height = probe.wrap(pages.CONTENT_W, 1e6)
+    b = report.Builder("Pointer")
+    b.doc.heading("Section")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - 30.0 - height - spare))
+    b.doc.add(pages.Table(cols, rows, "TALL", notes))
+    _, texts = _rest_of_section(b, tmp_path / "pointer.pdf")
+    assert re.findall(r"ROW-(\d+) ", texts[0]) == [str(i) for i in range(7)]
+    said = " ".join(pages.NOTES_FOLLOW.split()) in " ".join(texts[0].split())
+    assert said == (spare > 40.0), texts[0][-200:]
+    assert "NOTE:" in texts[1] and "NOTE:" not in texts[0]
 
 
 def test_the_rows_that_go_take_the_notes_of_their_marks_with_them(tmp_path):
@@ -2212,7 +2240,8 @@ def test_a_few_row_table_splits_rather_than_leave_a_third_of_the_page_blank(tmp_
     first = re.findall(r"TROW-(\d+)", texts[0])
     rest = re.findall(r"TROW-(\d+)", texts[1])
     assert first + rest == [str(i) for i in range(5)], (first, rest)
-    assert rest == [] and "CAPTION" in texts[1] and "CHECKS" not in texts[1], texts[1]
+    assert rest == [] and "CAPTION" in texts[1], texts[1]
+    assert "CHECKS" not in texts[1].replace("‘CHECKS’", ""), texts[1]  # only the notes' line
     assert "NOTE:" in texts[1] and "NOTE:" not in texts[0]
     assert res.page_fill[0].blank <= pages.MAX_GAP, res.page_fill
 
@@ -3041,7 +3070,8 @@ def test_a_short_table_whose_notes_miss_the_page_keeps_its_rows_there(tmp_path):
     d.paragraph("AFTER: " + "text after the table " * 20)
     res = b.write(tmp_path / "shortnotes.pdf")
     texts = page_texts(res.pdf)
-    (here,) = [t for t in texts if "CONVERGENCE" in t]
+    # (the notes' page names the table: "Notes to the table ‘CONVERGENCE’ on the page …")
+    (here,) = [t for t in texts if "CONVERGENCE" in t.replace("‘CONVERGENCE’", "")]
     assert texts.index(here) == 0 and "method 2" in texts[0], texts
     assert "NOTE-9" in " ".join(texts[1:]), texts
     assert res.page_fill[0].blank * pages.CONTENT_H < room - rows_h + 20.0, res.page_fill

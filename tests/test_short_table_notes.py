@@ -55,6 +55,12 @@ def test_a_short_table_whose_rows_fit_is_not_split_for_its_notes(tmp_path):
     assert "ROW-" not in texts[1] and "(continued)" not in "".join(texts)
     assert "NOTE-START" not in texts[0]
     assert "NOTE-START" in texts[1] and "NOTE-END" in texts[1]
+    # the notes say whose they are; the page of the rows, 10 points short of a footnote
+    # line, does not get the line that points to them (it would not fit: the kink report's
+    # p. 4)
+    flat = " ".join(texts[1].split())
+    assert "Notes to the table ‘RUNS’ on the page before: NOTE-START" in flat, flat[-400:]
+    assert "foot of the next page" not in texts[0]
     # the page of the rows is full: 10 points were left for 8 rows' page and their legend
     assert res.page_fill[0].blank < 0.05, res.page_fill
 
@@ -109,3 +115,16 @@ def test_notes_that_wait_for_the_next_page_leave_its_top_to_the_block_after_them
         return next(y for s, _, y, *_ in text_pieces(pdf.pages[page]) if word in s)
 
     assert abs(top(first + 1, "NEXT-HEADING") - top(first, "FIRST-HEADING")) < 0.5
+
+
+def test_notes_set_on_the_next_page_say_whose_they_are():
+    """The kink report's p. 5 set the note on the hyperparameters of p. 4's table ('Runs
+    from the same start') under its own table, which has none: the notes carried to the
+    next page begin, after their provenance legend, with a line naming their table."""
+    legend = pages.legend_text(["measured"])
+    notes = [legend, "Hyperparameters not listed keep the defaults.", "† a mark."]
+    assert pages.carried_notes(notes, "RUNS") == [
+        legend, "Notes to the table ‘RUNS’ on the page before:",
+        "Hyperparameters not listed keep the defaults.", "† a mark."]
+    assert pages.carried_notes([legend], "RUNS") == [legend]  # a legend alone: nothing named
+    assert pages.carried_notes(["A note."], None)[0] == "Notes to the table on the page before:"
