@@ -2040,8 +2040,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             ends = bool(self.rows) and self.rows[-1] is t.rows[-1]
             self.summary = min(t.summary, len(self.rows)) if ends else 0
             title = t.title and (f"{t.title} (continued)" if continued else t.title)
-            self.title = BalancedParagraph(markup(title), style(
-                t.size + 1.0, weight="bold", after=3.0)) \
+            self.title = self._title_paragraph(title) \
                 if title and not self.notes_only else None
             self.table = self._table(self.cells)
             self._reserve = 0.0
@@ -2383,6 +2382,11 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             blank = room(j) - sum(rows_h[:j + 1]) if j >= MIN_ROWS else aH
             return blank > NOTES_NEXT_GAP * self.doc._frame_height
 
+        def _title_paragraph(self, title: str) -> Any:
+            """The paragraph of a title ``title`` (bold, a point larger than the cells)."""
+            return BalancedParagraph(markup(title), style(self.t.size + 1.0, weight="bold",
+                                                          after=3.0))
+
         def _rows_here_notes_next(self, aW: float, aH: float) -> list[Flowable]:
             """Every row on this page, the table's notes at the foot of the next (this page
             points to the long ones there, :func:`ending_pointers`): the rows fit the page
@@ -2390,7 +2394,10 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             notes' sake would leave this page blank in the middle of a section (himmelblau
             p. 5 kept two rows that fitted for the next page, and the page was 0.30 blank),
             or a row or two alone under a repeated header.  This page says where the notes
-            are (:data:`NOTES_FOLLOW`) when that line fits it (``aW`` × ``aH`` points)."""
+            are: a footnote (:data:`NOTES_FOLLOW`) when that line fits it (``aW`` × ``aH``
+            points), else the table's title when it takes no more lines so, "Runs from the
+            same start (notes at the foot of the next page)" (the kink report's p. 4 had no
+            room for the footnote and said nothing)."""
             rows = TableFlowable(self.t, self.doc, self.full_widths, self.continued,
                                  self.rows, notes=False)
             notes = TableFlowable(self.t, self.doc, self.full_widths, True, [],
@@ -2399,6 +2406,13 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             if canv is not None and table_notes(self.t, self.rows):
                 rows.notes_follow = True
                 rows.notes_follow = rows.wrapOn(canv, aW, aH)[1] <= aH
+                if not rows.notes_follow and rows.title is not None:
+                    plain = rows.title
+                    where = "notes at the foot of the next page"
+                    rows.title = self._title_paragraph(
+                        f"{self.t.title} ({'continued; ' if self.continued else ''}{where})")
+                    if rows.wrapOn(canv, aW, aH)[1] > aH:
+                        rows.title = plain
             notes.after_page = canv.getPageNumber() if canv is not None else None
             notes.continues = True
             return [rows, notes]

@@ -1948,7 +1948,8 @@ def test_a_page_whose_table_notes_go_next_says_so_where_that_fits(tmp_path, spar
     """Chained Rosenbrock p. 6 (and kink p. 4): every row of a table fitted the page and its
     notes went to the foot of the next, with nothing on the page to say so.  A line says
     where they are (:data:`pages.NOTES_FOLLOW`) when it fits under the rows (``spare``
-    points: 45 do, 8 do not, and then the rows still stay whole on the page)."""
+    points: 45 do, 8 do not; then the table's title says it, and the rows still stay whole
+    on the page)."""
     cols = [pages.Column("what"), pages.Column("note")]
     rows = [[f"ROW-{i} " + "a tall cell of words " * 26, "and beside it " * 40]
             for i in range(7)]
@@ -1964,6 +1965,8 @@ def test_a_page_whose_table_notes_go_next_says_so_where_that_fits(tmp_path, spar
     assert re.findall(r"ROW-(\d+) ", texts[0]) == [str(i) for i in range(7)]
     said = " ".join(pages.NOTES_FOLLOW.split()) in " ".join(texts[0].split())
     assert said == (spare > 40.0), texts[0][-200:]
+    titled = "TALL (notes at the foot of the next page)" in " ".join(texts[0].split())
+    assert titled == (not said), texts[0][:200]
     assert "NOTE:" in texts[1] and "NOTE:" not in texts[0]
 
 

@@ -56,11 +56,11 @@ def test_a_short_table_whose_rows_fit_is_not_split_for_its_notes(tmp_path):
     assert "NOTE-START" not in texts[0]
     assert "NOTE-START" in texts[1] and "NOTE-END" in texts[1]
     # the notes say whose they are; the page of the rows, 10 points short of a footnote
-    # line, does not get the line that points to them (it would not fit: the kink report's
-    # p. 4)
+    # line (the kink report's p. 4), says where they are in the table's title
     flat = " ".join(texts[1].split())
     assert "Notes to the table ‘RUNS’ on the page before: NOTE-START" in flat, flat[-400:]
-    assert "foot of the next page" not in texts[0]
+    assert "RUNS (notes at the foot of the next page)" in " ".join(texts[0].split())
+    assert " ".join(pages.NOTES_FOLLOW.split()) not in " ".join(texts[0].split())
     # the page of the rows is full: 10 points were left for 8 rows' page and their legend
     assert res.page_fill[0].blank < 0.05, res.page_fill
 
