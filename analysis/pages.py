@@ -2180,7 +2180,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             (marks are explained on every page where they appear; :func:`table_notes`)."""
             notes = table_notes(self.t, self.rows, ends=self.with_notes)
             if self.with_notes:
-                return carried_notes(notes, self.t.title) if self.notes_only else notes
+                return carried_notes(self._unsaid(notes), self.t.title) \
+                    if self.notes_only else notes
             canv = getattr(self, "canv", None)
             return [*notes, *ending_pointers(self.t, self.doc._notes_before,
                                              canv.getPageNumber() if canv else None,
@@ -2382,6 +2383,18 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             blank = room(j) - sum(rows_h[:j + 1]) if j >= MIN_ROWS else aH
             return blank > NOTES_NEXT_GAP * self.doc._frame_height
 
+        def _unsaid(self, notes: list[str]) -> list[str]:
+            """``notes`` of a table whose rows ended the page before (``after_page``) less
+            the long headed notes printed in full by then, to which that page points
+            (:func:`ending_pointers`): study p. 16 gave again, under "Notes to the table …
+            on the page before:", the 'Decided by' note that p. 15 pointed to on p. 8."""
+            if self.after_page is None:
+                return notes
+            return [n for n in notes
+                    if not (note_head(n) and len(n) >= LONG_NOTE and not note_mark(n)
+                            and (at := full_note_page(n, self.doc._notes_before)) is not None
+                            and at <= self.after_page)]
+
         def _title_paragraph(self, title: str) -> Any:
             """The paragraph of a title ``title`` (bold, a point larger than the cells)."""
             return BalancedParagraph(markup(title), style(self.t.size + 1.0, weight="bold",
@@ -2403,7 +2416,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             notes = TableFlowable(self.t, self.doc, self.full_widths, True, [],
                                   notes=self.with_notes)
             canv = getattr(self, "canv", None)
-            if canv is not None and table_notes(self.t, self.rows):
+            notes.after_page = canv.getPageNumber() if canv is not None else None
+            if canv is not None and any(not split_legend(n)[0] for n in notes._notes()):
                 rows.notes_follow = True
                 rows.notes_follow = rows.wrapOn(canv, aW, aH)[1] <= aH
                 if not rows.notes_follow and rows.title is not None:
@@ -2413,7 +2427,6 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                         f"{self.t.title} ({'continued; ' if self.continued else ''}{where})")
                     if rows.wrapOn(canv, aW, aH)[1] > aH:
                         rows.title = plain
-            notes.after_page = canv.getPageNumber() if canv is not None else None
             notes.continues = True
             return [rows, notes]
 

@@ -128,3 +128,32 @@ def test_notes_set_on_the_next_page_say_whose_they_are():
         "Hyperparameters not listed keep the defaults.", "† a mark."]
     assert pages.carried_notes([legend], "RUNS") == [legend]  # a legend alone: nothing named
     assert pages.carried_notes(["A note."], None)[0] == "Notes to the table on the page before:"
+
+
+def test_notes_set_on_the_next_page_leave_out_what_was_said_in_full_before():
+    """Study pp. 15-16: the rows of 'Theory and measurement' ended p. 15, which pointed to
+    the full 'Decided by' note on p. 8; p. 16 then gave that note again under "Notes to the
+    table … on the page before:", beside its own table's.  A long headed note printed in
+    full by the page of the rows (the pointers there, :func:`pages.ending_pointers`, read
+    the same record) is left out of the notes carried to the next page; with nothing else
+    to carry, nothing is named."""
+    decided = "Decided by: DECIDED-BODY " + "the test the verdict rests on, " * 12
+    assert len(decided) >= pages.LONG_NOTE and pages.note_head(decided) == "Decided by"
+    t = pages.Table([pages.Column("method"), pages.Column("rate")], [["GD", "0.5ᵐ"]], "RUNS",
+                    notes=[decided, NOTE])
+    doc = pages.Document("probe")
+    carried = pages._flowables().TableFlowable(t, doc, None, True, [], notes=True)
+    carried.after_page = 15
+    for printed, kept in (({}, True), ({decided: 16}, True), ({decided: 8}, False),
+                          ({decided: 15}, False)):
+        doc._notes_before = printed
+        notes = carried._notes()
+        assert (decided in notes) == kept, (printed, notes)
+        assert notes[0] == "Notes to the table ‘RUNS’ on the page before:" and NOTE in notes
+        # the page of the rows points to it wherever it is printed in full (on the page
+        # before it, or on the next page, among the notes carried there)
+        pointers = pages.ending_pointers(t, printed, 15)
+        assert bool(pointers) == (bool(printed) and printed[decided] != 15), pointers
+    t.notes = [decided]
+    doc._notes_before = {decided: 8}
+    assert not any("page before" in n for n in carried._notes())
