@@ -4358,15 +4358,17 @@ def band_rows(b: Builder, label: str, section: str, study: Any, win: Sequence[in
     """The row ``theory band`` of a per-step table ``width`` cells wide, after its theory
     row, when the verdict of ``study`` tested a double root's band (:func:`study_band`), so
     that the measured rates above it are read against the band the verdict used:
-    ``0.47831ᵗ–0.49354ᵗ (double root, window 24–39)``, "double root" never broken (a cell
-    that wrapped "(double" / "root, window 78–133)", quadratic p. 6); none otherwise."""
+    ``0.47831ᵗ–0.49354ᵗ (window 24–39)`` (the note :data:`BAND_ROW_NOTE` says it is a
+    double root's: the cell, "(double root, window 78–133)", wrapped over two lines on
+    quadratic p. 6 and Himmelblau p. 6); none otherwise."""
     band = study_band(study)
     if band is None:
         return []
     lo, hi = (cell(b, section, label, f"rate band {end}", v, "theory", rate_digits(v))
               for end, v in (("low", band[0]), ("high", band[1])))
-    where = "" if win is None else f", window {int(win[0])}–{int(win[1])}"
-    return [["theory band", "", f"{lo}–{hi} (double{NBSP}root{where})"] + [""] * (width - 3)]
+    where = "" if win is None else f"window {int(win[0])}–{int(win[1])}"
+    return [["theory band", "", f"{lo}–{hi}" + (f" ({where})" if where else "")]
+            + [""] * (width - 3)]
 
 
 def band_note(label: str, study: Any, win: Sequence[int] | None, e: np.ndarray,

@@ -1376,8 +1376,9 @@ def test_a_double_roots_per_step_table_gives_the_band_its_verdict_tests():
     assert table.rows[-2][0] == "theory"
     assert table.rows[-1] == ["theory band", "",
                               f"{report.fmt_num(lo, rate_digits(lo))}ᵗ–"
-                              f"{report.fmt_num(hi, rate_digits(hi))}ᵗ (double\u00a0root, "
-                              "window 5–30)"]  # "double root" never broken (quadratic p. 6)
+                              f"{report.fmt_num(hi, rate_digits(hi))}ᵗ (window 5–30)"]
+    # one line: "(double root, window 78–133)" wrapped (quadratic p. 6, Himmelblau p. 6); the
+    # note says whose band it is
     # its note gives the upper end's formula, which gives it back from ρ and the window
     assert report.BAND_ROW_NOTE in table.notes
     assert "ρ·((j+1)/(i+1))^(1/(j−i))" in report.BAND_ROW_NOTE
@@ -3543,7 +3544,7 @@ def test_a_band_table_says_the_verdict_tests_the_robust_fit_when_the_mean_lies_o
         assert report.convergence_table(b, "heavy ball", st, "s")
         table = b.doc.blocks[-1]
         assert table.rows[-1][0] == "theory band"
-        assert table.rows[-1][2].endswith("(double\u00a0root, window 5–30)")
+        assert table.rows[-1][2].endswith("ᵗ (window 5–30)")
         if band[0] <= 0.505 <= band[1]:  # the robust fit in the band
             said = (f"heavy ball: the geometric mean lies {side} the theory band; the verdict "
                     "tests the robust fit (the measured rate), which lies in it, not the "
