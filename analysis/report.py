@@ -2965,7 +2965,8 @@ def _optimizers(b: Builder, A: Analysis) -> None:
     d.paragraph(
         f"Every method started at {start_text(A.x0, A.x0_how)}, and stopped with the "
         f"optimizers' default rules: ‖∇f‖∞ ≤ {gtol_text(runs)}, or the "
-        f"iteration limit ({limit_text(runs)}).  ‘Ended near’ names the critical point "
+        f"iteration limit ({limit_text(runs)}){other_stops_text(runs)}.  ‘Ended near’ "
+        "names the critical point "
         "(table of section 3) within "
         f"{_match_text(A)} of the final iterate{near_radii_text()}." + curvature_text(A, runs))
     sec = "optimizer comparison"
@@ -5347,6 +5348,20 @@ def level_off_text(A: Analysis, runs: Sequence[Any]) -> str:
         f"{'they' if len(labs) > 1 else 'it'} ended at P{i + 1}, a "
         f"{KIND_NOUN.get(A.cps[i].kind, A.cps[i].kind)} with f = {fmt_num(A.cps[i].value)} "
         f"above f* = {fmt_num(fstar)}." for i, labs in sorted(ends.items()))
+
+
+def other_stops_text(runs: Sequence[MethodRun]) -> str:
+    """After "stopped with the optimizers' default rules: ‖∇f‖∞ ≤ …, or the iteration limit
+    (…)": the runs that stopped on neither, grouped by status (:func:`status_text`),
+    ``; Newton, BFGS, L-BFGS and CG stopped instead on: line search failed`` (the kink
+    report's p. 4 named only the two rules while four of its eight runs stopped on a failed
+    line search); "" when every run stopped on one of the two."""
+    by: dict[str, list[str]] = {}
+    for r in runs:
+        status = str(r.result.status)
+        if status not in ("converged", "maxiter"):
+            by.setdefault(status_text(status), []).append(r.shown)
+    return "".join(f"; {_names(v)} stopped instead on: {k}" for k, v in by.items())
 
 
 def limit_text(runs: Sequence[MethodRun]) -> str:

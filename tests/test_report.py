@@ -1981,6 +1981,26 @@ def test_counts_of_iterations_set_their_thousands_apart_as_the_figures_do():
         f"{spaced(registry.METHODS['gd'].maxiter)} for GD; 200 for BFGS")
 
 
+def test_the_stopping_rules_name_every_stop_the_runs_made():
+    """Kink p. 4: "stopped with the optimizers' default rules: ‖∇f‖∞ ≤ the gradient tolerance
+    10⁻⁶, or the iteration limit (…)", while Newton, BFGS, L-BFGS and CG all stopped on a
+    failed line search (the table's status column).  The sentence names the runs that
+    stopped on another rule, and that rule, as the status column prints it."""
+    from types import SimpleNamespace as NS
+
+    def run(shown: str, status: str) -> NS:
+        return NS(shown=shown, result=NS(status=status))
+
+    runs = [run("GD", "maxiter"), run("Newton", "line_search_failed"),
+            run("Adam", "converged"), run("BFGS", "line_search_failed"),
+            run("CG", "diverged")]
+    assert report.other_stops_text(runs) == (
+        "; Newton and BFGS stopped instead on: line search failed"
+        "; CG stopped instead on: diverged")
+    assert report.other_stops_text(runs[:1] + runs[2:3]) == ""
+    assert report.status_text("line_search_failed") == "line search failed"
+
+
 def test_the_start_is_followed_by_no_second_bracket():
     """Every report: 'x₀ = (−4.59, −4.83) (uniform draw from the box (seed 0), …)', two
     bracket groups back to back and one nested: how the start was chosen follows a comma."""
