@@ -1908,19 +1908,25 @@ def test_summary_rows_go_with_summary_with_rows_they_sum_up(tmp_path):
     assert sum(len(re.findall(r"STEP-\d+ ", t)) for t in texts) == 30
 
 
-def test_a_table_whose_notes_miss_the_page_leaves_it_filled(tmp_path):
-    """Himmelblau p. 5 and the quadratic report's p. 5: every row of 'Predicted and
-    measured convergence' fitted the page but its long footnotes did not, and the split
-    took rows to the next page with them (MIN_ROWS left the page more than a third blank,
-    the 1 or 2 taken later left it 0.25-0.30 blank and the last row alone under a repeated
-    header).  Every row stays on the page, the notes go to the foot of the next one."""
+def _tall_table_with_long_notes() -> tuple[list, list, list[str], object, float]:
+    """Seven tall rows whose notes take more than a page's foot: columns, rows, notes, a
+    flowable of the table without its notes and the height of its title and rows."""
     cols = [pages.Column("what"), pages.Column("note")]
     rows = [[f"ROW-{i} " + "a tall cell of words " * 26, "and beside it " * 40]
             for i in range(7)]
     notes = ["NOTE: " + "a footnote explained at length, " * 40]
     probe = pages._flowables().TableFlowable(pages.Table(cols, rows, "TALL"),
                                              pages.Document("probe"))
-    _, height = probe.wrap(pages.CONTENT_W, 1e6)
+    return cols, rows, notes, probe, probe.wrap(pages.CONTENT_W, 1e6)[1]
+
+
+def test_a_table_whose_notes_miss_the_page_leaves_it_filled(tmp_path):
+    """Himmelblau p. 5 and the quadratic report's p. 5: every row of 'Predicted and
+    measured convergence' fitted the page but its long footnotes did not, and the split
+    took rows to the next page with them (MIN_ROWS left the page more than a third blank,
+    the 1 or 2 taken later left it 0.25-0.30 blank and the last row alone under a repeated
+    header).  Every row stays on the page, the notes go to the foot of the next one."""
+    cols, rows, notes, probe, height = _tall_table_with_long_notes()
     heights = probe.table._rowHeights
     spare = 20.0  # all rows fit under the spacer, their footnotes do not
     # MIN_ROWS rows moved would leave more than a third of the page blank
@@ -1950,13 +1956,7 @@ def test_a_page_whose_table_notes_go_next_says_so_where_that_fits(tmp_path, spar
     where they are (:data:`pages.NOTES_FOLLOW`) when it fits under the rows (``spare``
     points: 45 do, 8 do not; then the table's title says it, and the rows still stay whole
     on the page)."""
-    cols = [pages.Column("what"), pages.Column("note")]
-    rows = [[f"ROW-{i} " + "a tall cell of words " * 26, "and beside it " * 40]
-            for i in range(7)]
-    notes = ["NOTE: " + "a footnote explained at length, " * 40]
-    probe = pages._flowables().TableFlowable(pages.Table(cols, rows, "TALL"),
-                                             pages.Document("probe"))
-    _, height = probe.wrap(pages.CONTENT_W, 1e6)
+    cols, rows, notes, _, height = _tall_table_with_long_notes()
     b = report.Builder("Pointer")
     b.doc.heading("Section")
     b.doc.add(pages.Spacer(pages.CONTENT_H - 30.0 - height - spare))
