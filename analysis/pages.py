@@ -483,16 +483,24 @@ def table_notes(t: Table, rows: Sequence[Sequence[str]] | None = None,
 NOTES_FOLLOW = "The notes to the table that ends this page are at the foot of the next page."
 
 
+def plain_note(note: str) -> bool:
+    """Whether ``note`` says nothing of what it explains: no provenance legend
+    (:func:`split_legend`), no head ("Decided by: …", :func:`note_head`), no mark ("† …",
+    :func:`note_mark`)."""
+    return not (split_legend(note)[0] or note_head(note) or note_mark(note))
+
+
 def carried_notes(notes: Sequence[str], title: str | None) -> list[str]:
     """``notes`` of a table whose rows ended the page before, set at the foot of the next
-    page (``TableFlowable._rows_here_notes_next``): after their provenance legend (merged
-    into the page's one legend line), a line that says whose notes they are, "Notes to the
-    table ‘Runs from the same start’ on the page before:", so that they are not read as
+    page (``TableFlowable._rows_here_notes_next``): before the first one that does not say
+    what it explains (:func:`plain_note`), a line that says whose notes they are, "Notes to
+    the table ‘Runs from the same start’ on the page before:", so that they are not read as
     notes to the tables of their own page (the kink report's p. 5 set the note on the
     hyperparameters of p. 4's table under a table that has none); ``notes`` as they are
-    when they hold nothing but the legend."""
-    i = next((k for k, n in enumerate(notes) if not split_legend(n)[0]), len(notes))
-    if i == len(notes):
+    when each names what it explains (a legend, "Decided by: …", "† …": study p. 16, where
+    the line put p. 15's 'Decided by' under the title of p. 16's own table)."""
+    i = next((k for k, n in enumerate(notes) if plain_note(n)), None)
+    if i is None:
         return list(notes)
     whose = f"the table ‘{title}’" if title else "the table"
     return [*notes[:i], f"Notes to {whose} on the page before:", *notes[i:]]
@@ -2417,7 +2425,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                                   notes=self.with_notes)
             canv = getattr(self, "canv", None)
             notes.after_page = canv.getPageNumber() if canv is not None else None
-            if canv is not None and any(not split_legend(n)[0] for n in notes._notes()):
+            if canv is not None and any(plain_note(n) for n in notes._notes()):
                 rows.notes_follow = True
                 rows.notes_follow = rows.wrapOn(canv, aW, aH)[1] <= aH
                 if not rows.notes_follow and rows.title is not None:

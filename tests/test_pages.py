@@ -1914,7 +1914,7 @@ def _tall_table_with_long_notes() -> tuple[list, list, list[str], object, float]
     cols = [pages.Column("what"), pages.Column("note")]
     rows = [[f"ROW-{i} " + "a tall cell of words " * 26, "and beside it " * 40]
             for i in range(7)]
-    notes = ["NOTE: " + "a footnote explained at length, " * 40]
+    notes = ["NOTE, " + "a footnote explained at length, " * 40]  # no head: plain_note
     probe = pages._flowables().TableFlowable(pages.Table(cols, rows, "TALL"),
                                              pages.Document("probe"))
     return cols, rows, notes, probe, probe.wrap(pages.CONTENT_W, 1e6)[1]
@@ -1939,11 +1939,11 @@ def test_a_table_whose_notes_miss_the_page_leaves_it_filled(tmp_path):
     res, texts = _rest_of_section(b, tmp_path / "notes.pdf")
     first, rest = _split_rows(texts, 7, r"ROW-(\d+) ")
     assert rest == [], rest
-    assert "at length" not in texts[0] and "NOTE:" in texts[1]
+    assert "at length" not in texts[0] and "NOTE," in texts[1]
     assert "TALL" not in texts[1].replace("‘TALL’", "")  # no title, no row: only the notes
     # the notes say whose they are (kink p. 5, chained Rosenbrock p. 7)
     assert "Notes to the table ‘TALL’ on the page before:" in " ".join(texts[1].split())
-    assert texts[1].index("on the page before") < texts[1].index("NOTE:")
+    assert texts[1].index("on the page before") < texts[1].index("NOTE,")
     # the page holds the rows down to the spare points under them (and the space after)
     assert blank_share(reader(res.pdf).pages[0]) <= (spare + 30.0) / pages.CONTENT_H
     assert res.page_fill[0].blank <= (spare + 30.0) / pages.CONTENT_H, res.page_fill
@@ -1967,7 +1967,7 @@ def test_a_page_whose_table_notes_go_next_says_so_where_that_fits(tmp_path, spar
     assert said == (spare > 40.0), texts[0][-200:]
     titled = "TALL (notes at the foot of the next page)" in " ".join(texts[0].split())
     assert titled == (not said), texts[0][:200]
-    assert "NOTE:" in texts[1] and "NOTE:" not in texts[0]
+    assert "NOTE," in texts[1] and "NOTE," not in texts[0]
 
 
 def test_the_rows_that_go_take_the_notes_of_their_marks_with_them(tmp_path):

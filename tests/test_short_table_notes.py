@@ -9,7 +9,9 @@ from analysis import pages, report
 from tests.test_pages import _rest_of_section
 
 ROWS = 8
-NOTE = "NOTE-START: " + "a footnote on the hyperparameters explained at length, " * 9 \
+#: a note that does not name what it explains (no head before a colon), as the kink
+#: report's "Hyperparameters not listed keep …"
+NOTE = "NOTE-START " + "a footnote on the hyperparameters explained at length, " * 9 \
     + "NOTE-END."
 
 
@@ -127,6 +129,12 @@ def test_notes_set_on_the_next_page_say_whose_they_are():
         legend, "Notes to the table ‘RUNS’ on the page before:",
         "Hyperparameters not listed keep the defaults.", "† a mark."]
     assert pages.carried_notes([legend], "RUNS") == [legend]  # a legend alone: nothing named
+    # notes that name what they explain are not named either (study p. 16: p. 15's 'Decided
+    # by' under a line naming a table with the title of p. 16's own)
+    headed = [legend, "Decided by: the test the verdict rests on.", "† a mark."]
+    assert pages.carried_notes(headed, "RUNS") == headed
+    assert pages.carried_notes([*headed, "Plain words."], "RUNS") == [
+        *headed, "Notes to the table ‘RUNS’ on the page before:", "Plain words."]
     assert pages.carried_notes(["A note."], None)[0] == "Notes to the table on the page before:"
 
 
@@ -149,11 +157,14 @@ def test_notes_set_on_the_next_page_leave_out_what_was_said_in_full_before():
         doc._notes_before = printed
         notes = carried._notes()
         assert (decided in notes) == kept, (printed, notes)
-        assert notes[0] == "Notes to the table ‘RUNS’ on the page before:" and NOTE in notes
+        header = notes.index("Notes to the table ‘RUNS’ on the page before:")
+        assert notes[header + 1] == NOTE, notes  # the line before the note with no head
         # the page of the rows points to it wherever it is printed in full (on the page
         # before it, or on the next page, among the notes carried there)
         pointers = pages.ending_pointers(t, printed, 15)
         assert bool(pointers) == (bool(printed) and printed[decided] != 15), pointers
-    t.notes = [decided]
+    t.notes = [decided, NOTE]
     doc._notes_before = {decided: 8}
-    assert not any("page before" in n for n in carried._notes())
+    assert carried._notes() == ["Notes to the table ‘RUNS’ on the page before:", NOTE]
+    t.notes = [decided]
+    assert carried._notes() == []
