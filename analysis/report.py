@@ -1704,14 +1704,15 @@ KIND_NOUN = {"unknown": "point of unknown kind"}
 
 def below_floor_text(study: Any) -> str:
     """After the reason of a verdict that lacked ratios above the rounding floor
-    (:func:`analysis.empirical.too_few_ratios`): ``; below the floor the error kept falling to
-    6.0e−74 by k = 18 (e₈–e₁₈: 1.97e−13, …, 6.00e−74; x* = (0, 0) is exact, so these errors
-    are not rounding noise)`` (the errors printed, so that the ratios quoted after them can
-    be checked: quadratic p. 5) when x*
+    (:func:`analysis.empirical.too_few_ratios`): ``; below the floor the error kept falling,
+    e₈–e₁₈ = 1.97e−13, …, 6.00e−74 (x* = (0, 0) is exact, so these errors are not rounding
+    noise)`` (the errors printed, so that the ratios quoted after them can be checked:
+    quadratic p. 5) when x*
     is exactly representable (:func:`float_exact`) and every error past the first below the
     floor is smaller than the one before (an x* whose coordinates are not 0 would stop them at
     a multiple of its rounding), then why the verdict did not read them: their ratios, from
-    the measurement's first fast step (``fast_steps``) on, stop falling toward 0
+    the measurement's first fast step (``fast_steps``) on, stop falling toward 0, so its
+    kind is not read on them
     (:func:`~analysis.empirical.thirds_fall`:
     L-BFGS on 0.1x² + 2y², a cycle of 0.000147, 4.35e−08, 1.06e−05, 3.06e−08), else
     ``, which the verdict does not use``; empty otherwise."""
@@ -1729,17 +1730,17 @@ def below_floor_text(study: Any) -> str:
     tail = e[first:]
     if tail.size < 2 or not (np.all(tail > 0) and np.all(np.diff(tail) < 0)):
         return ""
-    text = (f"; below the floor the error kept falling to {fmt_num(tail[-1], 2)} by "
-            f"k = {e.size - 1} (" + plots.subscripted(f"e_{first}–e_{e.size - 1}") + ": "
+    text = ("; below the floor the error kept falling, "
+            + plots.subscripted(f"e_{first}–e_{e.size - 1}") + " = "
             + ", ".join(fmt_num(float(v), 3) for v in tail)
-            + f"; x* = {fmt_point(ref)} is exact, so these errors are not rounding noise)")
+            + f" (x* = {fmt_point(ref)} is exact, so these errors are not rounding noise)")
     fast = getattr(study.measurement, "fast_steps", None)
     k0 = None if fast is None else int(fast[0])  # its fast ratios above the floor, then below
     r = np.empty(0) if k0 is None else e[k0 + 1:] / e[k0:-1]
     if r.size >= 6 and thirds_fall(r, np.arange(k0, e.size - 1)) is None:
         text += (f", but its ratios there stop falling toward 0 (the largest of the thirds "
-                 f"{ratio_thirds(r, np.arange(k0, e.size - 1))}), so they do not show the "
-                 "superlinear kind either, and its kind is not read on them")
+                 f"{ratio_thirds(r, np.arange(k0, e.size - 1))}), so its kind is not read "
+                 "on them")
     else:
         text += ", which the verdict does not use"
     return text

@@ -572,9 +572,10 @@ def test_a_fast_phase_on_an_exact_x_star_is_read_below_the_floor_too():
                    "k = 4–8, k = 9–13, k = 14–17, " in text, text
             assert ", ".join(report.fmt_num(t, 3) for t in tops) in text
             # the errors below the floor the ratios come from are printed (quadratic p. 5)
-            assert (f"(e₈–e₁₈: {', '.join(report.fmt_num(float(v), 3) for v in e[n:])}; "
-                    "x* = ") in text, text
-            assert text.endswith("and its kind is not read on them"), text
+            assert (f"kept falling, e₈–e₁₈ = "
+                    f"{', '.join(report.fmt_num(float(v), 3) for v in e[n:])} (x* = ") \
+                in text, text
+            assert text.endswith("), so its kind is not read on them"), text
             continue
         assert m.kind == "superlinear" and m.floor_index == n, (method, m.notes)
         assert m.window == (4, n - 1) and m.ratio_step == 1  # the fast phase above the floor
