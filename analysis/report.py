@@ -4729,8 +4729,8 @@ def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None,
     rows.append(f"Row ‘theory’: {theory}.")
     if any(bands):
         rows.append(f"Row ‘theory band’{who(bands, 'a double root')}, after the row "
-                    "‘theory’: the band [ρ, the window's average factor] a double root's "
-                    "verdict tests.")
+                    "‘theory’: the band [ρ, the window's average factor] tested for a double "
+                    "root.")
     ordered = any(convergence_order(st.prediction) is not None for st in studies)
     reached = any("reached" in k for k in kinds)
     return ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k"

@@ -1384,9 +1384,9 @@ def test_a_double_roots_per_step_table_gives_the_band_its_verdict_tests():
     assert "ρ·((j+1)/(i+1))^(1/(j−i))" in report.BAND_ROW_NOTE
     i, j = 5, 30
     assert 0.5 * ((j + 1) / (i + 1)) ** (1 / (j - i)) == pytest.approx(hi, rel=1e-15)
+    # (Himmelblau p. 6: "… average factor] a double root's verdict tests" read as a puzzle)
     assert ("Row ‘theory band’, after the row ‘theory’: the band [ρ, the window's average "
-            "factor] a double "
-            "root's verdict tests.") in report.nw_text([st])
+            "factor] tested for a double root.") in report.nw_text([st])
     st.comparison = NS(quantity="rate", rate_band=None)  # a simple root: no band row
     b = report.Builder("t")
     assert report.convergence_table(b, "GD", st, "s")
