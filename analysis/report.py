@@ -2672,8 +2672,11 @@ def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False,
                 f"{REFINE_DPS} digits at the point refined to {REFINE_DPS} digits (shown "
                 "rounded there), below what double precision resolves.  ")
     if kink:
-        out += ("No gradient (kink): the region's critical point is a kink of f, where f has "
-                "no gradient (0 lies in its subdifferential).  ")
+        # the mark of the ‖∇f‖₂ cell, "0ᵉ (kink)": the cell gives the norm the paragraph
+        # above the table defines on kinks (kink_gradient_text)
+        out += ("(kink): the region's critical point is a kink of f, where f has no gradient "
+                "(0 lies in its subdifferential); its ‖∇f‖₂ is that of the formulas' "
+                "subgradient.  ")
     return out
 
 

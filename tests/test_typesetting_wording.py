@@ -340,6 +340,10 @@ def test_small_gradient_note_holds_for_a_kink(four_reports):
     assert tables and any(r[3] == "0ᵉ (kink)" for t in tables for r in t.rows), \
         [r[3] for t in tables for r in t.rows]
     assert not any("no gradient" in r[3] for t in tables for r in t.rows)
+    # the note explains the cell's "(kink)", not the old "No gradient (kink)"
+    assert "(kink): the region's critical point is a kink of f" in " ".join(
+        n for t in tables for n in t.notes)
+    assert "No gradient (kink)" not in " ".join(n for t in tables for n in t.notes)
     notes = " ".join(n for t in tables for n in t.notes)
     assert "smallest ‖∇f‖₂ = 0 there, exactly" not in notes
     assert "a kink of f, where f has no gradient" in notes
