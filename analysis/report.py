@@ -5356,16 +5356,22 @@ def level_off_text(A: Analysis, runs: Sequence[Any]) -> str:
 
 def other_stops_text(runs: Sequence[MethodRun]) -> str:
     """After "stopped with the optimizers' default rules: ‖∇f‖∞ ≤ …, or the iteration limit
-    (…)": the runs that stopped on neither, grouped by status (:func:`status_text`),
-    ``; Newton, BFGS, L-BFGS and CG stopped instead on: line search failed`` (the kink
+    (…)": the runs that stopped on neither, grouped by status (:data:`STOP_WORDS`),
+    ``; Newton, BFGS, L-BFGS and CG stopped instead at a failed line search`` (the kink
     report's p. 4 named only the two rules while four of its eight runs stopped on a failed
     line search); "" when every run stopped on one of the two."""
     by: dict[str, list[str]] = {}
     for r in runs:
         status = str(r.result.status)
         if status not in ("converged", "maxiter"):
-            by.setdefault(status_text(status), []).append(r.shown)
-    return "".join(f"; {_names(v)} stopped instead on: {k}" for k, v in by.items())
+            by.setdefault(STOP_WORDS.get(status, f"with status ‘{status_text(status)}’"),
+                          []).append(r.shown)
+    return "".join(f"; {_names(v)} stopped instead {k}" for k, v in by.items())
+
+
+#: how :func:`other_stops_text` says a run stopped on a rule other than the two defaults
+STOP_WORDS = {"line_search_failed": "at a failed line search", "diverged": "on divergence",
+              "stalled": "on a stall", "steps": "after their fixed number of steps"}
 
 
 def limit_text(runs: Sequence[MethodRun]) -> str:

@@ -1985,7 +1985,8 @@ def test_the_stopping_rules_name_every_stop_the_runs_made():
     """Kink p. 4: "stopped with the optimizers' default rules: ‖∇f‖∞ ≤ the gradient tolerance
     10⁻⁶, or the iteration limit (…)", while Newton, BFGS, L-BFGS and CG all stopped on a
     failed line search (the table's status column).  The sentence names the runs that
-    stopped on another rule, and that rule, as the status column prints it."""
+    stopped on another rule, and that rule in words (kink p. 4 then read "stopped instead on:
+    line search failed", a stray colon)."""
     from types import SimpleNamespace as NS
 
     def run(shown: str, status: str) -> NS:
@@ -1995,8 +1996,10 @@ def test_the_stopping_rules_name_every_stop_the_runs_made():
             run("Adam", "converged"), run("BFGS", "line_search_failed"),
             run("CG", "diverged")]
     assert report.other_stops_text(runs) == (
-        "; Newton and BFGS stopped instead on: line search failed"
-        "; CG stopped instead on: diverged")
+        "; Newton and BFGS stopped instead at a failed line search"
+        "; CG stopped instead on divergence")
+    assert report.other_stops_text([run("GD", "odd_status")]) == (
+        "; GD stopped instead with status ‘odd status’")
     assert report.other_stops_text(runs[:1] + runs[2:3]) == ""
     assert report.status_text("line_search_failed") == "line search failed"
 
