@@ -2072,8 +2072,7 @@ def _exact_tail(e: NDArray[np.float64], n: int, fl: float, exact_fl: float | Non
     below = ", ".join(fmt(float(x), 3) for x in e[n:deep])
     used = (f"{thirds}; the errors below the rounding floor {fmt_floor(fl)}, "
             f"e_{n}–e_{deep - 1} ({below}), which every fit window leaves out, are read here "
-            f"too: x* is "
-            f"exact in floating point, so they are exact distances, not rounding noise "
+            "too: x* is exact in floating point, so they are exact distances, not rounding noise "
             f"({limit})")
     kept[kept.index(m.evidence)] = f"{m.evidence}; {used}"
     return replace(m, evidence=f"{m.evidence}; {used}", notes=kept, read_to=deep - 1)

@@ -2394,8 +2394,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
         def _unsaid(self, notes: list[str]) -> list[str]:
             """``notes`` of a table whose rows ended the page before (``after_page``) less
             the long headed notes printed in full by then, to which that page points
-            (:func:`ending_pointers`): study p. 16 gave again, under "Notes to the table …
-            on the page before:", the 'Decided by' note that p. 15 pointed to on p. 8."""
+            (:func:`ending_pointers`, from the same record of the previous pass): they would
+            be given twice, as that pointer and on the next page."""
             if self.after_page is None:
                 return notes
             return [n for n in notes

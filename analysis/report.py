@@ -1705,7 +1705,7 @@ KIND_NOUN = {"unknown": "point of unknown kind"}
 def below_floor_text(study: Any) -> str:
     """After the reason of a verdict that lacked ratios above the rounding floor
     (:func:`analysis.empirical.too_few_ratios`): ``; below the floor the error kept falling,
-    e₈–e₁₈ = 1.97e−13, …, 6.00e−74 (x* = (0, 0) is exact, so these errors are not rounding
+    e₈–e₁₈ = 5.14e−16, …, 5.99e−74 (x* = (0, 0) is exact, so these errors are not rounding
     noise)`` (the errors printed, so that the ratios quoted after them can be checked:
     quadratic p. 5) when x*
     is exactly representable (:func:`float_exact`) and every error past the first below the

@@ -139,12 +139,10 @@ def test_notes_set_on_the_next_page_say_whose_they_are():
 
 
 def test_notes_set_on_the_next_page_leave_out_what_was_said_in_full_before():
-    """Study pp. 15-16: the rows of 'Theory and measurement' ended p. 15, which pointed to
-    the full 'Decided by' note on p. 8; p. 16 then gave that note again under "Notes to the
-    table … on the page before:", beside its own table's.  A long headed note printed in
-    full by the page of the rows (the pointers there, :func:`pages.ending_pointers`, read
-    the same record) is left out of the notes carried to the next page; with nothing else
-    to carry, nothing is named."""
+    """A long headed note printed in full by the page of a table's rows, to which that page
+    points (:func:`pages.ending_pointers`, from the same record), is left out of the notes
+    carried to the next page, where it would be given a second time; with nothing else to
+    carry, nothing is named."""
     decided = "Decided by: DECIDED-BODY " + "the test the verdict rests on, " * 12
     assert len(decided) >= pages.LONG_NOTE and pages.note_head(decided) == "Decided by"
     t = pages.Table([pages.Column("method"), pages.Column("rate")], [["GD", "0.5ᵐ"]], "RUNS",
