@@ -2188,8 +2188,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             (marks are explained on every page where they appear; :func:`table_notes`)."""
             notes = table_notes(self.t, self.rows, ends=self.with_notes)
             if self.with_notes:
-                return carried_notes(self._unsaid(notes), self.t.title) \
-                    if self.notes_only else notes
+                return carried_notes(notes, self.t.title) if self.notes_only else notes
             canv = getattr(self, "canv", None)
             return [*notes, *ending_pointers(self.t, self.doc._notes_before,
                                              canv.getPageNumber() if canv else None,
@@ -2390,18 +2389,6 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             j = len(self.rows) - self._tail(aH)
             blank = room(j) - sum(rows_h[:j + 1]) if j >= MIN_ROWS else aH
             return blank > NOTES_NEXT_GAP * self.doc._frame_height
-
-        def _unsaid(self, notes: list[str]) -> list[str]:
-            """``notes`` of a table whose rows ended the page before (``after_page``) less
-            the long headed notes printed in full by then, to which that page points
-            (:func:`ending_pointers`, from the same record of the previous pass): they would
-            be given twice, as that pointer and on the next page."""
-            if self.after_page is None:
-                return notes
-            return [n for n in notes
-                    if not (note_head(n) and len(n) >= LONG_NOTE and not note_mark(n)
-                            and (at := full_note_page(n, self.doc._notes_before)) is not None
-                            and at <= self.after_page)]
 
         def _title_paragraph(self, title: str) -> Any:
             """The paragraph of a title ``title`` (bold, a point larger than the cells)."""

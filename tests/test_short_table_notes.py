@@ -136,33 +136,3 @@ def test_notes_set_on_the_next_page_say_whose_they_are():
     assert pages.carried_notes([*headed, "Plain words."], "RUNS") == [
         *headed, "Notes to the table ‘RUNS’ on the page before:", "Plain words."]
     assert pages.carried_notes(["A note."], None)[0] == "Notes to the table on the page before:"
-
-
-def test_notes_set_on_the_next_page_leave_out_what_was_said_in_full_before():
-    """A long headed note printed in full by the page of a table's rows, to which that page
-    points (:func:`pages.ending_pointers`, from the same record), is left out of the notes
-    carried to the next page, where it would be given a second time; with nothing else to
-    carry, nothing is named."""
-    decided = "Decided by: DECIDED-BODY " + "the test the verdict rests on, " * 12
-    assert len(decided) >= pages.LONG_NOTE and pages.note_head(decided) == "Decided by"
-    t = pages.Table([pages.Column("method"), pages.Column("rate")], [["GD", "0.5ᵐ"]], "RUNS",
-                    notes=[decided, NOTE])
-    doc = pages.Document("probe")
-    carried = pages._flowables().TableFlowable(t, doc, None, True, [], notes=True)
-    carried.after_page = 15
-    for printed, kept in (({}, True), ({decided: 16}, True), ({decided: 8}, False),
-                          ({decided: 15}, False)):
-        doc._notes_before = printed
-        notes = carried._notes()
-        assert (decided in notes) == kept, (printed, notes)
-        header = notes.index("Notes to the table ‘RUNS’ on the page before:")
-        assert notes[header + 1] == NOTE, notes  # the line before the note with no head
-        # the page of the rows points to it wherever it is printed in full (on the page
-        # before it, or on the next page, among the notes carried there)
-        pointers = pages.ending_pointers(t, printed, 15)
-        assert bool(pointers) == (bool(printed) and printed[decided] != 15), pointers
-    t.notes = [decided, NOTE]
-    doc._notes_before = {decided: 8}
-    assert carried._notes() == ["Notes to the table ‘RUNS’ on the page before:", NOTE]
-    t.notes = [decided]
-    assert carried._notes() == []
