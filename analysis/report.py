@@ -4042,6 +4042,22 @@ def bound_met(bound: float, mean: float, measurement: Any) -> str:
                     f"; {met} by the geometric mean")
 
 
+#: a named point's text as :func:`point_name` gives it, "P1 = (−0.9621, 0.9357)"
+_NAMED_TUPLE = re.compile(r"(P\d+) = (\(.*\))")
+
+
+def titled_point(to: str) -> str:
+    """The point x* of a per-step table's title, named (:func:`point_name`): "P1 (−0.9621,
+    0.9357, 0.8807, 0.7779, 0.6051)", its name and its coordinates side by side as prose
+    names a point ("x* = P5 (3.584, −1.848)"), with a space a line may break at.  Written
+    "P1 = (…)", the sign bound the name to the coordinates (:func:`~analysis.pages.
+    bound_relations`), a piece wider than a column of two tables side by side, which
+    ReportLab then split where it ran out of room (chained Rosenbrock p. 8: "… of 0–68 to
+    x* =" / "P1 = (−0.9621, …)").  A point that is not a named tuple prints as it is."""
+    m = _NAMED_TUPLE.fullmatch(to)
+    return f"{m.group(1)} {m.group(2)}" if m else to
+
+
 def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = "",
              shown: Sequence[int] | None = None, steps: Sequence[int] | None = None,
              settled: str = "", order_win: Sequence[int] | None = None,
@@ -4074,7 +4090,7 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
     skipped = shown is not None and steps is not None and len(shown) < len(steps)
     what = (f"errors and ratios at k = {', '.join(str(int(k)) for k in shown)} of "
             f"{int(steps[0])}–{int(steps[-1])}" if skipped else "errors and ratios per step")
-    title = f"{label}: {what}" + (f" to x* = {to}" if to else "")
+    title = f"{label}: {what}" + (f" to x* = {titled_point(to)}" if to else "")
     if win is not None and settled:
         return title + (f" (iterations k = {int(win[0])}–{int(win[1])} {settled}, "
                         "nothing fitted)")

@@ -1135,7 +1135,34 @@ def test_errors_measured_to_different_points_are_named_in_label_caption_and_tabl
         == ""
     to = report.error_points(st, cps)
     assert report.nw_title("bfgs", (47, 69), None, to["bfgs"]) == (
-        "bfgs: errors and ratios per step to x* = P1 = (-1, 1) (fit window k = 47–69)")
+        "bfgs: errors and ratios per step to x* = P1 (-1, 1) (fit window k = 47–69)")
+
+
+def test_a_per_step_title_breaks_between_words_at_a_narrow_column():
+    """Chained Rosenbrock p. 8: "… of 0–68 to x* =" / "P1 = (−0.9621, 0.9357, 0.8807,
+    0.7779, 0.6051)".  The title wrote x* as "P1 = (…)", whose signs bind the name to its
+    coordinates: one piece wider than the column of two tables side by side, which
+    ReportLab split where the line ran out.  The title names the point "P1 (…)", as prose
+    does, and at every width of such a column its lines end between words of the title."""
+    from analysis.pages import _flowables, markup
+
+    ns = _flowables()
+    to = report.point_name(np.array([-0.96206, 0.93574, 0.88071, 0.77788, 0.60509]),
+                           [NS(point=np.array([-0.96206, 0.93574, 0.88071, 0.77788, 0.60509]))])
+    assert to == "P1 = (-0.9621, 0.9357, 0.8807, 0.7779, 0.6051)"
+    title = report.nw_title("BFGS", (36, 69), None, to, shown=[0, 1, 2, 24, 46, 65, 66, 67, 68],
+                            steps=list(range(69)), fitted=False)
+    assert "to x* = P1 (-0.9621, 0.9357, 0.8807, 0.7779, 0.6051) (kind read" in title
+    words = set(title.replace("-", "−").split())
+    for width in range(220, 300, 10):
+        para = ns.BalancedParagraph(markup(title), ns.style(8.2, weight="bold"))
+        para.wrap(width, 1e6)
+        bl = para.blPara
+        lines = [" ".join(x[1]) if bl.kind == 0 else "".join(w.text for w in x.words)
+                 for x in bl.lines]
+        pieces = [w for ln in lines for w in ln.replace("\u00a0", " ").split()]
+        assert set(pieces) <= words, (width, lines)
+        assert not any(ln.replace("\u00a0", " ").rstrip().endswith("=") for ln in lines), lines
 
 
 def test_sweep_runs_around_x_star_and_not_around_it_have_their_own_markers():
