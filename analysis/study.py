@@ -361,6 +361,19 @@ class Study:
 FIRST_STEP_RTOL = 1e-6
 
 
+def first_step_note(method: str, size: float) -> str:
+    """The note to an adaptive method's first step from rest, ``size`` = its length per
+    coordinate.  Adam (bias-corrected averages g and g²): −η g/(|g| + ε) ≈ −η·sign(g).
+    RMSProp (first average v₁ = (1 − α) g²): −η g/(√v₁ + ε) ≈ −(η/√(1 − α))·sign(g), written
+    "−1.26·sign(g) per coordinate, 1.26 = η/√(1 − α)": each formula short enough for the
+    note column of the summary table, so that none breaks inside it (study p. 7 set
+    "−η g/" on one line and "(√(1 − α)·|g| + ε) ≈" on the next)."""
+    if method == "rmsprop":
+        return (f"−{fmt_num(size, 3)}·sign(g) per coordinate, {fmt_num(size, 3)} = "
+                "η/√(1 − α): the first average is (1 − α) g² (ε negligible)")
+    return f"−η g/(|g| + ε) ≈ −{fmt_num(size, 3)}·sign(g) per coordinate"
+
+
 def check_rate_digits(predicted: float, measured: float, digits: int | None = None) -> int:
     """The significant digits :meth:`Study.rate_check` prints a predicted and a measured
     rate with (:func:`~analysis.report.rate_pair_digits`), at least ``digits``: the text that
@@ -3244,9 +3257,7 @@ def section_adaptive(S: Study) -> None:
             "(" + ", ".join(S.value(lab, f"first step[{i}] measured", v, "measured", 5)
                             for i, v in enumerate(step)) + ")",
             rel, "agrees" if rel <= FIRST_STEP_RTOL else "disagrees",
-            (f"−η g/(√(1 − α)·|g| + ε) ≈ −{fmt_num(sign, 3)}·sign(g) per coordinate "
-             "(the first average is (1 − α) g²)" if m == "rmsprop" else
-             f"−η g/(|g| + ε) ≈ −{fmt_num(sign, 3)}·sign(g) per coordinate"),
+            first_step_note(m, sign),
             decided="max " + numeric_decided(rel, FIRST_STEP_RTOL, rel <= FIRST_STEP_RTOL)))
     worst = 0.0
     for lab, m, h in configs:

@@ -124,6 +124,24 @@ def test_a_short_formula_group_is_not_broken_in_a_cell_lines():
     assert lines[0] == "−η g/", lines
 
 
+def test_the_first_step_notes_keep_each_formula_whole_in_the_summary_column():
+    """Study p. 7: RMSProp's note "−η g/" / "(√(1 − α)·|g| + ε) ≈ −1.26·sign(g) …": the
+    formula, wider than the note column, broke after its fraction bar.  The note now gives
+    the step and its length as two short formulas, each on one line, and the length is
+    η/√(1 − α) for RMSProp's first average (1 − α) g² (the run's η = 0.4, α = 0.9)."""
+    from analysis.study import first_step_note
+
+    size = 0.4 / math.sqrt(1 - 0.9)
+    note = first_step_note("rmsprop", size)
+    assert "−1.26·sign(g)" in note and "1.26 = η/√(1 − α)" in note
+    lines = _cell_lines(note, SUMMARY_COLUMN)
+    for piece in ("−1.26·sign(g)", "1.26 = η/√(1 − α):", "(1 − α) g²"):
+        assert any(piece in ln for ln in lines), (piece, lines)
+    assert not any(ln.endswith(("/", "=", "≈")) for ln in lines), lines
+    adam = _cell_lines(first_step_note("adam", 0.4), SUMMARY_COLUMN)
+    assert any("−η g/(|g| + ε) ≈" in ln for ln in adam), adam
+
+
 SMALL_GRADIENT = [
     ['R1', '[−3.77933ⁿ, −3.77930ⁿ]; [−3.28320ⁿ, −3.28317ⁿ]',
      '(−3.779, −3.283)ᵉ', '0ᵉ', '0ᵉ', 'holds a minimum', 'P1 (nondegenerate)'],
