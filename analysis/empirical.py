@@ -704,25 +704,29 @@ def halving(ratios: ArrayLike, test: bool = True) -> str:
     fall rests on the last block alone (2.59e−06 ≤ 1/2 of 0.00464)"); else "the last ≤ 1/2
     of the one before" (and "none ≤ 1/2 of the one before" when not even the last is).
     ``test=False``: the ratios are no test of the kind, only described (a two-step reading's
-    disjoint blocks, after the tests it passed): "only the last falls to 1/2 or less of the
-    one before (2.59e−06 ≤ 1/2 of 0.00464; 0.00464 is more than 1/2 of 0.0063)", with no
-    "fall" it would rest on (Himmelblau p. 7 read as a second test, half failed)."""
+    disjoint blocks, after the tests it passed): "only the last block ratio falls to 1/2 or
+    less of the one before (2.59e−06 ≤ 1/2 of 0.00464; 0.00464 is more than 1/2 of 0.0063)",
+    with no "fall" it would rest on (Himmelblau p. 7 read as a second test, half failed).
+    Those words follow the orders the blocks imply (:func:`pair_falls`), so they name the
+    block ratios: "each ≤ 1/2 of the one before" after "… = 1.39)" read as a claim on the
+    orders (study p. 40: 1.39 is not ≤ 1/2 of 1.44)."""
     r = np.asarray(ratios, dtype=float)
     half = r[1:] <= RATIO_END_FALL * r[:-1]
+    what = "" if test else " block ratio"
     if np.all(half):
-        return "each ≤ 1/2 of the one before"
+        return f"each{what} ≤ 1/2 of the one before"
     if not half[-1]:
-        return "none ≤ 1/2 of the one before" if not np.any(half) else \
-            "the last more than 1/2 of the one before"
+        return f"{'none' if test else 'no block ratio'} ≤ 1/2 of the one before" \
+            if not np.any(half) else f"the last{what} more than 1/2 of the one before"
     if not np.any(half[:-1]):
         more = ", ".join(f"{fmt(b, 3)} is more than 1/2 of {fmt(a, 3)}"
                          for a, b in zip(r[:-2], r[1:-1], strict=True))
         if not test:
-            return (f"only the last falls to 1/2 or less of the one before ({fmt(r[-1], 3)} "
-                    f"≤ 1/2 of {fmt(r[-2], 3)}; {more})")
+            return (f"only the last{what} falls to 1/2 or less of the one before "
+                    f"({fmt(r[-1], 3)} ≤ 1/2 of {fmt(r[-2], 3)}; {more})")
         return (f"{more}, so the fall rests on the last block alone ({fmt(r[-1], 3)} ≤ 1/2 of "
                 f"{fmt(r[-2], 3)})")
-    return "the last ≤ 1/2 of the one before"
+    return f"the last{what} ≤ 1/2 of the one before"
 
 
 def pair_falls(ratios: ArrayLike, h: int = 1, cycle: bool = False, test: bool = True) -> str:

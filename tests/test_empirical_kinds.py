@@ -372,9 +372,9 @@ def test_himmelblau_bfgs_blocks_whose_fall_rests_on_the_last_say_so_with_their_n
             f"^(1/2) = {fmt((math.log(b1) / math.log(b0)) ** 0.5, 3)}); "
             f"{fmt(b1, 3)} → {fmt(b2, 3)} "
             f"(× {fmt(b2 / b1, 3)}, per-step q ≈ (ln {fmt(b2, 3)} / ln {fmt(b1, 3)})^(1/2) = "
-            f"{fmt((math.log(b2) / math.log(b1)) ** 0.5, 3)}): only the last falls to 1/2 or "
-            f"less of the one before ({fmt(b2, 3)} ≤ 1/2 of {fmt(b1, 3)}; {fmt(b1, 3)} is more "
-            f"than 1/2 of {fmt(b0, 3)})"), m.evidence
+            f"{fmt((math.log(b2) / math.log(b1)) ** 0.5, 3)}): only the last block ratio falls "
+            f"to 1/2 or less of the one before ({fmt(b2, 3)} ≤ 1/2 of {fmt(b1, 3)}; "
+            f"{fmt(b1, 3)} is more than 1/2 of {fmt(b0, 3)})"), m.evidence
     assert "the fall rests on" not in m.evidence
 
 
@@ -666,7 +666,7 @@ def test_a_two_step_reading_names_the_test_it_passed_and_the_disjoint_blocks_at_
     q = math.sqrt(math.log(chain[2]) / math.log(chain[1]))  # two-step blocks have order q²
     assert (f"{fmt(chain[1], 3)} → {fmt(chain[2], 3)} (× {fmt(chain[2] / chain[1], 3)}, per-step "
             f"q ≈ (ln {fmt(chain[2], 3)} / ln {fmt(chain[1], 3)})^(1/2) = {fmt(q, 3)})") in text
-    assert text.count("q ≈") == 2 and ": each ≤ 1/2 of the one before" in text
+    assert text.count("q ≈") == 2 and ": each block ratio ≤ 1/2 of the one before" in text
 
 
 def test_block_ratios_give_back_the_per_step_order_or_the_order_per_restart_cycle():
@@ -854,6 +854,12 @@ def test_halving_names_which_ratios_fall_to_half_the_one_before():
     every pair, only the last (each earlier one by its numbers), or the last not at all (it
     once said 'the last ≤ 1/2 of the one before' for ratios 0.1, 0.01, 0.009)."""
     assert E.halving([0.1, 0.04, 0.001]) == "each ≤ 1/2 of the one before"
+    # described after the orders the blocks imply, the words name the block ratios (study
+    # p. 40: "… = 1.39): each ≤ 1/2 of the one before" read as a claim on the orders)
+    assert E.halving([0.1, 0.04, 0.001], test=False) == \
+        "each block ratio ≤ 1/2 of the one before"
+    assert E.halving([0.1, 0.09, 0.085], test=False) == \
+        "no block ratio ≤ 1/2 of the one before"
     assert E.halving([0.0063, 0.00464, 2.59e-06]) == (
         "0.00464 is more than 1/2 of 0.0063, so the fall rests on the last block alone "
         "(2.59e-06 ≤ 1/2 of 0.00464)")
@@ -861,8 +867,8 @@ def test_halving_names_which_ratios_fall_to_half_the_one_before():
     assert E.halving([0.1, 0.09, 0.085]) == "none ≤ 1/2 of the one before"
     # described, not tested (a two-step reading's blocks): no "fall" resting on one block
     assert E.halving([0.0063, 0.00464, 2.59e-06], test=False) == (
-        "only the last falls to 1/2 or less of the one before (2.59e-06 ≤ 1/2 of 0.00464; "
-        "0.00464 is more than 1/2 of 0.0063)")
+        "only the last block ratio falls to 1/2 or less of the one before (2.59e-06 ≤ 1/2 "
+        "of 0.00464; 0.00464 is more than 1/2 of 0.0063)")
     assert E.halving([0.1, 0.09, 0.01, 0.004]) == "the last ≤ 1/2 of the one before"
 
 

@@ -68,8 +68,8 @@ def test_a_two_step_reading_says_the_test_first_and_the_rise_in_its_list():
     assert ("the disjoint blocks of two steps ending at the last step (0.00630 at k = 2, "
             "0.00464 at k = 4, 2.59e-06 at k = 6), no part of the test, give the orders: "
             ) in text
-    assert text.endswith("only the last falls to 1/2 or less of the one before (2.59e-06 ≤ 1/2 "
-                         "of 0.00464; 0.00464 is more than 1/2 of 0.00630)"), text
+    assert text.endswith("only the last block ratio falls to 1/2 or less of the one before "
+                         "(2.59e-06 ≤ 1/2 of 0.00464; 0.00464 is more than 1/2 of 0.00630)"), text
     assert "the fall rests on" not in text
 
 
