@@ -409,3 +409,30 @@ def test_a_per_step_table_with_a_yardstick_says_which_case_it_comes_from(four_re
                 seen += 1
                 assert any("(√κ* − 1)/(√κ* + 1)" in n for n in t.notes), (name, t.title)
     assert seen >= 2  # Himmelblau's and Rosenbrock's CG
+
+
+def test_the_yardstick_legend_names_the_note_each_yardstick_row_has(four_reports):
+    """Quadratic p. 5: the legend of ʸ said "(its note says which)", and the CG row's note
+    cell says nothing of the case; the note that does is the one headed "CG: …" under the
+    table (the kink report's momentum row says it in its own note cell).  The legend names
+    both places, and every row or per-step table with a yardstick has the case in one of
+    them: a note under the table headed by its method's name, or its row's note cell."""
+    assert "(its note, in the row or under the table, says which)" in \
+        pages.HOW["yardstick"][1]
+    seen = {"row": 0, "under": 0}
+    for name, (_, doc) in four_reports.items():
+        for t in doc.blocks:
+            if not isinstance(t, pages.Table):
+                continue
+            for r in t.rows:
+                if not any("ʸ" in str(v) for v in r):
+                    continue
+                method = (t.title or "").split(":")[0] if r[0] == "theory" else str(r[0])
+                heads = {pages.note_head(n): n for n in t.notes if pages.note_head(n)}
+                if method in heads:
+                    assert "(√κ* − 1)/(√κ* + 1)" in heads[method], (name, t.title)
+                    seen["under"] += 1
+                else:
+                    assert "heuristic bound for β > 0" in str(r[-1]), (name, t.title, r)
+                    seen["row"] += 1
+    assert seen["under"] >= 3 and seen["row"] >= 2, seen
