@@ -1632,12 +1632,18 @@ def _threshold_sentence(A: Analysis, define: bool = False) -> str | None:
                     + (f"{n_away} left x* for another point, " if n_away else "")
                     + f"{n_div} diverged")
     eta = f"the {STEP_SIZE}" if define else "η"
-    return (f"GD step-size threshold: theory says {eta} < {sweep_basis(s)} = "
-            f"{fmt_num(s.predicted_threshold)}{_sweep_L_text(s)}; "
-            + aside(obs, f"{_sweep_verdict(A, s)}; the tested steps"
-                    + ("" if s.brackets_prediction() and _sweep_bracket(s) else
-                       " and the bracket they give on the threshold")
-                    + f": figure “{sweep_title(s)}” on p. {page_ref(SWEEP_FIGURE)}") + ".")
+    head = (f"GD step-size threshold: theory says {eta} < {sweep_basis(s)} = "
+            f"{fmt_num(s.predicted_threshold)}{_sweep_L_text(s)}; ")
+    where = ("the tested steps" + ("" if s.brackets_prediction() and _sweep_bracket(s) else
+                                   " and the bracket they give on the threshold")
+             + f": figure “{sweep_title(s)}” on p. {page_ref(SWEEP_FIGURE)}")
+    lam0 = _outside_prediction(A, s)
+    if lam0 is not None:
+        return (head + f"{obs}, below the local prediction but not below "
+                f"2/λ_max(∇²f(x₀)) = {fmt_num(2.0 / lam0)}.  At x₀ the largest curvature is "
+                f"{fmt_num(lam0)}, so the run starts outside the region the prediction at x* "
+                f"covers.  {where[0].upper()}{where[1:]}.")
+    return head + aside(obs, f"{_sweep_verdict(A, s)}; {where}") + "."
 
 
 #: the label of the figure of GD's step-size sweep, by which the summary names its page
@@ -6329,6 +6335,17 @@ def _sweep_bracket(sw: Any) -> str:
             + ("∞)" if hi is None else f"{fmt_num(hi)}]"))
 
 
+def _outside_prediction(A: Any, sw: Any) -> float | None:
+    """λ₀ = λ_max(∇²f(x₀)) when the smallest failing step of the η sweep ``sw`` lies below
+    the local prediction 2/L* but not below 2/λ₀: the run met larger curvature than at x*,
+    so the prediction does not cover its start; else None."""
+    obs, thr = sw.observed_threshold, sw.predicted_threshold
+    if obs is None or thr is None or not obs < thr or A.x0 is None:
+        return None
+    lam0 = start_curvature(A)
+    return lam0 if lam0 > 0 and 2.0 / lam0 <= obs else None
+
+
 def _sweep_verdict(A: Any, sw: Any) -> str:
     """``consistent`` when the observed threshold brackets the prediction; when it falls
     below it but not below ``2/λ_max(∇²f(x₀))``, the run met larger curvature than at x*
@@ -6342,13 +6359,13 @@ def _sweep_verdict(A: Any, sw: Any) -> str:
         return (f"consistent: the bracket {span} the tested steps give on the threshold "
                 f"contains {sweep_basis(sw)} = {fmt_num(sw.predicted_threshold)}")
     obs, thr = sw.observed_threshold, sw.predicted_threshold
+    if (lam0 := _outside_prediction(A, sw)) is not None:
+        return (f"below the local prediction, not below 2/λ_max(∇²f(x₀)) = "
+                f"{fmt_num(2.0 / lam0)}: at x₀ the largest curvature is "
+                f"{fmt_num(lam0)}, so the run starts outside the region the prediction at "
+                "x* covers")
     if obs is not None and thr is not None and obs < thr and A.x0 is not None:
         lam0 = start_curvature(A)
-        if lam0 > 0 and 2.0 / lam0 <= obs:
-            return (f"below the local prediction, not below 2/λ_max(∇²f(x₀)) = "
-                    f"{fmt_num(2.0 / lam0)}: at x₀ the largest curvature is "
-                    f"{fmt_num(lam0)}, so the run starts outside the region the prediction at "
-                    "x* covers")
         if lam0 > 0:
             return (f"inconsistent with the prediction; 2/λ_max(∇²f(x₀)) = "
                     f"{fmt_num(2.0 / lam0)} at the start")

@@ -159,6 +159,34 @@ def test_the_threshold_sentence_has_one_bracket_for_the_runs_and_the_verdict():
             "steps against η” on p. " + pages.page_ref(report.SWEEP_FIGURE) + ").") in text
 
 
+def test_a_start_outside_the_local_prediction_is_said_in_sentences_of_its_own():
+    """Chained Rosenbrock p. 2: the GD step-size bullet was one sentence of about 90 words,
+    the verdict a bracket holding a colon, the curvature at x₀ and the figure's page.  When
+    the smallest failing step lies below the local prediction 2/L* but not below 2/λ₀,
+    the bullet says so in three sentences: the step against both thresholds, why (the
+    curvature at x₀), and where the tested steps are drawn."""
+    lrs = np.geomspace(1e-5, 1e-2, 10)
+    diverged = lrs > 1e-4
+    s = NS(predicted_threshold=2.0 / 1649.0, observed_threshold=float(lrs[diverged][0]),
+           threshold_basis="2/L", diverged=diverged, elsewhere=None,
+           not_convergent=diverged, eigenvalues=[], hessian_constant=False,
+           brackets_prediction=lambda: False, bracket=None, steps=200)
+    H0 = np.diag([29111.0, 3.0])  # 2/λ₀ = 6.870e-05, below the smallest failing step
+    A = NS(lr_sweep=s, x0=np.zeros(2), obj=NS(hess=lambda x: H0))
+    text = report._threshold_sentence(A)
+    obs = report.fmt_num(s.observed_threshold)
+    assert (f"is η = {obs}, below the local prediction but not below 2/λ_max(∇²f(x₀)) = "
+            f"{report.fmt_num(2.0 / 29111.0)}.  At x₀ the largest curvature is "
+            f"{report.fmt_num(29111.0)}, so the run starts outside the region the prediction "
+            "at x* covers.  The tested steps and the bracket they give on the threshold: "
+            "figure “GD from x₀: final error after 200 steps against η” on p. ") in text, text
+    assert f"{obs} (" not in text and ": at x₀" not in text, text  # sentences, no aside
+    # the other verdicts keep their bracket (one, with the runs': the test above)
+    s.observed_threshold = 1e-5  # below 2/λ₀ too: inconsistent
+    assert "(inconsistent with the prediction; 2/λ_max(∇²f(x₀)) = " in \
+        report._threshold_sentence(A)
+
+
 def captions(doc) -> list[str]:
     return [b.caption for b in doc.blocks if isinstance(b, pages.FigureBlock)]
 
