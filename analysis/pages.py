@@ -491,6 +491,23 @@ def plain_note(note: str) -> bool:
     return not (split_legend(note)[0] or note_head(note) or note_mark(note))
 
 
+#: the line before a page's own notes when notes carried from the page before precede them
+OWN_NOTES = "Notes to the tables on this page:"
+#: the line :func:`carried_notes` sets before the notes of a table on the page before
+_CARRIED_HEAD = re.compile(r"Notes to the table(?: ‘.*’)? on the page before:")
+
+
+def own_notes_line(rest: Sequence[str], notes: Sequence[str]) -> bool:
+    """Whether the notes ``notes`` of a table added to the footnotes ``rest`` of a page need
+    :data:`OWN_NOTES` before them: notes carried from the page before, under their line
+    (:func:`carried_notes`), are there, and ``notes`` are not such notes, so that the page's
+    own notes are not read as the carried table's (chained Rosenbrock p. 7: the notes of
+    its per-step tables followed those of p. 6's table with no line between them)."""
+    def carried(ns: Sequence[str]) -> bool:
+        return any(_CARRIED_HEAD.fullmatch(n) for n in ns)
+    return carried(rest) and not carried(notes) and OWN_NOTES not in rest
+
+
 def carried_notes(notes: Sequence[str], title: str | None) -> list[str]:
     """``notes`` of a table whose rows ended the page before, set at the foot of the next
     page (``TableFlowable._rows_here_notes_next``): before the first one that does not say
@@ -3942,9 +3959,11 @@ class Document:
         """The footnotes of ``page`` with ``notes`` added: legends merged, each note once, a
         long note (:data:`LONG_NOTE`) in full only on the first page that has it or a note
         that includes it (:func:`full_note_page`; recorded when ``register``) and as a
-        :func:`note_reference` to that page on later pages."""
+        :func:`note_reference` to that page on later pages; the page's own notes after notes
+        carried from the page before under a line of their own (:func:`own_notes_line`)."""
         keys, rest = self._foot.get(page, (set(), []))
         keys, rest = set(keys), list(rest)
+        own = own_notes_line(rest, notes)
         for n in notes:
             k, r = split_legend(n)
             keys |= k
@@ -3954,7 +3973,11 @@ class Document:
                     self._note_pages[r] = page
                 r = r if first in (None, page) else note_reference(r, first)
             if r and r not in rest:
-                rest = merge_headed(rest, r)
+                merged = merge_headed(rest, r)
+                if own and len(merged) > len(rest):  # the first of the page's own notes
+                    merged.insert(len(rest), OWN_NOTES)
+                    own = False
+                rest = merged
         return keys, rest
 
     @staticmethod

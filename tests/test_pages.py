@@ -1949,6 +1949,34 @@ def test_a_table_whose_notes_miss_the_page_leaves_it_filled(tmp_path):
     assert res.page_fill[0].blank <= (spare + 30.0) / pages.CONTENT_H, res.page_fill
 
 
+def test_a_page_with_carried_notes_sets_its_own_notes_under_a_line_of_their_own(tmp_path):
+    """Chained Rosenbrock p. 7: the notes of p. 6's table, under "Notes to the table
+    ‘Predicted and measured convergence’ on the page before:", ran on into the notes of
+    p. 7's own tables with no line between them.  The page's own notes come under
+    "Notes to the tables on this page:"; a page with no carried notes has no such line."""
+    cols, rows, notes, probe, height = _tall_table_with_long_notes()
+    b = report.Builder("Own notes")
+    b.doc.heading("Section")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - 30.0 - height - 20.0))
+    b.doc.add(pages.Table(cols, rows, "TALL", notes))
+    b.doc.add(pages.Table(cols, [["OWN-ROW", "a cell"]], "OWN", ["OWNNOTE, a note of its own"]))
+    b.doc.add(pages.Table(cols, [["LAST-ROW", "a cell"]], "LAST", ["LASTNOTE, one more"]))
+    _, texts = _rest_of_section(b, tmp_path / "own.pdf")
+    page = " ".join(texts[1].split())
+    assert "OWN-ROW" in page and "OWNNOTE" in page and "LASTNOTE" in page
+    order = [page.index(s) for s in ("on the page before:", "NOTE, a footnote",
+                                     pages.OWN_NOTES, "OWNNOTE", "LASTNOTE")]
+    assert order == sorted(order), order
+    assert page.count(pages.OWN_NOTES) == 1
+    assert pages.OWN_NOTES not in " ".join(texts[0].split())
+    # the rule on its own: only after a carried table's line, once, not for carried notes
+    carried = pages.carried_notes(notes, "TALL")
+    assert pages.own_notes_line(carried, ["OWNNOTE"])
+    assert not pages.own_notes_line(["NOTE, plain"], ["OWNNOTE"])
+    assert not pages.own_notes_line([*carried, pages.OWN_NOTES], ["LASTNOTE"])
+    assert not pages.own_notes_line(carried, pages.carried_notes(["MORE"], "OTHER"))
+
+
 @pytest.mark.parametrize("spare", [8.0, 45.0])
 def test_a_page_whose_table_notes_go_next_says_so_where_that_fits(tmp_path, spare):
     """Chained Rosenbrock p. 6 (and kink p. 4): every row of a table fitted the page and its
