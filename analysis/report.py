@@ -4119,14 +4119,19 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
     return title
 
 
-def uncompared_text(study: Any) -> str:
+def uncompared_text(study: Any, cps: Sequence[Any] | None = None) -> str:
     """What the theory row of a per-step table adds for a run whose verdict is *not
-    comparable*: that its theory is not held to the measured rate beside it, and where the
-    reason is (Rosenbrock p. 7: GD's theory 0.9999829 under its robust fit 0.9999613, the
-    verdict on p. 6 only); '' for any other run."""
+    comparable*: that its theory is not held to the measured rate beside it, and why, "not
+    comparable: the run ended 1.10 from P3, outside its convergence radius 0.202" (the
+    reason of the row of the table ‘Predicted and measured convergence’, :func:`outside_head`,
+    with the critical points ``cps``), or where the reason is when it is not that short one
+    (Rosenbrock p. 7: GD's theory 0.9999829 under its robust fit 0.9999613, the verdict on
+    p. 6 only; then "see the table …", with no reason on p. 7); '' for any other run."""
     verdict = getattr(getattr(study, "comparison", None), "verdict", None)
-    return f"not comparable: see the table ‘{THEORY_TABLE}’" if verdict == "not comparable" \
-        else ""
+    if verdict != "not comparable":
+        return ""
+    why = outside_head(study, cps)
+    return f"not comparable: {why}" if why else f"not comparable: see the table ‘{THEORY_TABLE}’"
 
 
 def _table_windows(m: Any, win: Sequence[int] | None, at: int | None, q: float | None
@@ -4153,7 +4158,8 @@ def _table_windows(m: Any, win: Sequence[int] | None, at: int | None, q: float |
 
 
 def convergence_table(b: Builder, label: str, study: Any, section: str, rows: int = 6,
-                      to: str = "", name: str | None = None, q_limit: str = "") -> bool:
+                      to: str = "", name: str | None = None, q_limit: str = "",
+                      cps: Sequence[Any] | None = None) -> bool:
     """Nocedal & Wright's table for one run: k, e_k, e_(k+1)/e_k and e_(k+1)/e_k^q at a few
     iterations clear of the rounding floor, with the theory's limit in the last row
     (ρ for linear convergence, 0 for superlinear, 1 for sublinear; with the order q of a
@@ -4162,7 +4168,9 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     rows before it are the geometric mean (e_b/e_a)^(1/(b−a)) over the fit window [a, b] (the
     per-step ratio of an oscillating mode, heavy ball or complex roots, fluctuates around ρ),
     then the robust fit's rate when the run measured one (:func:`_window_rows`).  Returns
-    whether a table was added (none without a reference point or usable errors)."""
+    whether a table was added (none without a reference point or usable errors); ``cps``:
+    the critical points, which the theory row of a run that is not comparable names in its
+    reason (:func:`uncompared_text`)."""
     from analysis import plots
 
     try:
@@ -4235,7 +4243,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         above = [] if compared else above
     if above:  # no fit window to compare: the bound alone
         notes.append(ABOVE_NOTE_NO_WINDOW)
-    against = against or uncompared_text(study)
+    against = against or uncompared_text(study, cps)
     last = ["theory", "", theory_limit(b, label, section, p, at, digits)
             + (f", {against}" if against else "")]
     if q is not None:
@@ -5099,7 +5107,7 @@ def _theory(b: Builder, A: Analysis) -> None:
     for r in promised:
         with b.guard(f"convergence table of {r.shown}", note=False):
             convergence_table(b, r.label, r.study, "theory vs measurement",
-                              to=to.get(r.shown, ""), name=r.shown)
+                              to=to.get(r.shown, ""), name=r.shown, cps=A.cps)
     if silent:
         d.paragraph(no_ratio_table_text(silent), size=SMALL, style="italic")
 

@@ -4104,8 +4104,24 @@ def test_a_theory_row_beside_a_rate_it_is_not_held_to_says_so_on_its_page():
     (theory,) = [r for r in b.doc.blocks[-1].rows if r[0] == "theory"]
     assert theory[2].endswith(", not comparable: see the table ‘Predicted and measured "
                               "convergence’"), theory
+    # chained Rosenbrock p. 7: the reason on the page, the short one of p. 6's row, for a
+    # run that ended outside every convergence radius (here 1 from P2 = 4, whose radius
+    # is 0.1 × its distance 4 from P1 = 0)
+    from analysis.rates import OUTSIDE_EVERY, nearest_critical
+
+    st.minimizer_how, st.x0 = f"the run ended {OUTSIDE_EVERY}", np.array([9.0])
+    st.result.x = np.array([3.0])
+    cps = [NS(point=np.zeros(1)), NS(point=np.array([4.0]))]
+    near = nearest_critical(st.result.x, st.x0, cps)
+    b = report.Builder("t")
+    assert report.convergence_table(b, "GD", st, "s", cps=cps)
+    (theory,) = [r for r in b.doc.blocks[-1].rows if r[0] == "theory"]
+    assert theory[2].endswith(
+        f", not comparable: the run ended 1 from P2, outside its convergence radius "
+        f"{report.fmt_num(near.radius, 3)}"), theory
+    assert near.index == 1 and near.distance == 1.0
     st.comparison = NS(verdict="disagrees")
     b = report.Builder("t")
-    assert report.convergence_table(b, "GD", st, "s")
+    assert report.convergence_table(b, "GD", st, "s", cps=cps)
     (theory,) = [r for r in b.doc.blocks[-1].rows if r[0] == "theory"]
     assert "not comparable" not in theory[2], theory
