@@ -331,9 +331,9 @@ HOW = {
     "fit": ("ᶠ", "estimated from a run by a fit"),
     "estimated": ("ᵃ", "approximate: estimated from measured counts by a stated rule"),
     "theory": ("ᵗ", "theory: closed-form prediction evaluated in floating point"),
-    "yardstick": ("ʸ", "yardstick: a bound proved for another case (its note, in the row or "
-                       "under the table, says which), set beside the run as a heuristic, "
-                       "evaluated in floating point"),
+    "yardstick": ("ʸ", "yardstick: a bound proved for another case (said in its row or under "
+                       "the table), set beside the run as a heuristic, evaluated in floating "
+                       "point"),
     "setting": ("ˢ", "setting chosen for the run"),
 }
 

@@ -443,10 +443,14 @@ def test_the_yardstick_legend_names_the_note_each_yardstick_row_has(four_reports
     """Quadratic p. 5: the legend of ʸ said "(its note says which)", and the CG row's note
     cell says nothing of the case; the note that does is the one headed "CG: …" under the
     table (the kink report's momentum row says it in its own note cell).  The legend names
-    both places, and every row or per-step table with a yardstick has the case in one of
-    them: a note under the table headed by its method's name, or its row's note cell."""
-    assert "(its note, in the row or under the table, says which)" in \
-        pages.HOW["yardstick"][1]
+    both places, on one line, and every row or per-step table with a yardstick has the case
+    in one of them: a note under the table headed by its method's name, or its row's note
+    cell."""
+    assert "another case (said in its row or under the table)," in pages.HOW["yardstick"][1]
+    # no longer than a line of footnotes (quadratic p. 5: a legend of two lines took the
+    # last lines of the paragraph before the per-step tables to p. 6)
+    legend = pages.legend_text(["yardstick"])
+    assert pages.string_width(legend, pages.TABLE - 0.4, pages.FONT) < pages.CONTENT_W - 10
     seen = {"row": 0, "under": 0}
     for name, (_, doc) in four_reports.items():
         for t in doc.blocks:
