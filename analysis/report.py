@@ -4770,17 +4770,35 @@ def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None,
             + (" (and e_(k+1)/e_k^q for a method of order q)" if ordered else "")
             + " at a few iterations, as in Nocedal & Wright's tables.  "
             + "  ".join(rows) + "  "
-            + floor_value_text(studies) + f" are left out ({floor_why_text(studies, floor_said)})"
-            + (", except the step at which a terminating run reached x*" if reached else "")
-            + kinds_read_below_text(studies, names) + ".")
+            + floor_sentences(studies, floor_said, reached)
+            + kinds_read_below_text(studies, names))
+
+
+def floor_sentences(studies: Sequence[Any], floor_said: bool = False,
+                    reached: bool = False) -> str:
+    """The lead-in's sentences on the rounding floor (:func:`floor_value_text`): which errors
+    are left out, "except the step at which a terminating run reached x*" (``reached``), and
+    why (:func:`floor_why_text`).  Rounding noise is said in brackets; where every x* is
+    exact, the floor is no noise level but a common cut-off, said in a sentence of its own
+    with its reason after a colon: "Here the floor is not a noise level but a common
+    cut-off, …: on x* = 0 the errors carry only a relative rounding ε, so the ratios would
+    stay accurate below it."  In the brackets of "are left out (…)" that reason read as an
+    argument against leaving them out (quadratic p. 5)."""
+    why = floor_why_text(studies, floor_said)
+    out = f"{floor_value_text(studies)} are left out"
+    but = ", except the step at which a terminating run reached x*" if reached else ""
+    if why.startswith("a common cut-off"):
+        return f"{out}{but}.  Here the floor is not a noise level but {why}."
+    return f"{out} ({why}){but}."
 
 
 def kinds_read_below_text(studies: Sequence[Any], names: Sequence[str] | None = None) -> str:
-    """After "Errors below the rounding floor … are left out (…)": the runs whose measured kind
-    was read also on those errors (x* exact, :func:`kind_read_below`), so that the lead-in of
-    the per-step tables and the paragraph before such a run's table say the same of them:
-    "; the kind of ‘BFGS’ is read on them too, e₈–e₁₈, exact distances since x* is exact (the
-    paragraph before its table gives them and their ratios)"; "" when no run's is.
+    """After the sentences on the rounding floor (:func:`floor_sentences`): the runs whose
+    measured kind was read also on the errors below it (x* exact, :func:`kind_read_below`),
+    so that the lead-in of the per-step tables and the paragraph before such a run's table
+    say the same of them: "The kind of ‘BFGS’ is also read on the errors below the floor,
+    e₈–e₁₈, exact distances since x* is exact (the paragraph before its table gives them and
+    their ratios)."; "" when no run's is.
     ``names``: the runs as the tables' titles print them."""
     runs = [(i, b) for i, st in enumerate(studies)
             if (b := kind_read_below(getattr(st, "measurement", None))) is not None]
@@ -4788,13 +4806,14 @@ def kinds_read_below_text(studies: Sequence[Any], names: Sequence[str] | None = 
         return ""
     who = [f"‘{names[i]}’" if names is not None else None for i, _ in runs]
     if any(w is None for w in who):
-        return ("; a fast kind is read on them too where x* is exact, so that they are exact "
-                "distances (the paragraph before its run's table gives them and their ratios)")
+        return ("  Where x* is exact, a fast kind is also read on the errors below the floor, "
+                "exact distances there (the paragraph before its run's table gives them and "
+                "their ratios).")
     one = len(runs) == 1
     span = ", ".join(f"e_{b[1]}–e_{b[0]}" for _, b in runs)
-    return (f"; the kind of {_names([w for w in who if w])} is read on them too, {span}, "
-            f"exact distances since x* is exact (the paragraph before "
-            f"{'its table' if one else 'each table'} gives them and their ratios)")
+    return (f"  The kind of {_names([w for w in who if w])} is also read on the errors below "
+            f"the floor, {span}, exact distances since x* is exact (the paragraph before "
+            f"{'its table' if one else 'each table'} gives them and their ratios).")
 
 
 def reference_text(runs: Sequence[MethodRun]) -> list[str]:

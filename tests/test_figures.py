@@ -863,9 +863,10 @@ def test_per_step_tables_keep_every_step_of_the_fit_window_above_the_measurement
     eps = report.fmt_num(float(np.finfo(float).eps), 2)
     assert ("Errors below the rounding floor 10³·ε·max(1, ‖x*‖) = "
             f"{report.fmt_num(float(f'{floor:.2g}'), 2)} (ε = {eps}, the double-precision "
-            "machine epsilon) are left out (a common cut-off, applied so that every run is "
-            "fitted by one rule: on x* = 0 the errors carry only a relative rounding ε, so "
-            "the ratios would stay accurate below it)") in text
+            "machine epsilon) are left out.  Here the floor is not a noise level but a "
+            "common cut-off, applied so that every run is fitted by one rule: on x* = 0 the "
+            "errors carry only a relative rounding ε, so the ratios would stay accurate below "
+            "it.") in text
     assert "machine epsilons" not in text
 
 
@@ -885,8 +886,9 @@ def test_the_floors_reason_is_said_once_when_the_caption_above_gave_it():
     assert reason in caption  # the caption gives it
     said = report.nw_text([one], floor_said=True)
     assert reason not in said and "adds no rounding" not in said
-    assert ("are left out (a common cut-off, applied so that every run is fitted by one "
-            f"rule, {report.FLOOR_REASON_ABOVE})") in said
+    assert ("are left out.  Here the floor is not a noise level but a common cut-off, "
+            f"applied so that every run is fitted by one rule, {report.FLOOR_REASON_ABOVE}."
+            ) in said
     assert reason in report.nw_text([one])  # with no such caption above, the reason itself
 
 

@@ -179,9 +179,10 @@ def test_the_lead_in_and_the_kinds_paragraph_say_the_same_of_the_errors_below_th
         assert b / a == pytest.approx(r, rel=2e-2), (r, a, b)
     assert "included" not in m.evidence
     text = report.nw_text([st], ["BFGS"])
-    assert ("are left out (" in text and text.endswith(
-        "; the kind of ‘BFGS’ is read on them too, e_8–e_18, exact distances since x* is "
-        "exact (the paragraph before its table gives them and their ratios).")), text
+    assert ("are left out." in text and text.endswith(
+        ".  The kind of ‘BFGS’ is also read on the errors below the floor, e_8–e_18, exact "
+        "distances since x* is exact (the paragraph before its table gives them and their "
+        "ratios).")), text
     plain = SimpleNamespace(measurement=SimpleNamespace(read_to=None, floor_index=8,
                                                         window=(4, 7)))
     assert report.kinds_read_below_text([plain], ["GD"]) == ""
