@@ -3143,6 +3143,39 @@ def test_agreement_sentence_says_a_run_that_did_not_converge_agrees_in_its_rate_
     assert "rate-study" not in report._agreement_sentence(NS(runs=cycles))
 
 
+def test_agreement_sentence_says_which_agreements_are_with_a_yardstick():
+    """Chained Rosenbrock p. 2: "Theory and measurement agree for 6 of 8 methods (…, CG)"
+    counted CG's agreement with the linear-CG bound, a yardstick for nonlinear CG and no
+    theorem for it (p. 6 marks it ʸ), with no word of it.  The Summary says which agreements
+    are with a yardstick; an agreement with a theorem, or a yardstick run that does not
+    agree, is not named."""
+    from types import SimpleNamespace as NS
+
+    from analysis.theory.cg import CG_BASIS
+
+    def run(shown, verdict, basis="", kind="linear", momentum=0.0):
+        p = NS(basis=basis, kind=kind, details={"momentum": momentum})
+        return NS(shown=shown, result=NS(status="converged", nit=10),
+                  study=NS(result=NS(nit=10), comparison=NS(verdict=verdict, reason="r"),
+                           prediction=p))
+
+    runs = [run("GD", "agrees"), run("CG", "agrees", CG_BASIS)]
+    text = report._agreement_sentence(NS(runs=runs))
+    assert text == ("Theory and measurement agree for 2 of 2 methods (GD, CG). For CG the "
+                    "theory is a yardstick, a bound proved for another case (the table "
+                    "‘Predicted and measured convergence’ says which), so its agreement tests "
+                    "no theorem."), text
+    # the kink's cycle bounds with momentum β > 0 are yardsticks too
+    kink = [run("GD", "agrees", kind="bounded"),
+            run("momentum", "agrees", kind="bounded", momentum=0.5),
+            run("Nesterov", "agrees", kind="bounded", momentum=0.5)]
+    assert "For momentum and Nesterov the theory is a yardstick" in \
+        report._agreement_sentence(NS(runs=kink))
+    assert "their agreements test no theorem." in report._agreement_sentence(NS(runs=kink))
+    assert "yardstick" not in report._agreement_sentence(
+        NS(runs=[run("GD", "agrees"), run("CG", "disagrees", CG_BASIS)]))
+
+
 def test_word_named_hyperparameters_are_defined_in_the_table_notes():
     """Himmelblau p. 4: "dampening = 0" (momentum), "damping = 1" and "eigenvalue shift"
     (Newton) stood undefined, the footnote saying only "PyTorch conventions"."""
