@@ -492,7 +492,7 @@ def plain_note(note: str) -> bool:
 
 
 #: the line before a page's own notes when notes carried from the page before precede them
-OWN_NOTES = "Notes to the tables on this page:"
+OWN_NOTES = "This page's own notes:"
 #: the line :func:`carried_notes` sets before the notes of a table on the page before
 _CARRIED_HEAD = re.compile(r"Notes to the table(?: ‘.*’)? on the page before:")
 
