@@ -1526,7 +1526,8 @@ def section_conditioning(S: Study) -> None:
              "black curve is where ρ crosses 1; momentum widens the stable range of η from "
              "2/L to 2(1 + β)/L."
              + (hole_text + "." if hole_text else "")
-             + unsettled_text(rate_cells(smap), steps), "momentum map")
+             + unsettled_text(rate_cells(smap), steps, 1.0 - float(ag["boundary_margin"]),
+                              edge_cells(smap)), "momentum map")
     S.numeric_check(f"stability map: share of the {ag['cells']} cells where divergence "
                     "matches theory", 1.0,
                     float(ag["stability"]), rtol=0.0, abs_tol=0.02, how_p="theory", digits=3,
@@ -1735,15 +1736,34 @@ def off_text(c: Mapping[str, Any]) -> str:
     return f"Δρ/ρ {fmt_num(100 * on_rho, 3)}%, Δln ρ/ln ρ {fmt_num(100 * on_log, 3)}%"
 
 
-def unsettled_text(cells: Sequence[Mapping[str, Any]], steps: int) -> str:
-    """The caption's sentence on the coloured cells that cannot settle within ``steps``
-    (:func:`rate_cells`): how many, how many show a rate that agrees with ρ, and
-    where the others are and how far off they are; empty when there are none."""
+def edge_cells(smap: Any) -> int:
+    """How many cells of a heavy-ball stability map show a measured rate (a colour) at the
+    edge of stability, 1 − margin ≤ ρ < 1 (``boundary_margin``), not diverged: the map tests
+    no rate there (:func:`analysis.sweeps.momentum_stability_map`)."""
+    rho = np.asarray(smap.predicted_radius, float)
+    edge = (rho >= 1.0 - float(smap.agreement["boundary_margin"])) & (rho < 1.0)
+    return int(np.sum(edge & ~smap.diverged & np.isfinite(smap.measured_rate)))
+
+
+def unsettled_text(cells: Sequence[Mapping[str, Any]], steps: int,
+                   below: float | None = None, edge: int = 0) -> str:
+    """The caption's sentences on the coloured cells that cannot settle within ``steps``
+    (:func:`rate_cells`, the stable ones, ρ < ``below``): how many, how many show a rate that
+    agrees with ρ, and where the others are and how far off they are; then the ``edge``
+    coloured cells at the edge of stability (:func:`edge_cells`, ``below`` ≤ ρ < 1), which no
+    rate test reads.  Study p. 23 counted 41 coloured unsettled cells with no word that they
+    are the stable ones, and a reader found 14 more coloured cells with 0.99 ≤ ρ < 1."""
+    out = ""
+    if below is not None and edge:
+        out = (f"  The other {plural(edge, 'coloured cell')}, with {fmt_num(below)} ≤ ρ < 1, "
+               f"{'lies' if edge == 1 else 'lie'} at the edge of stability, where no rate is "
+               "compared with ρ.")
     if not cells:
-        return ""
+        return out
     ok = [c for c in cells if c["agrees"]]
     off = [c for c in cells if not c["agrees"]]
-    text = (f"  Coloured though ρ^{steps} > 10⁻³ (not settled in {steps} steps): "
+    stable = f", stable (ρ < {fmt_num(below)})" if below is not None else ""
+    text = (f"  Coloured{stable} though ρ^{steps} > 10⁻³ (not settled in {steps} steps): "
             f"{plural(len(cells), 'cell')}; ")
     text += (f"{'all' if not off else f'{len(ok)} of them'} show a rate within 1% of ρ "
              "(their error shrinks by ρ per step long before it has fallen by 10³)"
@@ -1755,7 +1775,7 @@ def unsettled_text(cells: Sequence[Mapping[str, Any]], steps: int) -> str:
                  "shrinks)" if all(c["complex"] for c in off) else "")
         text += (f"; the other {len(off)}, at β = {betas}{swing}, show the rate a fit found "
                  f"on that unsettled stretch, up to {percent(worst)} off ρ")
-    return text + "."
+    return text + "." + out
 
 
 # ============================================================================ 8. Rosenbrock

@@ -1227,11 +1227,24 @@ def test_coloured_cells_that_cannot_settle_are_explained():
     if off:
         worst = max(abs(c["rate"] - c["radius"]) / c["radius"] for c in off)
         assert f"up to {study.percent(worst)} off ρ" in text
+    # study p. 23: the count is of the stable cells (ρ < 0.99); the coloured cells at the
+    # edge of stability, 0.99 ≤ ρ < 1, are said apart: here η = 0.499, β = 0, whose
+    # ρ = |1 − 0.499·4| = 0.996 (GD, slow but stable: a colour, no diverging)
+    edge_map = momentum_stability_map(obj, [-5.0, -2.0], [0.2, 0.499], [0.0], steps=200)
+    assert edge_map.predicted_radius[0][1] == pytest.approx(0.996)
+    assert not edge_map.diverged[0][1] and math.isfinite(edge_map.measured_rate[0][1])
+    assert study.edge_cells(edge_map) == 1 and study.edge_cells(smap) == 0
+    said = study.unsettled_text(cells, 200, 0.99, study.edge_cells(edge_map))
+    assert said.startswith("  Coloured, stable (ρ < 0.99) though ρ^200 > 10⁻³ (not settled "
+                           f"in 200 steps): {len(cells)} cell")
+    assert said.endswith("  The other 1 coloured cell, with 0.99 ≤ ρ < 1, lies at the edge "
+                         "of stability, where no rate is compared with ρ.")
 
 
 def test_the_stability_map_caption_explains_its_unsettled_colours(conditioning):
     (block,) = [b for b in conditioning.doc.figures() if b.label == "momentum map"]
-    assert "Coloured though ρ²⁰⁰ > 10⁻³ (not settled in 200 steps)" in block.caption
+    assert "Coloured, stable (ρ < 0.99) though ρ²⁰⁰ > 10⁻³ (not settled in 200 steps)" in \
+        block.caption
 
 
 @pytest.fixture(scope="module")
