@@ -1997,15 +1997,17 @@ def theory_terms(A: Analysis, items: Sequence[str]) -> str:
     use: a rate-study run (:data:`RATE_STUDY`: the method run again with no gradient
     tolerance, to measure its rate down to the rounding floor, :func:`floor_rule_value`; to
     follow its errors there when no run is fitted, :func:`runs_fitted`: the kink's runs all
-    cycle), and its automatic budget when an entry names it. The lead above them gives the
-    theory section's number."""
+    cycle), and its automatic budget when an entry names it; what the floor means only where
+    some run's errors reach it (:func:`reach_floor`; kink p. 2 explained a cut-off that cut
+    nothing). The lead above them gives the theory section's number."""
     text = " ".join(items)
     studies = [r.study for r in _uncompared_runs(A)]
     every = [r.study for r in A.runs if r.study is not None]
     aim = "measure its rate" if any(runs_fitted(every)) else "follow its errors"
     words = (f"A {RATE_STUDY} is the method run again from x₀ with {NO_GTOL}, to {aim} "
              f"down to the rounding floor {floor_rule_value(studies)}, "
-             + floor_meaning_text(studies, every))
+             + (floor_meaning_text(studies, every) if reach_floor(every) else
+                "which no run's errors reach here"))
     if "automatic budget" in text:
         words += ("; the automatic budget is the iteration limit such a run is given from its "
                   "own progress (each entry gives the rule that applied)")
@@ -4783,6 +4785,22 @@ def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None,
             + kinds_read_below_text(studies, names))
 
 
+def reach_floor(studies: Sequence[Any]) -> bool:
+    """Whether some rate study's errors ‖xₖ − x*‖ (:func:`analysis.plots.study_errors`) fall
+    below its rounding floor (:func:`analysis.plots.study_floor`), so that the floor leaves
+    some of them out; True when a study's errors are not known (no x*)."""
+    from analysis import plots
+
+    for st in studies:
+        try:
+            e = plots.study_errors(st)
+        except (ValueError, TypeError, AttributeError, IndexError):
+            return True
+        if np.any(e < plots.study_floor(st)):
+            return True
+    return False
+
+
 def floor_sentences(studies: Sequence[Any], floor_said: bool = False,
                     reached: bool = False) -> str:
     """The lead-in's sentences on the rounding floor (:func:`floor_value_text`): which errors
@@ -4792,7 +4810,14 @@ def floor_sentences(studies: Sequence[Any], floor_said: bool = False,
     with its reason after a colon: "Here the floor is not a noise level but a common
     cut-off, …: on x* = 0 the errors carry only a relative rounding ε, so the ratios would
     stay accurate below it."  In the brackets of "are left out (…)" that reason read as an
-    argument against leaving them out (quadratic p. 5)."""
+    argument against leaving them out (quadratic p. 5).  Where no error falls below the
+    floor (:func:`reach_floor`: the kink's runs cycle 0.177 from x*), the floor leaves
+    nothing out and its value alone is said: "No error of these runs falls below the
+    rounding floor …", not a cut-off and its reason (kink p. 6)."""
+    if not reached and not reach_floor(studies):
+        return (f"No error of {'this run' if len(studies) == 1 else 'these runs'} falls below "
+                f"the rounding floor {floor_rule_value(studies)}, where the tables would "
+                "leave errors out.")
     why = floor_why_text(studies, floor_said)
     out = f"{floor_value_text(studies)} are left out"
     but = ", except the step at which a terminating run reached x*" if reached else ""

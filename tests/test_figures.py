@@ -879,7 +879,8 @@ def test_the_floors_reason_is_said_once_when_the_caption_above_gave_it():
     e = 10.0 * 0.9 ** np.arange(320)
     base = _study(e, "linear", 0.9, window=(41, 250))
     one = NS(**{**vars(base), "reference": np.array([1.0, 1.0]),
-                "minimizer": np.array([1.0, 1.0])})
+                "minimizer": np.array([1.0, 1.0]),  # errors e to x* = (1, 1)
+                "result": NS(path=1.0 + np.column_stack([e, e]) / np.sqrt(2.0))})
     reason = report.exact_floor_text([np.array([1.0, 1.0])])
     assert reason is not None and reason.startswith("x* is exact in floating point")
     caption = report.floor_cut_text({"GD": e}, refs={"GD": np.array([1.0, 1.0])})
@@ -914,7 +915,17 @@ def test_the_floor_is_called_rounding_noise_only_where_x_star_is_rounded():
     assert report.floor_why_text([rounded]) == "rounding noise"
     assert report.floor_why_text([exact, rounded]) == (
         f"rounding noise where x* is rounded; where it is exact, {one_rule}")
+    # its errors measured to x* = √2, down below the floor
+    rounded.result = NS(path=np.sqrt(2.0) + e.reshape(-1, 1))
     assert "are left out (rounding noise)." in report.nw_text([rounded])
+    # errors that never reach the floor: nothing is left out, and no cut-off is explained
+    # (kink p. 6: every run cycles 0.177 from x*)
+    high = NS(**{**vars(exact), "result": NS(path=(1.0 + e).reshape(-1, 1))})
+    text = report.nw_text([high])
+    assert text.endswith("No error of this run falls below the rounding floor 10³·ε·max(1, "
+                         f"‖x*‖) = 2.2e-13 ({report.EPS_TEXT}), where the tables would leave "
+                         "errors out."), text
+    assert "cut-off" not in text and "left out" not in text
     # kink p. 6: every run cycles at the kink and every table says "nothing fitted", yet the
     # note said the floor was "applied so that every run is fitted by one rule"
     cycles = NS(**{**vars(exact), "measurement": NS(kind="bounded", window=(4, 1000))})

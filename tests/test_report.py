@@ -2316,7 +2316,7 @@ def test_per_step_lead_in_gives_each_row_a_sentence_and_names_the_runs_that_have
     the geometric mean …, then, for a run with a measured rate, …, and the last row …" ran
     four rows into one sentence, and "no order q" read against GD's measured order 1ᶠ: one
     sentence per kind of row, naming the runs whose tables have it when not all do."""
-    e = 3.0 * 0.5 ** np.arange(40)
+    e = 3.0 * 0.5 ** np.arange(50)  # down to 5.3e−15, below the floor 2.2e−13
     linear = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.5)
     nofit = _nw_study(e, "linear", 0.5, window=(5, 30), kind="superlinear")
     newton = _nw_study(e, "quadratic", None, order=2.0, window=(5, 30), kind="quadratic")
@@ -4043,6 +4043,17 @@ def test_theory_terms_define_the_rate_study_run_its_floor_and_its_budget():
             "stay accurate below it, and the floor is kept as a common cut-off") in zero, zero
     st.minimizer = [2 ** 0.5, 0.0]  # rounded: rounding limits them
     assert "below which rounding limits the errors" in report.theory_terms(A, ["…"])
+    # kink p. 2: every run cycles 0.177 from x* = 0, far above the floor, and the definition
+    # explained a cut-off that cut nothing; it now says no run's errors reach the floor
+    cycle = np.array([[0.177, 0.0], [-0.177, 0.0]] * 20)
+    st.minimizer, st.result = [0.0, 0.0], NS(path=cycle)
+    A.runs[1].study = NS(comparison=NS(verdict="agrees"), reference=None,
+                         minimizer=[0.0, 0.0], result=NS(path=cycle))
+    kink = report.theory_terms(A, ["Adam (rate-study run, no gradient tolerance): …"])
+    assert kink.endswith("down to the rounding floor 10³·ε·max(1, ‖x*‖) = 2.2e-13 (ε = "
+                         "2.2e-16, the double-precision machine epsilon), which no run's "
+                         "errors reach here."), kink
+    assert "cut-off" not in kink
 
 
 def test_the_eigenvalues_of_a_critical_point_keep_their_trailing_zeros():
