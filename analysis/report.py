@@ -1584,24 +1584,23 @@ def gtol_text(runs: Sequence[MethodRun]) -> str:
 
 def _agreement_sentence(A: Analysis, section: str = "What failed") -> str | None:
     """For how many methods theory and measurement agree, disagree (why), are not comparable
-    (the reasons under the section titled ``section``, :func:`failed_heading`); which of
-    the agreements are with a yardstick (:func:`~analysis.compare.prediction_how`), a bound
-    proved for another case, and so test no theorem."""
+    (the reasons under the section titled ``section``, :func:`failed_heading`); the
+    agreements with a yardstick (:func:`~analysis.compare.prediction_how`), a bound proved
+    for another case that tests no theorem, named last: "(GD, …, L-BFGS, CG against a
+    yardstick)"."""
     studies = [r for r in A.runs if r.study is not None]
     if not studies:
         return None
     agree = [r.shown for r in studies if r.study.comparison.verdict == "agrees"]
     dis = [r for r in studies if r.study.comparison.verdict == "disagrees"]
     nc = [r for r in studies if r.study.comparison.verdict == "not comparable"]
-    text = f"Theory and measurement agree for {len(agree)} of {len(studies)} methods"
-    text += f" ({', '.join(agree)})." if agree else "."
+    # chained Rosenbrock p. 2 counted CG's agreement with no word on what it is with
     yard = [r.shown for r in studies if r.study.comparison.verdict == "agrees"
             and prediction_how(getattr(r.study, "prediction", None)) == "yardstick"]
-    if yard:  # chained Rosenbrock p. 2 counted CG's agreement with no word on what it is with
-        one = len(yard) == 1
-        text += (f" For {_names(yard)} the theory is a yardstick, a bound proved for another "
-                 f"case (the table ‘{THEORY_TABLE}’ says which), so "
-                 f"{'its agreement tests' if one else 'their agreements test'} no theorem.")
+    named = [a for a in agree if a not in yard] + (
+        [f"{_names(yard)} against a yardstick"] if yard else [])
+    text = f"Theory and measurement agree for {len(agree)} of {len(studies)} methods"
+    text += f" ({', '.join(named)})." if agree else "."
     longer = [r for r in studies if r.study.comparison.verdict == "agrees"
               and r.result.status != "converged"
               and int(r.study.result.nit) > int(r.result.nit)]
