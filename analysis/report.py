@@ -1586,8 +1586,9 @@ def _agreement_sentence(A: Analysis, section: str = "What failed") -> str | None
     """For how many methods theory and measurement agree, disagree (why), are not comparable
     (the reasons under the section titled ``section``, :func:`failed_heading`); the
     agreements with a yardstick (:func:`~analysis.compare.prediction_how`), a bound proved
-    for another case that tests no theorem, named last: "(GD, …, L-BFGS, CG against a
-    yardstick)"."""
+    for another case that tests no theorem, named last: "(GD, …, L-BFGS; against a
+    yardstick: CG)" (kink p. 2 read "(GD, momentum and Nesterov against a yardstick)" as
+    GD's too)."""
     studies = [r for r in A.runs if r.study is not None]
     if not studies:
         return None
@@ -1597,10 +1598,11 @@ def _agreement_sentence(A: Analysis, section: str = "What failed") -> str | None
     # chained Rosenbrock p. 2 counted CG's agreement with no word on what it is with
     yard = [r.shown for r in studies if r.study.comparison.verdict == "agrees"
             and prediction_how(getattr(r.study, "prediction", None)) == "yardstick"]
-    named = [a for a in agree if a not in yard] + (
-        [f"{_names(yard)} against a yardstick"] if yard else [])
+    named = "; ".join(x for x in (", ".join(a for a in agree if a not in yard),
+                                  f"against a yardstick: {', '.join(yard)}" if yard else "")
+                      if x)
     text = f"Theory and measurement agree for {len(agree)} of {len(studies)} methods"
-    text += f" ({', '.join(named)})." if agree else "."
+    text += f" ({named})." if agree else "."
     longer = [r for r in studies if r.study.comparison.verdict == "agrees"
               and r.result.status != "converged"
               and int(r.study.result.nit) > int(r.result.nit)]

@@ -3161,14 +3161,18 @@ def test_agreement_sentence_says_which_agreements_are_with_a_yardstick():
 
     runs = [run("CG", "agrees", CG_BASIS), run("GD", "agrees")]
     text = report._agreement_sentence(NS(runs=runs))
-    assert text == "Theory and measurement agree for 2 of 2 methods (GD, CG against a yardstick)."
+    assert text == "Theory and measurement agree for 2 of 2 methods (GD; against a yardstick: CG)."
     # the kink's cycle bounds with momentum β > 0 are yardsticks too
     kink = [run("GD", "agrees", kind="bounded"),
             run("momentum", "agrees", kind="bounded", momentum=0.5),
             run("Nesterov", "agrees", kind="bounded", momentum=0.5)]
+    # kink p. 2 read "(GD, momentum and Nesterov against a yardstick)" as GD's too
     assert report._agreement_sentence(NS(runs=kink)) == (
-        "Theory and measurement agree for 3 of 3 methods (GD, momentum and Nesterov against a "
-        "yardstick).")
+        "Theory and measurement agree for 3 of 3 methods (GD; against a yardstick: momentum, "
+        "Nesterov).")
+    assert report._agreement_sentence(NS(runs=kink[1:])) == (
+        "Theory and measurement agree for 2 of 2 methods (against a yardstick: momentum, "
+        "Nesterov).")
     assert "yardstick" not in report._agreement_sentence(
         NS(runs=[run("GD", "agrees"), run("CG", "disagrees", CG_BASIS)]))
 
