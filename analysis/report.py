@@ -3420,7 +3420,9 @@ THEORY_RULES = {
              "§3.2.3; Boyd & Mutapcic, Subgradient methods, §3); for momentum β > 0 the "
              "bound is a heuristic, not from these sources: β sums a geometric series of "
              "gradients, an effective step η/(1 − β)"),
-    "exponent": "a sublinear exponent a of k^−a within 10%",
+    # the law the fit takes, with its offset k₀ (:func:`analysis.empirical._sublinear`):
+    # study p. 13's reader fitted k^−a alone over the window and found 0.9992, not 0.9998
+    "exponent": "a sublinear exponent a of (k + k₀)^−a within 10%",
     "level": f"a stochastic level within 5% or {SE_RULE}",
     "finite": "finite termination when x* is reached by the step theory bounds (+ 1)",
     "kind": ("the kinds alone when theory or the run gives no number to compare, when the "
@@ -4729,8 +4731,10 @@ def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None,
     which = ("this sublinear run" if len(sub) == len(kinds) == 1 else
              "these sublinear runs" if len(sub) == len(kinds) else "a sublinear run")
     sub_note = (f" (for {which}"
-                " the measured rate is the fitted exponent a of e_k ∝ k^−a in the table "
-                f"‘{THEORY_TABLE}’; there is no ratio for a robust fit, so no row of one)"
+                " the measured rate is the exponent a of e_k ∝ (k + k₀)^−a in the table "
+                f"‘{THEORY_TABLE}’, fitted as 1/slope of 1/d against k, d the decay −Δln e_k "
+                "per step in blocks of the window (medians, not least squares); there is no "
+                "ratio for a robust fit, so no row of one)"
                 ) if sub else ""
     fits = [k for k in kinds if "fit" in k]
     bands = [study_band(st) is not None for st in studies]

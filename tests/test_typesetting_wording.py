@@ -76,7 +76,7 @@ def test_a_signed_letter_power_in_a_note_is_a_superscript():
     assert page_markup("∝ k^-p") == "∝ k⁻ᵖ"
     assert page_markup("∝ k^−k") == "∝ k⁻ᵏ"
     assert page_markup(report.THEORY_RULES["exponent"]) == (
-        f"a sublinear exponent a of k{up}−a</super> within 10%")
+        f"a sublinear exponent a of (k\u00a0+\u00a0k₀){up}−a</super> within 10%")
     assert "^" not in page_markup(report.THEORY_NOTES)
     assert page_markup("Σ β^t") == "Σ β^t"  # a lone marker letter is still kept
 
