@@ -4062,22 +4062,6 @@ def bound_met(bound: float, mean: float, measurement: Any) -> str:
                     f"; {met} by the geometric mean")
 
 
-#: a named point's text as :func:`point_name` gives it, "P1 = (−0.9621, 0.9357)"
-_NAMED_TUPLE = re.compile(r"(P\d+) = (\(.*\))")
-
-
-def titled_point(to: str) -> str:
-    """The point x* of a per-step table's title, named (:func:`point_name`): "P1 (−0.9621,
-    0.9357, 0.8807, 0.7779, 0.6051)", its name and its coordinates side by side as prose
-    names a point ("x* = P5 (3.584, −1.848)"), with a space a line may break at.  Written
-    "P1 = (…)", the sign bound the name to the coordinates (:func:`~analysis.pages.
-    bound_relations`), a piece wider than a column of two tables side by side, which
-    ReportLab then split where it ran out of room (chained Rosenbrock p. 8: "… of 0–68 to
-    x* =" / "P1 = (−0.9621, …)").  A point that is not a named tuple prints as it is."""
-    m = _NAMED_TUPLE.fullmatch(to)
-    return f"{m.group(1)} {m.group(2)}" if m else to
-
-
 def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = "",
              shown: Sequence[int] | None = None, steps: Sequence[int] | None = None,
              settled: str = "", order_win: Sequence[int] | None = None,
@@ -4110,7 +4094,7 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
     skipped = shown is not None and steps is not None and len(shown) < len(steps)
     what = (f"errors and ratios at k = {', '.join(str(int(k)) for k in shown)} of "
             f"{int(steps[0])}–{int(steps[-1])}" if skipped else "errors and ratios per step")
-    title = f"{label}: {what}" + (f" to x* = {titled_point(to)}" if to else "")
+    title = f"{label}: {what}" + (f" to x* = {to}" if to else "")
     if win is not None and settled:
         return title + (f" (iterations k = {int(win[0])}–{int(win[1])} {settled}, "
                         "nothing fitted)")
@@ -5161,7 +5145,7 @@ def _theory(b: Builder, A: Analysis) -> None:
     silent = [r.shown for r in studies if r.study.prediction.kind == "none"]
     if promised:
         d.paragraph(nw_text([r.study for r in promised], [r.shown for r in promised]))
-    to = error_points({r.shown: r.study for r in studies}, A.cps)
+    to = error_points({r.shown: r.study for r in studies}, A.cps, titled=True)
     for r in promised:
         with b.guard(f"convergence table of {r.shown}", note=False):
             convergence_table(b, r.label, r.study, "theory vs measurement",
@@ -5487,23 +5471,31 @@ def _reference(study: Any) -> np.ndarray | None:
     return study_reference(study)
 
 
-def point_name(x: np.ndarray, cps: Sequence[Any] | None) -> str:
+def point_name(x: np.ndarray, cps: Sequence[Any] | None, titled: bool = False) -> str:
     """``P3 = (1, 1)`` when ``x`` is the i-th critical point of ``cps`` (within
-    1e-6·max(1, ‖x‖)), else the coordinates alone."""
+    1e-6·max(1, ‖x‖)), else the coordinates alone.  ``titled``: for a per-step table's title,
+    ``P3 (1, 1)``, the name and its bracket apart as prose names a point ("x* = P5 (3.584,
+    −1.848)"), with a space a line may break at: the sign of ``P1 = (…)`` binds the name to
+    the coordinates (:func:`~analysis.pages.bound_relations`), a piece wider than a column of
+    two tables side by side, which ReportLab split where the line ran out (chained
+    Rosenbrock p. 8: "… of 0–68 to x* =" / "P1 = (−0.9621, …)").  A one-coordinate point
+    keeps its sign, ``P1 = 0``."""
     tol = 1e-6 * max(1.0, float(np.linalg.norm(x)))
     for i, cp in enumerate(cps or (), start=1):
         pt = np.asarray(getattr(cp, "point", np.nan), float).ravel()
         if pt.shape == x.shape and float(np.linalg.norm(pt - x)) <= tol:
-            return f"P{i} = {fmt_point(x)}"
+            text = fmt_point(x)
+            return f"P{i}{' ' if titled and text.startswith('(') else ' = '}{text}"
     return fmt_point(x)
 
 
-def error_points(studies: Mapping[str, Any], cps: Sequence[Any] | None = None
-                 ) -> dict[str, str]:
+def error_points(studies: Mapping[str, Any], cps: Sequence[Any] | None = None,
+                 titled: bool = False) -> dict[str, str]:
     """label → the named point its errors ‖xₖ − x*‖ are measured to (:func:`_reference`,
-    :func:`point_name`), only when the rate studies do not all share one point (else {})."""
+    :func:`point_name`, as a per-step table's title names it when ``titled``), only when the
+    rate studies do not all share one point (else {})."""
     refs = {k: r for k, st in studies.items() if (r := _reference(st)) is not None}
-    names_ = {k: point_name(r, cps) for k, r in refs.items()}
+    names_ = {k: point_name(r, cps, titled) for k, r in refs.items()}
     return names_ if len(set(names_.values())) > 1 else {}
 
 

@@ -1133,7 +1133,7 @@ def test_errors_measured_to_different_points_are_named_in_label_caption_and_tabl
     assert "x* = P1 = (-1, 1) for bfgs and lbfgs" in text
     assert report.error_points_text({"a": _NS(reference=p3), "b": _NS(reference=p3)}, cps) \
         == ""
-    to = report.error_points(st, cps)
+    to = report.error_points(st, cps, titled=True)
     assert report.nw_title("bfgs", (47, 69), None, to["bfgs"]) == (
         "bfgs: errors and ratios per step to x* = P1 (-1, 1) (fit window k = 47–69)")
 
@@ -1147,9 +1147,13 @@ def test_a_per_step_title_breaks_between_words_at_a_narrow_column():
     from analysis.pages import _flowables, markup
 
     ns = _flowables()
-    to = report.point_name(np.array([-0.96206, 0.93574, 0.88071, 0.77788, 0.60509]),
-                           [NS(point=np.array([-0.96206, 0.93574, 0.88071, 0.77788, 0.60509]))])
-    assert to == "P1 = (-0.9621, 0.9357, 0.8807, 0.7779, 0.6051)"
+    p1 = np.array([-0.96206, 0.93574, 0.88071, 0.77788, 0.60509])
+    assert report.point_name(p1, [NS(point=p1)]) == \
+        "P1 = (-0.9621, 0.9357, 0.8807, 0.7779, 0.6051)"  # prose and captions keep the sign
+    to = report.point_name(p1, [NS(point=p1)], titled=True)
+    assert to == "P1 (-0.9621, 0.9357, 0.8807, 0.7779, 0.6051)"
+    # a one-coordinate point prints bare: its name keeps the sign
+    assert report.point_name(np.zeros(1), [NS(point=np.zeros(1))], titled=True) == "P1 = 0"
     title = report.nw_title("BFGS", (36, 69), None, to, shown=[0, 1, 2, 24, 46, 65, 66, 67, 68],
                             steps=list(range(69)), fitted=False)
     assert "to x* = P1 (-0.9621, 0.9357, 0.8807, 0.7779, 0.6051) (kind read" in title
