@@ -1755,7 +1755,8 @@ def unsettled_text(cells: Sequence[Mapping[str, Any]], steps: int,
     are the stable ones, and a reader found 14 more coloured cells with 0.99 ≤ ρ < 1."""
     out = ""
     if below is not None and edge:
-        out = (f"  The other {plural(edge, 'coloured cell')}, with {fmt_num(below)} ≤ ρ < 1, "
+        out = (f"  The{' other' if cells else ''} {plural(edge, 'coloured cell')}, with "
+               f"{fmt_num(below)} ≤ ρ < 1, "
                f"{'lies' if edge == 1 else 'lie'} at the edge of stability, where no rate is "
                "compared with ρ.")
     if not cells:

@@ -1239,6 +1239,10 @@ def test_coloured_cells_that_cannot_settle_are_explained():
                            f"in 200 steps): {len(cells)} cell")
     assert said.endswith("  The other 1 coloured cell, with 0.99 ≤ ρ < 1, lies at the edge "
                          "of stability, where no rate is compared with ρ.")
+    # with no unsettled stable cell before it, the edge cells are not "the other" ones
+    assert study.unsettled_text([], 200, 0.99, 2) == (
+        "  The 2 coloured cells, with 0.99 ≤ ρ < 1, lie at the edge of stability, where no "
+        "rate is compared with ρ.")
 
 
 def test_the_stability_map_caption_explains_its_unsettled_colours(conditioning):
