@@ -4659,6 +4659,14 @@ def cut_off_text(studies: Sequence[Any]) -> str:
 FLOOR_REASON_ABOVE = "for the reason the error figure's caption gives"
 
 
+def all_exact(studies: Sequence[Any]) -> bool:
+    """Whether these rate studies name their x* and every one is exact in floating point
+    (:func:`float_exact`): then their rounding floor is a common cut-off, not a noise
+    level (:func:`floor_why_text`, :func:`floor_sentences`)."""
+    refs = [r for st in studies if (r := _reference(st)) is not None]
+    return bool(refs) and all(float_exact(r) for r in refs)
+
+
 def floor_why_text(studies: Sequence[Any], said: bool = False) -> str:
     """Why the errors below the rounding floor are left out of these rate studies' tables:
     ``rounding noise`` when x* is rounded; where every x* is exact in floating point
@@ -4669,7 +4677,7 @@ def floor_why_text(studies: Sequence[Any], said: bool = False) -> str:
     refs = [r for st in studies if (r := _reference(st)) is not None]
     exact = [float_exact(r) for r in refs]
     one_rule = cut_off_text(studies)
-    if exact and all(exact):
+    if all_exact(studies):
         if said:
             return f"{one_rule}, {FLOOR_REASON_ABOVE}"
         sep = ": " if any(runs_fitted(studies)) else "; "  # the reason is not for "no run"
@@ -4810,7 +4818,7 @@ def floor_sentences(studies: Sequence[Any], floor_said: bool = False,
     why = floor_why_text(studies, floor_said)
     out = f"{floor_value_text(studies)} are left out"
     but = ", except the step at which a terminating run reached x*" if reached else ""
-    if why.startswith("a common cut-off"):
+    if all_exact(studies):
         return f"{out}{but}.  Here the floor is not a noise level but {why}."
     return f"{out} ({why}){but}."
 
