@@ -2467,7 +2467,7 @@ def test_where_the_theory_was_evaluated_is_a_note_of_its_table(monkeypatch):
     monkeypatch.setattr(report, "theory_notes", lambda studies: ["a note"])
     monkeypatch.setattr(report, "rerun_text", lambda studies: "Ran.")
     monkeypatch.setattr(report, "error_point_text", lambda studies: "Measured.")
-    monkeypatch.setattr(report, "error_points", lambda studies, cps: {})
+    monkeypatch.setattr(report, "error_points", lambda studies, cps, titled=False: {})
     monkeypatch.setattr(report, "failed_heading", lambda b, A: "")
     b = report.Builder("t")
     report._theory(b, NS(runs=runs, cps=None))
