@@ -1270,17 +1270,28 @@ def box_curvature_text(cv: Any) -> str:
     return f"{mu}, the smallest Hessian eigenvalue on the box; {L_BOX}, the largest, is {why}"
 
 
-def _convexity_sentence(A: Analysis) -> str:
+#: where the sentence above the convexity table leaves its verdict's provenance: the table's
+#: verdict row gives it (kink p. 3 printed a three-line proof in the summary, above the table
+#: and in the table)
+HOW_IN_TABLE = "how it was obtained: the table below"
+
+
+def _convexity_sentence(A: Analysis, how_below: bool = False) -> str:
+    """The convexity verdict in a sentence, with how it was obtained in brackets; with
+    ``how_below`` (the sentence above the table whose verdict row gives it) the brackets
+    point to the table instead (:data:`HOW_IN_TABLE`)."""
     cv = A.convexity
     if cv is None:
         return "Convexity could not be decided (the analysis failed)."
     how = _verdict_how(cv)
+    if cv.verdict in ("convex", "concave"):
+        said = HOW_IN_TABLE if how_below else how_clause(cv.method, how)
     if cv.verdict == "convex":
         kind = "strongly convex" if cv.strong else ("strictly convex" if cv.strict else "convex")
         extra = box_curvature_text(cv) if cv.strong else ""
-        return f"f is {kind} on the box{extra} ({how_clause(cv.method, how)})."
+        return f"f is {kind} on the box{extra} ({said})."
     if cv.verdict == "concave":
-        return f"f is concave on the box ({how_clause(cv.method, how)})."
+        return f"f is concave on the box ({said})."
     if cv.verdict == "nonconvex":
         w = cv.witness or {}
         where = ""
@@ -2000,8 +2011,9 @@ def theory_terms(A: Analysis, items: Sequence[str]) -> str:
     follow its errors there when no run is fitted, :func:`runs_fitted`: the kink's runs all
     cycle), and its automatic budget when an entry names it; what the floor means only where
     some run's errors reach it (:func:`reach_floor`; kink p. 2 explained a cut-off that cut
-    nothing). The lead above them gives the theory section's number."""
-    text = " ".join(items)
+    nothing). The budget's definition is a sentence of its own, and says "its entry" where
+    one entry names it (quadratic p. 2 said "each entry" of one). The lead above them gives
+    the theory section's number."""
     studies = [r.study for r in _uncompared_runs(A)]
     every = [r.study for r in A.runs if r.study is not None]
     aim = "measure its rate" if any(runs_fitted(every)) else "follow its errors"
@@ -2009,10 +2021,13 @@ def theory_terms(A: Analysis, items: Sequence[str]) -> str:
              f"down to the rounding floor {floor_rule_value(studies)}, "
              + (floor_meaning_text(studies, every) if reach_floor(every) else
                 "which no run's errors reach here"))
-    if "automatic budget" in text:
-        words += ("; the automatic budget is the iteration limit such a run is given from its "
-                  "own progress (each entry gives the rule that applied)")
-    return f"{words}."
+    words += "."
+    budgets = sum("automatic budget" in item for item in items)
+    if budgets:
+        which = "each entry that names it gives" if budgets > 1 else "its entry gives"
+        words += (" The automatic budget is the iteration limit such a run is given from its "
+                  f"own progress; {which} the rule that applied.")
+    return words
 
 
 def exact_below_floor(study: Any) -> bool | None:
@@ -2380,7 +2395,7 @@ def _convexity_table(b: Builder, A: Analysis) -> None:
         d.paragraph("The convexity analysis failed; see “What failed”.", style="italic")
         return
     b.data["convexity"] = cv.to_json()
-    d.paragraph(_convexity_sentence(A))
+    d.paragraph(_convexity_sentence(A, how_below=True))
     sec = "convexity"
 
     def how_of(key: str) -> str:

@@ -2241,6 +2241,14 @@ def test_convexity_table_says_how_strictness_follows_and_names_the_box_L_apart()
     # with no word on what they are)
     assert (" with μ = 0.2 and L_box = 4, the smallest and the largest Hessian eigenvalue on "
             "the box (") in report._convexity_sentence(NS(convexity=strong))
+    # above the table whose verdict row gives the proof, the sentence points there instead
+    # of printing it a second time (kink p. 3: a three-line proof in the summary, above the
+    # table and in it)
+    assert report._convexity_sentence(NS(convexity=strong)).endswith(
+        "(symbolic proof: Hessian constant).")
+    above = report._convexity_sentence(NS(convexity=strong), how_below=True)
+    assert above.endswith("on the box (how it was obtained: the table below)."), above
+    assert "Hessian constant" not in above
     # where the default step falls back on the box's constant, it is named the same way
     assert "L_box" in report.default_curvature(None, 326.8).text()
 
@@ -2304,6 +2312,13 @@ def test_an_incomplete_critical_point_list_is_said_once():
     assert report.critical_findings(True, ["x"]) == ["Critical points: x"]
     cps = Objective.parse("x**4 - x**2").critical_points(exact=False, starts=20)
     assert cps.notes[-1].endswith("; the list may be incomplete")  # the clause stripped
+    # the note says the points were polished at 30 digits, which their residuals bear out
+    # (chained Rosenbrock p. 3 printed ‖∇f‖₂ = 3.0e−23 with no word on how it got there):
+    # ∇f = 4x³ − 2x vanishes at 0 and ±1/√2, and a float point carries ~1e-16 of error
+    assert "(Newton/Levenberg–Marquardt on ∇f = 0, then Newton at 30 digits)" in cps.notes[-1]
+    assert sorted(round(p.point[0], 12) for p in cps) == [
+        round(-0.5 ** 0.5, 12), 0.0, round(0.5 ** 0.5, 12)]
+    assert all(p.gradient_norm < 1e-20 for p in cps), list(cps)
 
 
 def test_the_default_start_names_the_minimizer_it_keeps_clear_of():
@@ -3124,9 +3139,12 @@ def test_theory_notes_give_the_source_of_the_quasi_newton_predicted_kinds():
     assert "Liu & Nocedal 1989, Thm 7.1" in notes[1]
     # Himmelblau p. 5, Rosenbrock p. 7: f is nonconvex, so the uniformly convex hypothesis
     # holds only near x*, where ∇²f is positive definite (the only place a kind is predicted)
-    local = ("Thm 7.1), applied near the minimizer x*, where ∇²f is positive definite (so f "
-             "is uniformly convex there, whether or not it is convex elsewhere), with a "
-             "constant")
+    # (chained Rosenbrock p. 7: "near the minimizer x*" where the page's tables call P3 x*
+    # and L-BFGS ended at P1: the note names the point as the page's list of where the theory
+    # was evaluated does)
+    local = ("Thm 7.1), applied near the minimizer the theory is evaluated at, where ∇²f is "
+             "positive definite (so f is uniformly convex there, whether or not it is convex "
+             "elsewhere), with a constant")
     assert local in notes[1]
     assert local.removeprefix("Thm 7.1)") in rows[2].prediction.notes[0]
     assert notes == report.theory_notes(rows)[-2:]
@@ -4057,8 +4075,15 @@ def test_theory_terms_define_the_rate_study_run_its_floor_and_its_budget():
         "A rate-study run is the method run again from x₀ with no gradient tolerance, to "
         "measure its rate down to the rounding floor 10³·ε·max(1, ‖x*‖) = 1.1e-12 (ε = "
         "2.2e-16, the double-precision machine epsilon), below which rounding limits the "
-        "errors and the measurement leaves them out; the automatic budget is the iteration "
-        "limit such a run is given from its own progress"), with_budget
+        "errors and the measurement leaves them out. The automatic budget is the iteration "
+        "limit such a run is given from its own progress; its entry gives the rule that "
+        "applied."), with_budget
+    # "each entry" only where more than one names the budget (quadratic p. 2 said it of one)
+    two = report.theory_terms(A, ["Adam (…): … set by the automatic budget 10 steps past …",
+                                  "RMSProp (…): … set by the automatic budget 10 steps …",
+                                  "BFGS (rate-study run, no gradient tolerance): …"])
+    assert two.endswith("own progress; each entry that names it gives the rule that "
+                        "applied."), two
     plain = report.theory_terms(A, ["BFGS (rate-study run, no gradient tolerance): …"])
     assert "automatic budget" not in plain and plain.endswith("leaves them out.")
     # quadratic p. 2 said rounding limits the errors below the floor, pp. 5 and 7 that on its

@@ -19,9 +19,11 @@ LBFGS_BASIS = "Liu-Nocedal R-linear"
 
 #: how the uniformly convex hypothesis of the L-BFGS theorem is met: only near x*, where the
 #: prediction is made (at a degenerate or non-minimizing x* none is), whether or not f is
-#: convex elsewhere
-LOCALLY = ("applied near the minimizer x*, where ∇²f is positive definite (so f is uniformly "
-           "convex there, whether or not it is convex elsewhere)")
+#: convex elsewhere; named as the minimizer the theory is evaluated at, not "x*", which a
+#: page's tables may give to another point (chained Rosenbrock p. 7: its tables measure to
+#: P3, L-BFGS ended at P1)
+LOCALLY = ("applied near the minimizer the theory is evaluated at, where ∇²f is positive "
+           "definite (so f is uniformly convex there, whether or not it is convex elsewhere)")
 
 #: where each quasi-Newton prediction comes from, by its basis, for the documents that print
 #: the predicted kind beside a run

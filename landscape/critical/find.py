@@ -29,6 +29,7 @@ from .points import (
     _refine_all,
     _start_points,
 )
+from .refine import REFINE_DPS
 from .results import CriticalPoint, CriticalPoints
 
 #: the clause a numeric search's note ends with (a reader of the notes that says so
@@ -225,7 +226,7 @@ def _numeric_path(ctx: _Context, starts: Any, seed: int, exact_pts: list[Critica
     points.sort(key=lambda p: p.point)
     ctx.notes.append(
         f"numeric search of the box with {spaced(count)} starts "
-        "(Newton/Levenberg–Marquardt on ∇f = 0); "
+        f"(Newton/Levenberg–Marquardt on ∇f = 0, then Newton at {REFINE_DPS} digits); "
         + INCOMPLETE
     )
     if len(points) > 20 and sum(p.degenerate for p in points) > 0.8 * len(points):
