@@ -1993,9 +1993,23 @@ def _failure_lists(A: Analysis) -> tuple[list[str], list[str]]:
     for r in _uncompared_runs(A):
         c = r.study.comparison
         theory.append(f"{r.shown} ({RATE_STUDY_RUN}): {c.verdict} — "
-                      f"{comparison_reason(c)}"
+                      f"{reason_with_budget(r.study)}"
                       + below_floor_text(r.study) + study_end(A, r.study))
     return findings, theory
+
+
+def reason_with_budget(study: Any) -> str:
+    """A rate study's reason (:func:`comparison_reason`) with the budget rule that set its
+    iteration limit after the status, as :func:`study_end` gives it where the reason does not
+    say where the run ended: "status: iteration limit, the method's default of 1 000
+    iterations; ‖∇f‖∞ = 29.3" (chained Rosenbrock p. 2 gave Adam's 1 000 iterations with no
+    word on who set them)."""
+    reason = comparison_reason(study.comparison)
+    rule = budget_text(study)
+    limit = f"status: {status_text('maxiter')},"
+    if rule is None or limit not in reason or rule in reason:
+        return reason
+    return reason.replace(limit, f"{limit} {rule};", 1)
 
 
 def _uncompared_runs(A: Analysis) -> list[Any]:

@@ -4053,6 +4053,32 @@ def test_a_run_ended_on_its_way_is_said_to_be_still_decreasing():
         "Adam 1 000 iterations (2.0 from x*, still decreasing, above the floor: iteration limit)")
 
 
+def test_a_run_outside_every_radius_says_who_set_its_iteration_limit():
+    """Chained Rosenbrock p. 2: Adam's rate-study run ended outside every convergence radius
+    after 1 000 iterations, "status: iteration limit, ‖∇f‖∞ = 29.3", with no word on what set
+    the limit, which the entries that end inside a radius give (kink: "the method's default
+    of 1 000 iterations"). The reason now gives the rule after the status, once."""
+    from types import SimpleNamespace as NS
+
+    from analysis.rates import Budget
+
+    reason = ("the run ended at (0.417, 0.170) after 1000 iterations, outside the convergence "
+              "radius of every critical point (1.01 from the nearest; status maxiter, "
+              "‖∇f‖∞ = 29.3)")
+    study = NS(comparison=NS(reason=reason, note=None), result=NS(status="maxiter"),
+               budget=Budget("first", 1000, 1000))
+    said = report.reason_with_budget(study)
+    assert said.endswith("(1.01 from the nearest; status: iteration limit, the method's "
+                         "default of 1 000 iterations; ‖∇f‖∞ = 29.3)"), said
+    # a run stopped by anything else, or with no budget, keeps its reason as it was
+    assert report.reason_with_budget(NS(comparison=study.comparison,
+                                        result=NS(status="maxiter"), budget=None)) == \
+        report.prose(reason)
+    ls = NS(comparison=NS(reason=reason.replace("maxiter", "line_search_failed"), note=None),
+            result=NS(status="line_search_failed"), budget=Budget("first", 1000, 1000))
+    assert "default" not in report.reason_with_budget(ls)
+
+
 def test_theory_terms_define_the_rate_study_run_its_floor_and_its_budget():
     """Quadratic p. 2, “Not compared”: its entries spoke of a 'rate-study run', of 'the floor
     2.2e−13' and of 'the automatic budget' four pages before the theory section explains
