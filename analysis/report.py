@@ -3441,8 +3441,10 @@ THEORY_RULES = {
     "bound": "a bound (line-search methods, degenerate minima) when the run is at least as fast",
     "order": (f"an order q when the measured order lies in [{ORDER_BAND[0]:g}q, "
               f"{ORDER_BAND[1]:g}q], or reaches it within 2 standard errors"),
-    "band": ("a cycle at a kink when its size (its diameter: the largest distance between two "
-             "of its points) is no larger than the predicted 2ηG/(1 − β), G the largest "
+    "band": ("a cycle or band at a kink when its size (of a cycle, its diameter: the largest "
+             "distance between two of its points; of a band, the diameter of the last half of "
+             f"the run, at most its last {BAND_DIAMETER_POINTS} iterates) is no larger than "
+             "the predicted 2ηG/(1 − β), G the largest "
              "gradient norm of the pieces of f at the kink: near the kink a step has length "
              "at most ηG, so an iterate that crossed the kink lies within one step of it on "
              "either side (2ηG; the subgradient method with a constant step: Nesterov 2018, "
@@ -3804,17 +3806,17 @@ OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the window in the parentheses of t
                 "(the theory's limit is asymptotic; a bound need not hold at every step).")
 #: The same mark under the table of a run that stays bounded (a cycle or a band): its window
 #: is where it settled, by the rule of :func:`analysis.empirical.detect_cycle` (a cycle) or
-#: :func:`analysis.empirical.detect_band` (a band), said here with their tolerances, as is
-#: what the size the tables print measures; nothing is fitted on it.
+#: :func:`analysis.empirical.detect_band` (a band), said here with their tolerances; nothing
+#: is fitted on it.  The size of a cycle or band is defined where it is printed, in the
+#: theory table's agreement rule (:data:`THEORY_RULES` ``band``), not here: kink p. 6
+#: defined a size its per-step tables do not print.
 BOUNDED_OUTSIDE_NOTE = (
-    f"{SETTLED_MARK} step before the iterations the table's title names, where the run "
-    "settled: on a cycle of period m, from the first k such that every later m-step move "
+    f"{SETTLED_MARK} step before the run settled, at the start of the iterations named in the "
+    "table's title: on a cycle of period m, the first k such that every later m-step move "
     f"‖x_(j+m) − x_j‖, j ≥ k, is at most {CYCLE_RTOL:g}·s, s the smallest distance between "
-    "two of the last m iterates (the last period); in a band, from k = ⌊K/2⌋, the last half "
+    "two of the last m iterates (the last period); in a band, k = ⌊K/2⌋, the last half "
     "of the K iterations.  The measured kind and the verdict rest on those iterations, not "
-    "single steps; nothing is fitted on them.  Size: of a cycle, the diameter of its last "
-    "period (the largest distance between two of the last m iterates); of a band, the "
-    f"diameter of the last half (at most its last {BAND_DIAMETER_POINTS} iterates).")
+    "single steps; nothing is fitted on them.")
 ROUNDED_NOTE = (f"{ROUNDED_MARK} ratio printed only down to the first digit that rounding "
                 "reaches.  Near x* the coordinates of the iterate (and of x*, when x* is not "
                 "exactly representable) are rounded to about ε·‖x*‖, so an error e_k carries "

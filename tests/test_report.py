@@ -3569,12 +3569,19 @@ def test_the_settled_note_states_the_cycle_rule_so_that_its_numbers_can_be_redon
         table = b.doc.blocks[-1]
         (note,) = [n for n in table.notes if n.startswith(report.SETTLED_MARK)]
         words = " ".join(note.split())
-        hit = re.search(r"from the first k such that every later m-step move "
+        hit = re.search(r"the first k such that every later m-step move "
                         r"‖x₍ⱼ₊ₘ₎ − xⱼ‖, j ≥ k, is at most ([0-9.]+)·s, s the smallest "
                         r"distance between two of the last m iterates", words)
         assert hit, words
-        assert ("Size: of a cycle, the diameter of its last period (the largest distance "
-                "between two of the last m iterates)") in words, words
+        # the size is defined where it is printed, in the theory table's agreement rule,
+        # not under the per-step tables, which print none (kink p. 6)
+        assert "Size" not in words and "diameter" not in words, words
+        assert words.startswith("◊ step before the run settled, at the start of the "
+                                "iterations named in the table's title: on a cycle"), words
+        rule = report.theory_notes([st])[-1]
+        assert ("(of a cycle, its diameter: the largest distance between two of its points; "
+                "of a band, the diameter of the last half of the run, at most its last 512 "
+                "iterates)") in " ".join(rule.split()), rule
         tol = float(hit.group(1))
         # the run, as torch's SGD(momentum=0.5[, nesterov=True]) with η = 1 takes it
         x, v, path = np.array(x0), np.zeros(2), [np.array(x0)]
