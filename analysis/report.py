@@ -1818,14 +1818,19 @@ def study_end(A: Analysis, study: Any) -> str:
             f"(status: {status} {grad_text(res)}{where})")
 
 
-def budget_text(study: Any) -> str | None:
+def budget_text(study: Any, short: bool = False) -> str | None:
     """The rule of the automatic iteration budget that set the limit a rate-study run ended
     at, in words with its numbers, as :func:`analysis.rates.rate_study` recorded it
     (:class:`analysis.rates.Budget`, ``study.budget``); None when the run did not end at its
-    iteration limit or its steps were given."""
+    iteration limit or its steps were given.  ``short``: who set the limit, not how
+    (:data:`SHORT_BUDGET_WORDS`; "set by the automatic budget" for the other rules)."""
     b = getattr(study, "budget", None)
     if b is None or str(study.result.status) != "maxiter":
         return None
+    if short:
+        return SHORT_BUDGET_WORDS.get("cap" if b.capped else b.rule,
+                                      "set by the automatic budget").format(
+            maxiter=spaced(int(b.maxiter)))
     words = BUDGET_WORDS["cap" if b.capped else b.rule]
     if b.capped and b.rule in BUDGET_BASIS:  # the rule the cap overrode, with its numbers
         words += ": " + BUDGET_BASIS[b.rule]
@@ -1900,6 +1905,12 @@ BUDGET_WORDS = {
     "stochastic": "the automatic budget's {wanted} steps for a run with gradient noise",
 }
 
+#: :data:`BUDGET_WORDS` in short, where a run's entry already says where it ended and why it
+#: is not compared (:func:`reason_with_budget`): the limit and who set it, not how
+SHORT_BUDGET_WORDS = {"cap": "the automatic budget's cap of {maxiter} iterations",
+                      "first": BUDGET_WORDS["first"]}
+
+
 #: how each rule of :class:`analysis.rates.Budget` came to its number ``wanted``, said after
 #: the cap that overrode it (:data:`BUDGET_WORDS` ``cap``) so that the number can be checked
 BUDGET_BASIS = {
@@ -1956,17 +1967,24 @@ def prose(text: str) -> str:
     return text
 
 
+def said_incomplete(notes: Sequence[str]) -> list[str]:
+    """The critical-point analysis's ``notes`` with the closing clause
+    :data:`landscape.critical.find.INCOMPLETE` dropped, where the text they follow says
+    already that the list is not proved complete (chained Rosenbrock p. 3: "there may be
+    others in the box" above the table, "the list may be incomplete" under it)."""
+    from landscape.critical.find import INCOMPLETE
+
+    return [n.removesuffix("; " + INCOMPLETE) for n in notes]
+
+
 def critical_findings(complete: bool, notes: Sequence[str]) -> list[str]:
     """The “What failed” bullets on the critical-point list.  A list not proved complete gets
     one bullet that says so and why, its ``notes`` joined (a note's closing clause
     :data:`landscape.critical.find.INCOMPLETE` dropped, as the bullet already says it), so the
     numeric search is named once; a complete list gets one bullet per note."""
-    from landscape.critical.find import INCOMPLETE
-
     if complete:
         return [f"Critical points: {n}" for n in notes]
-    tail = "; " + INCOMPLETE
-    why = "; ".join(n.removesuffix(tail) for n in notes)
+    why = "; ".join(said_incomplete(notes))
     return [f"The critical-point list is not proved complete: {why}." if why else
             "The critical-point list is not proved complete (numeric search)."]
 
@@ -2003,9 +2021,9 @@ def reason_with_budget(study: Any) -> str:
     iteration limit after the status, as :func:`study_end` gives it where the reason does not
     say where the run ended: "status: iteration limit, the method's default of 1 000
     iterations; ‖∇f‖∞ = 29.3" (chained Rosenbrock p. 2 gave Adam's 1 000 iterations with no
-    word on who set them)."""
+    word on who set them), in short (:func:`budget_text`): the entry is long already."""
     reason = comparison_reason(study.comparison)
-    rule = budget_text(study)
+    rule = budget_text(study, short=True)
     limit = f"status: {status_text('maxiter')},"
     if rule is None or limit not in reason or rule in reason:
         return reason
@@ -2025,9 +2043,9 @@ def theory_terms(A: Analysis, items: Sequence[str]) -> str:
     follow its errors there when no run is fitted, :func:`runs_fitted`: the kink's runs all
     cycle), and its automatic budget when an entry names it; what the floor means only where
     some run's errors reach it (:func:`reach_floor`; kink p. 2 explained a cut-off that cut
-    nothing). The budget's definition is a sentence of its own, and says "its entry" where
-    one entry names it (quadratic p. 2 said "each entry" of one). The lead above them gives
-    the theory section's number."""
+    nothing). The budget's definition is a sentence of its own; each entry that names the
+    budget gives the rule that applied (quadratic p. 2 said "each entry gives" of one). The
+    lead above them gives the theory section's number."""
     studies = [r.study for r in _uncompared_runs(A)]
     every = [r.study for r in A.runs if r.study is not None]
     aim = "measure its rate" if any(runs_fitted(every)) else "follow its errors"
@@ -2036,11 +2054,9 @@ def theory_terms(A: Analysis, items: Sequence[str]) -> str:
              + (floor_meaning_text(studies, every) if reach_floor(every) else
                 "which no run's errors reach here"))
     words += "."
-    budgets = sum("automatic budget" in item for item in items)
-    if budgets:
-        which = "each entry that names it gives" if budgets > 1 else "its entry gives"
+    if any("automatic budget" in item for item in items):
         words += (" The automatic budget is the iteration limit such a run is given from its "
-                  f"own progress; {which} the rule that applied.")
+                  "own progress.")
     return words
 
 
@@ -2352,7 +2368,8 @@ def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
                     style="italic")
     if cps.notes:
         d.paragraph("Notes from the solver:", weight="bold", after=2.0)
-        d.bullets([str(n) for n in cps.notes], size=SMALL)
+        notes = [str(n) for n in cps.notes]
+        d.bullets(notes if cps.complete else said_incomplete(notes), size=SMALL)
 
 
 #: the first critical points on a kink whose subdifferential the critical-point section states
