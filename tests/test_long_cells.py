@@ -10,8 +10,8 @@ COLUMNS = ["method", "predicted kind", "predicted rate", "order", "measured kind
 LBFGS_NOTE = ("measured superlinear (two-step ratios e₍ₖ₊₂₎/eₖ: 0.0652, 0.00111, 1.18e−05 at "
               "k = 34, 36, 38, each ≤ 1/2 of the one before): at least as fast as the "
               "predicted linear bound")
-CG_KIND = ("linear on average (R-linear: in each half of the window the errors stray at "
-           "least 1.1 decades from the fitted line)")
+CG_KIND = ("linear on average (R-linear only: in each half of the window the errors stray "
+           "≥ 1.1 decades from the fitted line)")
 
 
 def _convergence_rows() -> list[list[str]]:

@@ -1360,6 +1360,20 @@ def test_per_step_lead_in_names_only_the_rows_the_tables_have():
     assert "(a run with a measured rate or growth factor): " in report.nw_text([grows, nofit])
 
 
+def test_the_double_root_rule_says_why_its_band_lies_above_rho():
+    """Himmelblau p. 5, quadratic p. 5, chained Rosenbrock p. 7: "[ρ, the window's average
+    factor] (the window's k-bias)", a term defined nowhere. The rule now gives the reason in
+    a formula: a double root's errors go as k ρᵏ, so over a window k = i..j their average
+    factor (e_j/e_i)^(1/(j−i)) = ρ (j/i)^(1/(j−i)) lies above ρ, and tends to it."""
+    rule = report.THEORY_RULES["double root"]
+    assert "(as e_k ∝ k ρ^k)" in rule and "k-bias" not in rule
+    rho = 0.5
+    for i, j in ((10, 30), (100, 300)):
+        avg = ((j * rho ** j) / (i * rho ** i)) ** (1.0 / (j - i))
+        assert avg == pytest.approx(rho * (j / i) ** (1.0 / (j - i)), rel=1e-12)
+        assert rho < avg < rho * (1.0 + 1.0 / i)
+
+
 def test_a_double_roots_per_step_table_gives_the_band_its_verdict_tests():
     """Himmelblau p. 6: Nesterov's table ended "theory 0.47831" under measured 0.4949, 0.49822
     and 0.49167 (3.5% off) while p. 5 said "agrees": the verdict tested the band from ρ to
@@ -3340,8 +3354,8 @@ def test_a_rate_that_holds_only_on_average_is_named_so_in_the_table(himmelblau_r
     ref = re.search(r"Adam — \(no rate promised\) — — linear on average \[(\d+)\] "
                     + re.escape(f"{adam['rate']:.3f}ᶠ"), text)
     assert ref is not None
-    assert (f"[{ref.group(1)}] measured kind: linear on average (R-linear: in each half of the "
-            f"window the errors stray at least {fmt(adam['spread'], 2)} decades from the fitted "
+    assert (f"[{ref.group(1)}] measured kind: linear on average (R-linear only: in each half of "
+            f"the window the errors stray ≥ {fmt(adam['spread'], 2)} decades from the fitted "
             "line)") in text
     # its rate to the digits that swing supports: a line within it of the errors at both ends
     # of the window may tilt by 2·spread/(z − a) decades per step, ρ ± u with u in [0.01, 0.1)
