@@ -1643,13 +1643,13 @@ def _threshold_sentence(A: Analysis, define: bool = False) -> str | None:
         return None
     s = A.lr_sweep
     obs = ("no tested step diverged, cycled or left x*" if s.observed_threshold is None else
-           f"the smallest tested step whose run diverged, settled on a cycle or band or left "
-           f"x* is η = {fmt_num(s.observed_threshold)}")
+           f"the smallest tested step whose run diverged, stayed bounded without converging "
+           f"or left x* is η = {fmt_num(s.observed_threshold)}")
     n_div = int(np.sum(s.diverged))
     n_away = 0 if s.elsewhere is None else int(np.sum(s.elsewhere))
     n_bnd = int(np.sum(s.not_convergent & ~s.diverged)) - n_away
     if n_bnd or n_away:
-        obs = aside(obs, f"{plural(n_bnd, 'run')} settled on a cycle or band, "
+        obs = aside(obs, f"{plural(n_bnd, 'run')} stayed bounded, "
                     + (f"{n_away} left x* for another point, " if n_away else "")
                     + f"{n_div} diverged")
     eta = f"the {STEP_SIZE}" if define else "η"
