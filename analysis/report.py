@@ -1687,7 +1687,7 @@ def sweep_title(sw: Any) -> str:
 def aside(text: str, clause: str) -> str:
     """``text (clause)``; when ``text`` already ends with a bracketed clause of its own, that
     bracket takes ``clause`` after a semicolon, so that two brackets never follow each other:
-    ``… η = 0.021 (3 runs settled on a cycle or band, 0 diverged; consistent)``.  For texts
+    ``… η = 0.021 (3 runs stayed bounded, 0 diverged; consistent)``.  For texts
     whose last bracket is a clause (words), not a point or a formula."""
     clause = clause.strip()
     if not clause:
