@@ -3454,7 +3454,7 @@ THEORY_COLUMNS = ["method", "predicted kind", Column("predicted rate", "r"),
 THEORY_RULES = {
     "rate": "an exact linear rate within 1% on ρ and on −ln ρ",
     "double root": ("the rate of a double root within 1% of [ρ, the window's average factor] "
-                    "(as e_k ∝ k ρ^k) on ρ and on −ln ρ"),
+                    "(as e_k ≈ C (k + 1) ρ^k) on ρ and on −ln ρ"),
     "bound": "a bound (line-search methods, degenerate minima) when the run is at least as fast",
     "order": (f"an order q when the measured order lies in [{ORDER_BAND[0]:g}q, "
               f"{ORDER_BAND[1]:g}q], or reaches it within 2 standard errors"),

@@ -1363,15 +1363,16 @@ def test_per_step_lead_in_names_only_the_rows_the_tables_have():
 def test_the_double_root_rule_says_why_its_band_lies_above_rho():
     """Himmelblau p. 5, quadratic p. 5, chained Rosenbrock p. 7: "[ρ, the window's average
     factor] (the window's k-bias)", a term defined nowhere. The rule now gives the reason in
-    a formula: a double root's errors go as k ρᵏ, so over a window k = i..j their average
-    factor (e_j/e_i)^(1/(j−i)) = ρ (j/i)^(1/(j−i)) lies above ρ, and tends to it."""
+    a formula, in the form the double root's own note gives ("theory's ‖eₖ‖ ≈ C (k + 1) ρᵏ"):
+    over a window k = i..j the average factor (e_j/e_i)^(1/(j−i)) = ρ ((j + 1)/(i + 1))^(1/(j−i))
+    lies above ρ, and tends to it."""
     rule = report.THEORY_RULES["double root"]
-    assert "(as e_k ∝ k ρ^k)" in rule and "k-bias" not in rule
-    rho = 0.5
+    assert "(as e_k ≈ C (k + 1) ρ^k)" in rule and "k-bias" not in rule
+    rho, C = 0.5, 3.0
     for i, j in ((10, 30), (100, 300)):
-        avg = ((j * rho ** j) / (i * rho ** i)) ** (1.0 / (j - i))
-        assert avg == pytest.approx(rho * (j / i) ** (1.0 / (j - i)), rel=1e-12)
-        assert rho < avg < rho * (1.0 + 1.0 / i)
+        avg = ((C * (j + 1) * rho ** j) / (C * (i + 1) * rho ** i)) ** (1.0 / (j - i))
+        assert avg == pytest.approx(rho * ((j + 1) / (i + 1)) ** (1.0 / (j - i)), rel=1e-12)
+        assert rho < avg < rho * (1.0 + 1.0 / (i + 1))
 
 
 def test_a_double_roots_per_step_table_gives_the_band_its_verdict_tests():
