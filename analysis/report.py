@@ -4937,8 +4937,11 @@ def reference_text(runs: Sequence[MethodRun]) -> list[str]:
     out = [ref + " " + ", and ".join(group(t, v) for t, v in sorted(  # reached it first
         g.items(), key=lambda tv: tv[0].startswith(", whose"))) for ref, g in groups.items()]
     if silent:
+        # the note stands under that table (or is carried under its name to the next page):
+        # "the table 'Predicted and measured convergence'" read as another table (Himmelblau
+        # p. 5)
         out.append(f"no rate evaluated for {', '.join(silent)}: theory promises none "
-                   f"(reasons in the table “{THEORY_TABLE}”)")
+                   "(reasons in the table's note column)")
     return out
 
 
