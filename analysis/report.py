@@ -1544,11 +1544,11 @@ def _runs_sentences(A: Analysis) -> list[str]:
             where.setdefault(_converged_where(A, r.result.x), []).append(
                 f"{r.shown} in {iteration_count(r.result.nit)}")
         groups = sorted(where.items(), key=lambda kv: kv[0] != "")
-        items.append(f"Converged, comparison runs from x₀ (‖∇f‖∞ ≤ {gtol_text(conv)}): "
+        items.append(f"Comparison runs from x₀ that converged (‖∇f‖∞ ≤ {gtol_text(conv)}): "
                      + "; ".join(
             (f"{w}: " if w else "") + ", ".join(v) for w, v in groups) + ".")
     if other:
-        items.append("Did not converge, comparison runs from x₀: " + "; ".join(
+        items.append("Comparison runs from x₀ that did not converge: " + "; ".join(
             f"{r.shown} ({_status_phrase(r.result)})" for r in other) + ".")
     return items
 

@@ -1080,7 +1080,7 @@ def test_converged_summary_says_which_minimum_a_run_reached():
     A.runs = [run("bfgs", [-0.962, 0.936], 67), run("newton", [1.0, 1.0], 24),
               run("lbfgs", [-0.962, 0.936], 49)]
     text = report._runs_sentences(A)[0]
-    assert text == ("Converged, comparison runs from x₀ (‖∇f‖∞ ≤ the gradient tolerance 10⁻⁶): "
+    assert text == ("Comparison runs from x₀ that converged (‖∇f‖∞ ≤ the gradient tolerance 10⁻⁶): "
                     "Newton in 24 "
                     "iterations; at P1 (a minimum with f = 3.931, above f(x*) = 0), not at "
                     "x*: L-BFGS in 49 iterations, BFGS in 67 iterations.")
