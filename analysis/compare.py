@@ -622,15 +622,16 @@ def _compare_not_convergent(p: Prediction, m: Measurement) -> Comparison:
 
 def band_formula(p: Prediction) -> str:
     """The predicted band at a kink with its numbers, in the notation of the report's notes:
-    ``2ηG/(1 − β) = 2; G = 1 is the largest gradient norm of the pieces of f at the kink``,
-    said to be a heuristic bound for a momentum β > 0 (it rests on the effective step
+    ``2ηG/(1 − β) = 2 with the momentum β = 0; G = 1 is the largest gradient norm of the
+    pieces of f at the kink`` (β named, as a page with GD's row alone does not define it: kink
+    p. 5), said to be a heuristic bound for a momentum β > 0 (it rests on the effective step
     η/(1 − β), which the subgradient theory it extends does not treat)."""
     G = p.details.get("G")
+    beta = float(p.details.get("momentum", 0.0) or 0.0)
     g = "" if G is None else (f"; G = {fmt(G, 4)} is the largest gradient norm of the pieces "
                               "of f at the kink")
-    h = ("; a heuristic bound for β > 0 (effective step η/(1 − β))"
-         if float(p.details.get("momentum", 0.0) or 0.0) > 0 else "")
-    return f"2ηG/(1 − β) = {fmt(p.band, 3)}{g}{h}"
+    h = "; a heuristic bound for β > 0 (effective step η/(1 − β))" if beta > 0 else ""
+    return f"2ηG/(1 − β) = {fmt(p.band, 3)} with the momentum β = {fmt(beta, 4)}{g}{h}"
 
 
 def _compare_bounded(p: Prediction, m: Measurement, rtol: float) -> Comparison:

@@ -42,10 +42,12 @@ def test_the_momentum_band_at_a_kink_is_called_a_heuristic():
     heavy = predict_kink("momentum", {"lr": 1.0, "momentum": 0.5}, 1.0)
     nest = predict_kink("nesterov", {"lr": 1.0, "momentum": 0.5}, 1.0)
     g = "; G = 1 is the largest gradient norm of the pieces of f at the kink"
-    assert band_formula(gd) == f"2ηG/(1 − β) = {subgradient_band(1.0, 1.0):g}{g}"
+    assert band_formula(gd) == (f"2ηG/(1 − β) = {subgradient_band(1.0, 1.0):g} with the "
+                                f"momentum β = 0{g}")
     for p in (heavy, nest):
-        assert band_formula(p) == (f"2ηG/(1 − β) = {2 * 1.0 * 1.0 / (1 - 0.5):g}{g}; a "
-                                   "heuristic bound for β > 0 (effective step η/(1 − β))")
+        assert band_formula(p) == (f"2ηG/(1 − β) = {2 * 1.0 * 1.0 / (1 - 0.5):g} with the "
+                                   f"momentum β = 0.5{g}; a heuristic bound for β > 0 "
+                                   "(effective step η/(1 − β))")
     rule = report.THEORY_RULES["band"]
     cited = rule.index("Nesterov 2018")
     assert cited < rule.index("for momentum β > 0 the bound is a heuristic, not from these "

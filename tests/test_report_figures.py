@@ -1103,7 +1103,8 @@ def test_kink_wording_names_the_point_the_bound_and_no_gradient():
     assert report.region_critical_point(cps, NS(critical_point=None)) is None
     p = predict_kink("gd", {"lr": 1.0}, 1.0)
     c = compare.compare(p, Measurement(kind="bounded", band=1.0, period=2))
-    assert c.agree and "2ηG/(1 − β) = 2; G = 1 is the largest gradient norm" in c.note
+    assert c.agree and ("2ηG/(1 − β) = 2 with the momentum β = 0; G = 1 is the largest "
+                        "gradient norm") in c.note
     assert "lr G" not in c.note and "(1-m)" not in c.note
     assert report.prose("no step satisfied the wolfe conditions near x0") == \
         "no step satisfied the Wolfe conditions near x₀"
