@@ -406,8 +406,8 @@ def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
                      f"{scale_name(*off)}, within the tolerance {percent(rtol)}")
         kw.update(rel_diff=off[0], speed_diff=off[1])
         return _agrees(note=f"double root: theory's ‖e_k‖ ≈ C (k + 1) ρᵏ shrinks on average by "
-                       f"{fmt(eff, n)} per step over the window [{m.window[0]}, "
-                       f"{m.window[1]}]; the measured rate {fmt(m.rate, n)} {where}",
+                       f"{fmt(eff, n)} per step over the window k = {m.window[0]}–"
+                       f"{m.window[1]}; the measured rate {fmt(m.rate, n)} {where}",
                        rate_band=(p.rate, eff), **kw)
     bound = "" if p.exact else " (above the bound)"
     # the number the rule tested, with its threshold (a bound: m ≤ p (1 + rtol))

@@ -1643,13 +1643,14 @@ def _threshold_sentence(A: Analysis, define: bool = False) -> str | None:
         return None
     s = A.lr_sweep
     obs = ("no tested step diverged, cycled or left x*" if s.observed_threshold is None else
-           f"the smallest tested step whose run diverged, stayed bounded without converging "
-           f"or left x* is η = {fmt_num(s.observed_threshold)}")
+           f"the smallest tested step whose run diverged, settled on a cycle or band (its "
+           f"iterates circling without nearing a point) or left x* is "
+           f"η = {fmt_num(s.observed_threshold)}")
     n_div = int(np.sum(s.diverged))
     n_away = 0 if s.elsewhere is None else int(np.sum(s.elsewhere))
     n_bnd = int(np.sum(s.not_convergent & ~s.diverged)) - n_away
     if n_bnd or n_away:
-        obs = aside(obs, f"{plural(n_bnd, 'run')} stayed bounded, "
+        obs = aside(obs, f"{plural(n_bnd, 'run')} settled on a cycle or band, "
                     + (f"{n_away} left x* for another point, " if n_away else "")
                     + f"{n_div} diverged")
     eta = f"the {STEP_SIZE}" if define else "η"
@@ -1687,7 +1688,7 @@ def sweep_title(sw: Any) -> str:
 def aside(text: str, clause: str) -> str:
     """``text (clause)``; when ``text`` already ends with a bracketed clause of its own, that
     bracket takes ``clause`` after a semicolon, so that two brackets never follow each other:
-    ``… η = 0.021 (3 runs stayed bounded, 0 diverged; consistent)``.  For texts
+    ``… η = 0.021 (3 runs settled on a cycle or band, 0 diverged; consistent)``.  For texts
     whose last bracket is a clause (words), not a point or a formula."""
     clause = clause.strip()
     if not clause:

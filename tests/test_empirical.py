@@ -420,6 +420,9 @@ def test_compare_double_root_window_correction():
         assert p.details["double_root"] and m.rate > r  # k r^k: finite windows look slower
         c = C.compare(p, m)
         assert c.agree and "double root" in c.note
+        # the window as the table and the per-step titles write it, k = i–j (Himmelblau p. 5
+        # gave "[k = 24–39]" in the table and "the window [24, 39]" in this note)
+        assert f"over the window k = {m.window[0]}–{m.window[1]};" in c.note, c.note
 
 
 def test_scipy_quasi_newton_paths_are_superlinear():

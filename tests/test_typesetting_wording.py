@@ -154,12 +154,12 @@ def test_the_threshold_sentence_has_one_bracket_for_the_runs_and_the_verdict():
            brackets_prediction=lambda: True, steps=200)
     text = report._threshold_sentence(NS(lr_sweep=s))
     assert ") (" not in text, text
-    # in words a summary defines: "band" was a term of the figure's legend (Himmelblau,
-    # quadratic and chained Rosenbrock p. 2, all read with no word on what a band is)
-    assert "band" not in text
-    assert ("the smallest tested step whose run diverged, stayed bounded without converging or "
-            "left x* is η = 0.02107") in text
-    assert ("(3 runs stayed bounded, 0 diverged; consistent; the tested steps and "
+    # "band" said with what it is (Himmelblau, quadratic and chained Rosenbrock p. 2 used the
+    # figure's term with no word on it); not "stayed bounded without converging", which the
+    # runs of small steps that have not converged yet do too (chained Rosenbrock p. 2)
+    assert ("the smallest tested step whose run diverged, settled on a cycle or band (its "
+            "iterates circling without nearing a point) or left x* is η = 0.02107") in text
+    assert ("(3 runs settled on a cycle or band, 0 diverged; consistent; the tested steps and "
             "the bracket they give on the threshold: figure “GD from x₀: final error after 200 "
             "steps against η” on p. " + pages.page_ref(report.SWEEP_FIGURE) + ").") in text
 
