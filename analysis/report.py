@@ -1642,16 +1642,19 @@ def _threshold_sentence(A: Analysis, define: bool = False) -> str | None:
     if A.lr_sweep is None or A.lr_sweep.predicted_threshold is None:
         return None
     s = A.lr_sweep
-    obs = ("no tested step diverged, cycled or left x*" if s.observed_threshold is None else
+    # "stopped at another point", as the figure's legend says, not "left x*": the runs start
+    # at x₀ (chained Rosenbrock p. 2)
+    obs = ("no tested step diverged, cycled or stopped at another point"
+           if s.observed_threshold is None else
            f"the smallest tested step whose run diverged, settled on a cycle or band (its "
-           f"iterates circling without nearing a point) or left x* is "
+           f"iterates circling without nearing a point) or stopped at another point is "
            f"η = {fmt_num(s.observed_threshold)}")
     n_div = int(np.sum(s.diverged))
     n_away = 0 if s.elsewhere is None else int(np.sum(s.elsewhere))
     n_bnd = int(np.sum(s.not_convergent & ~s.diverged)) - n_away
     if n_bnd or n_away:
         obs = aside(obs, f"{plural(n_bnd, 'run')} settled on a cycle or band, "
-                    + (f"{n_away} left x* for another point, " if n_away else "")
+                    + (f"{n_away} stopped at another point, " if n_away else "")
                     + f"{n_div} diverged")
     eta = f"the {STEP_SIZE}" if define else "η"
     head = (f"GD step-size threshold: theory says {eta} < {sweep_basis(s)} = "

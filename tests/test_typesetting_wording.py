@@ -157,8 +157,14 @@ def test_the_threshold_sentence_has_one_bracket_for_the_runs_and_the_verdict():
     # "band" said with what it is (Himmelblau, quadratic and chained Rosenbrock p. 2 used the
     # figure's term with no word on it); not "stayed bounded without converging", which the
     # runs of small steps that have not converged yet do too (chained Rosenbrock p. 2)
+    # and "stopped at another point", as the figure's legend says: a run from x₀ never was
+    # at x* to leave it (chained Rosenbrock p. 2)
     assert ("the smallest tested step whose run diverged, settled on a cycle or band (its "
-            "iterates circling without nearing a point) or left x* is η = 0.02107") in text
+            "iterates circling without nearing a point) or stopped at another point is "
+            "η = 0.02107") in text
+    away = NS(**{**vars(s), "elsewhere": np.array([0, 0, 0, 1, 0], bool)})
+    assert "(2 runs settled on a cycle or band, 1 stopped at another point, 0 diverged;" in \
+        report._threshold_sentence(NS(lr_sweep=away))
     assert ("(3 runs settled on a cycle or band, 0 diverged; consistent; the tested steps and "
             "the bracket they give on the threshold: figure “GD from x₀: final error after 200 "
             "steps against η” on p. " + pages.page_ref(report.SWEEP_FIGURE) + ").") in text
