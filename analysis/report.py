@@ -3012,18 +3012,20 @@ def _ended_near(A: Analysis, x: Any) -> str:
 
 
 def _converged_where(A: Analysis, x: Any) -> str:
-    """``at P1 (a minimum with f = 3.931, above f(x*) = 0), not at x*`` for a converged run
-    that ended at a critical point whose value lies above the lowest minimum's (by more than
-    :data:`TIE_RTOL`); empty at x*, at a minimum tied with it, or when the point is not in
-    the list."""
+    """``at P1 (−0.9621, …) (a minimum with f = 3.931, above f(x*) = 0), not at x*`` for a
+    converged run that ended at a critical point whose value lies above the lowest minimum's
+    (by more than :data:`TIE_RTOL`); empty at x*, at a minimum tied with it, or when the point
+    is not in the list."""
     i = _near_index(A, x)
     if i is None or A.minimum is None or A.cps[i] is A.minimum:
         return ""
     cp, xs = A.cps[i], A.minimum
     if cp.value <= xs.value + TIE_RTOL * max(1.0, abs(xs.value)):
         return ""
-    return (f"at P{i + 1} (a {cp.kind} with f = {fmt_num(cp.value)}, above "
-            f"f(x*) = {fmt_num(xs.value)}), not at x*")
+    # with its coordinates: the Summary comes before the table that numbers the points
+    # (chained Rosenbrock p. 2 named P1 with nothing to find it by)
+    return (f"at P{i + 1} {fmt_point(np.asarray(cp.point, float))} (a {cp.kind} with "
+            f"f = {fmt_num(cp.value)}, above f(x*) = {fmt_num(xs.value)}), not at x*")
 
 
 def _optimizers(b: Builder, A: Analysis) -> None:

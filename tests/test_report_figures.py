@@ -1080,10 +1080,11 @@ def test_converged_summary_says_which_minimum_a_run_reached():
     A.runs = [run("bfgs", [-0.962, 0.936], 67), run("newton", [1.0, 1.0], 24),
               run("lbfgs", [-0.962, 0.936], 49)]
     text = report._runs_sentences(A)[0]
-    assert text == ("Comparison runs from x₀ that converged (‖∇f‖∞ ≤ the gradient tolerance 10⁻⁶): "
-                    "Newton in 24 "
-                    "iterations; at P1 (a minimum with f = 3.931, above f(x*) = 0), not at "
-                    "x*: L-BFGS in 49 iterations, BFGS in 67 iterations.")
+    # P1 with its coordinates: the Summary comes before the table that numbers the points
+    assert text == ("Comparison runs from x₀ that converged (‖∇f‖∞ ≤ the gradient tolerance "
+                    "10⁻⁶): Newton in 24 iterations; at P1 (-0.962, 0.936) (a minimum with "
+                    "f = 3.931, above f(x*) = 0), not at x*: L-BFGS in 49 iterations, BFGS in "
+                    "67 iterations.")
     p1.value = 0.0  # a minimum tied with x* (Himmelblau's four): nothing to add
     assert "not at x*" not in report._runs_sentences(A)[0]
 
