@@ -1361,15 +1361,25 @@ def grad_max(res: Any) -> float:
     return float(np.max(np.abs(res.jac))) if np.size(res.jac) else 0.0
 
 
-def _status_phrase(res: Any) -> str:
+def _stop_phrase(res: Any) -> str:
+    """How a run stopped, without its gradient: ``stopped at the iteration limit of 1 000
+    iterations``, ``line search failed after 4 iterations``, ``diverged after 12
+    iterations`` (a converged run: its iterations)."""
     if res.status == "converged":
         return iteration_count(res.nit)
     if res.status == "diverged":
         return f"diverged after {iteration_count(res.nit)}"
     if res.status == "maxiter":
-        return (f"stopped at the iteration limit of {iteration_count(res.nit)}, "
-                f"{grad_text(res)}")
-    return f"{status_text(res.status)} after {iteration_count(res.nit)}, {grad_text(res)}"
+        return f"stopped at the iteration limit of {iteration_count(res.nit)}"
+    return f"{status_text(res.status)} after {iteration_count(res.nit)}"
+
+
+def _status_phrase(res: Any) -> str:
+    """:func:`_stop_phrase` with the gradient the run stopped at, when it did not converge
+    or diverge."""
+    if res.status in ("converged", "diverged"):
+        return _stop_phrase(res)
+    return f"{_stop_phrase(res)}, {grad_text(res)}"
 
 
 def _critical_points_sentence(A: Analysis) -> str | None:
@@ -1532,7 +1542,9 @@ BOUNDED_MEANING = "a cycle or band of iterates that neither converges nor diverg
 
 
 def _runs_sentences(A: Analysis) -> list[str]:
-    """The comparison runs that converged (fewest iterations first) and those that did not."""
+    """The comparison runs that converged (fewest iterations first) and those that did not,
+    named together by how they stopped (kink and chained Rosenbrock p. 2 gave each run its
+    status and gradient here and again, in the same words, under “What failed”)."""
     items: list[str] = []
     runs = [r for r in A.runs if r.result is not None]
     conv = [r for r in runs if r.result.status == "converged"]
@@ -1547,9 +1559,13 @@ def _runs_sentences(A: Analysis) -> list[str]:
         items.append(f"Comparison runs from x₀ that converged (‖∇f‖∞ ≤ {gtol_text(conv)}): "
                      + "; ".join(
             (f"{w}: " if w else "") + ", ".join(v) for w, v in groups) + ".")
-    if other:
-        items.append("Comparison runs from x₀ that did not converge: " + "; ".join(
-            f"{r.shown} ({_status_phrase(r.result)})" for r in other) + ".")
+    if other:  # the runs that stopped alike named together; their gradients in “What failed”
+        stops: dict[str, list[str]] = {}
+        for r in other:
+            stops.setdefault(_stop_phrase(r.result), []).append(r.shown)
+        items.append("Comparison runs from x₀ that did not converge (each with its ‖∇f‖∞ under "
+                     "“What failed”): "
+                     + "; ".join(f"{', '.join(v)} ({k})" for k, v in stops.items()) + ".")
     return items
 
 

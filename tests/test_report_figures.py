@@ -1089,6 +1089,31 @@ def test_converged_summary_says_which_minimum_a_run_reached():
     assert "not at x*" not in report._runs_sentences(A)[0]
 
 
+def test_runs_that_did_not_converge_are_named_together_by_how_they_stopped():
+    """Kink and chained Rosenbrock p. 2: the Summary gave each run that did not converge its
+    status and gradient, and “What failed” below it said the same of each, in the same words.
+    The Summary now names the runs together by how they stopped, in the order of the runs,
+    and leaves the gradients to “What failed”."""
+    A = NS(cps=[], minimum=None, obj=NS(n=2), box=np.array([[-5.0, 5.0], [-5.0, 5.0]]))
+
+    def run(label, status, nit, g):
+        return report.MethodRun(label, label, {}, "defaults", result=NS(
+            x=np.zeros(2), nit=nit, status=status, jac=np.array([g, 0.0]), criteria=[]))
+
+    A.runs = [run("gd", "maxiter", 1000, 62.0), run("newton", "line_search_failed", 1, 4.81),
+              run("adam", "maxiter", 1000, 29.3), run("bfgs", "line_search_failed", 4, 1.0),
+              run("lbfgs", "line_search_failed", 4, 1.0)]
+    (text,) = report._runs_sentences(A)
+    assert text == ("Comparison runs from x₀ that did not converge (each with its ‖∇f‖∞ under "
+                    "“What failed”): GD, Adam (stopped at the iteration limit of 1 000 "
+                    "iterations); Newton (line search failed after 1 iteration); BFGS, L-BFGS "
+                    "(line search failed after 4 iterations)."), text
+    # and “What failed” gives each its gradient, as the status phrase does
+    assert report._status_phrase(A.runs[0].result) == (
+        "stopped at the iteration limit of 1 000 iterations, " + report.grad_text(
+            A.runs[0].result))
+
+
 def test_kink_wording_names_the_point_the_bound_and_no_gradient():
     """Kink report: the small-gradient table said 'nondifferentiable' for P1 and gave
     ‖∇f‖ = 0 at the kink (0, 0), where f has no gradient; the cycle reason read 'bound 2 lr
