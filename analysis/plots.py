@@ -4840,6 +4840,10 @@ def plot_momentum_map(
     ax.set_xlabel("learning rate η")
     ax.set_ylabel("momentum β")
     ax.grid(False)
+    # hatched behind the cells: the room left below the β = 0 row for its markers was a
+    # plain white strip, read as a row of cells with no rate (study p. 23)
+    ax.patch.set_hatch("////")
+    ax.patch.set_hatchcolor("0.8")
     # framed on all four sides, as the legend's white patch is: white cells on the map's edge
     # (no linear rate at β = 0.95, study p. 22) otherwise merge with the page
     for side in ("top", "right"):

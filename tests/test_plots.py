@@ -2399,3 +2399,22 @@ def test_ecdf_markers_sit_on_the_tops_of_risers_not_part_way_up_a_tie():
         for x, y in marked:  # each marker at its riser's top: the share of starts ≤ x
             assert y == pytest.approx(np.mean(v <= x + 1e-12)), (name, x, y)
     assert "sits on the tops of a few of its risers" in plots.ECDF_END_TEXT
+
+
+def test_momentum_map_room_below_its_cells_does_not_look_like_a_row_of_white_cells():
+    """Study p. 23: the markers on the β = 0 row widen the axes below the cells, and that
+    strip was white, the colour of the cells with no linear rate.  The axes are hatched
+    behind the cells, so the strip reads as outside the grid."""
+    from matplotlib.colors import to_rgba
+
+    from analysis.theory import momentum_radius_grid
+
+    lrs, mom = np.linspace(0.02, 1.2, 30), np.linspace(0.0, 0.95, 20)
+    radius = momentum_radius_grid([0.2, 4.0], lrs, mom)
+    smap = NS(lrs=lrs, momenta=mom, measured_rate=np.where(radius < 1, radius, np.nan),
+              predicted_radius=radius, diverged=radius >= 1)
+    ax = plots.plot_momentum_map(smap, mark=[(0.4, 0.0, "η = 0.4, β = 0")]).axes[0]
+    mesh = ax.collections[0]
+    assert ax.get_ylim()[0] < mesh.get_coordinates()[..., 1].min()  # the strip is there
+    assert ax.patch.get_hatch()
+    assert to_rgba(ax.patch.get_hatchcolor()) != to_rgba("white")
