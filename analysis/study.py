@@ -963,7 +963,7 @@ def thinned_markers_text() -> str:
     """The clause of a ratio panel's caption saying which steps of a long run carry a
     marker (:func:`analysis.plots_lecture.plot_error_ratios` thins them)."""
     return (f"; runs longer than {plots_lecture.MAX_MARKERS} steps show a subset of steps: "
-            "their first steps, extremes and every j-th step")
+            "their first steps, extremes and evenly spaced steps")
 
 
 def _overshoot_text(name: str, path: np.ndarray, why: str, back: int = 5) -> str:
@@ -2010,8 +2010,8 @@ def section_rosenbrock(S: Study) -> None:
         + "." + floor_text + "  "
         "Dashed: theory's rate where it gives one (drawn at least ×10 above on the left, under "
         f"the markers on the right{cg_text}); right: the ratio e_(k+1)/e_k per step "
-        "(unfilled markers; a long run is thinned to its first steps, its extremes and every "
-        f"j-th step, and a marker that would overlap one already drawn is left out){span}."
+        "(unfilled markers; a long run is thinned to its first steps, its extremes and evenly "
+        f"spaced steps, and a marker that would overlap one already drawn is left out){span}."
         + hidden_above_text(studies, panels)
         + multiples_text(panels)
         + window_cut_text(studies, rule=not floor_text),
@@ -2965,7 +2965,7 @@ def section_nesterov(S: Study) -> None:
     wins = {k: v.measurement.window for k, v in studies.items()}
     apart = plots_lecture.error_multiples(errs, rates, wins)
     S.figure(lambda fig: plots_lecture.plot_error_ratios(
-        errs, rates, windows=wins, title=f"Error ‖xₖ‖ on κ = {fmt_num(kappa)}", fig=fig),
+        errs, rates, windows=wins, title=f"Error ‖xₖ − x*‖ on κ = {fmt_num(kappa)}", fig=fig),
         300.0,
         "Left: errors (log scale) of GD, heavy ball and Nesterov at their tuned parameters"
         + (", one panel per run" if apart else "") + ", "

@@ -1405,7 +1405,7 @@ def test_ratio_captions_say_a_long_run_shows_a_subset_of_steps(S):
 
     (beta,) = [b for b in S.doc.figures() if b.label == "beta 0.25"]
     assert ("per-step ratios (open markers; runs longer than 60 steps show a subset of steps: "
-            "their first steps, extremes and every j-th step)") in beta.caption
+            "their first steps, extremes and evenly spaced steps)") in beta.caption
     (nest,) = [b for b in S.doc.figures() if b.label == "nesterov"]
     assert "runs longer than 60 steps show a subset of steps" in nest.caption
     text = _paragraph(S, "The notes (momentum on")
@@ -1660,3 +1660,19 @@ def test_the_warmup_dip_is_explained_by_each_steps_own_floor():
     assert f"at k = {low})" in text and f"(after k = {low})" in text
     assert s[low + 1] > s[low] and own[low] > s[low] and own[low - 1] <= s[low - 1]
     assert "until η reaches η₀" not in text and "towards the constant step's floor" in text
+
+
+def test_the_kappa_figure_titles_the_error_its_axis_plots_and_no_caption_has_an_undefined_j(S):
+    """Study p. 25: the figure's title said "Error ‖xₖ‖ on κ = 100" over an axis of
+    ‖xₖ − x*‖, and the ratio captions' "every j-th step" left j undefined (j is also a
+    window's end, k = i–j, in the notes below)."""
+    from matplotlib.text import Text
+
+    (block,) = [b for b in S.doc.figures() if b.label == "nesterov"]
+    fig = Figure(figsize=(6.8, 4.0), layout="constrained")
+    block.draw_fn(fig)
+    titles = [t.get_text() for t in fig.findobj(Text)]
+    assert "Error ‖xₖ − x*‖ on κ = 100" in titles, titles
+    assert not any(t.startswith("Error ‖xₖ‖") for t in titles)
+    for b in S.doc.figures():
+        assert "j-th" not in b.caption, b.label
