@@ -103,6 +103,8 @@ CONVERGED_FRACTION = 0.1
 #: where a run ended that converged to no critical point: outside the radius
 #: (:func:`converged_radius`) of each
 OUTSIDE_EVERY = "outside the convergence radius of every critical point"
+#: the same where the box has one critical point (the kink's report said "every")
+OUTSIDE_ONLY = "outside the convergence radius of the only critical point"
 #: the last iterates whose mean stands for a run that ends on a cycle or band
 TAIL_POINTS = 8
 #: relative eigenvalue tolerance for a zero eigenvalue at a numerically located minimizer
@@ -486,7 +488,7 @@ def _far_target(obj: Any, res: OptimizeResult, x0: np.ndarray, points: Sequence[
     diverged = res.status == "diverged"
     what = (f"the run diverged ({res.message})" if diverged else
             f"the run ended at {_fmt(res.x)} after {iteration_count(res.nit)}, "
-            f"{OUTSIDE_EVERY} ("
+            f"{OUTSIDE_ONLY if len(points) == 1 else OUTSIDE_EVERY} ("
             + _nearest_text(res.x, x0, points) + f"status {res.status}, ‖∇f‖∞ = "
             f"{fmt_grad(float(np.max(np.abs(res.jac))))})")
     cp = nearest_minimum(points, x0)
@@ -509,14 +511,16 @@ def _far_target(obj: Any, res: OptimizeResult, x0: np.ndarray, points: Sequence[
 def _nearest_text(x: Any, x0: np.ndarray, points: Sequence[Any]) -> str:
     """``1.1 from the nearest, (1, 1), beyond the radius 0.22 within which a run counts as
     converged to it; ``: how far a run that ended at ``x`` is from the nearest critical point
-    of ``points``, against :func:`converged_radius` (empty without points)."""
+    of ``points``, against :func:`converged_radius` (empty without points); ``4.81 from
+    (0, 0), beyond …`` where ``points`` holds one."""
     near = nearest_critical(x, x0, points)
     if near is None:
         return ""
     coords = np.asarray(points[near.index].point, dtype=float)
     scale = (f"its distance from x₀, {fmt(near.start, 3)}" if near.start <= near.separation else
              f"its distance from the nearest other critical point, {fmt(near.separation, 3)}")
-    return (f"{fmt(near.distance, 3)} from the nearest, {_fmt(coords)}, beyond the radius "
+    which = "" if len(points) == 1 else "the nearest, "
+    return (f"{fmt(near.distance, 3)} from {which}{_fmt(coords)}, beyond the radius "
             f"{fmt(near.radius, 3)} within which a run counts as converged to it, "
             f"{CONVERGED_FRACTION:g} × {scale}; ")
 

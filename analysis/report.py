@@ -110,7 +110,7 @@ from analysis.pages import Paragraph as Paragraph
 from analysis.pages import Table as Table
 from analysis.pages import drop_empty_columns as drop_empty_columns
 from analysis.pages import typeset as typeset
-from analysis.rates import OUTSIDE_EVERY
+from analysis.rates import OUTSIDE_EVERY, OUTSIDE_ONLY
 from analysis.theory.cg import exact_search_text
 from analysis.theory.prediction import NO_RATE_PROMISED
 from landscape.critical import REFINE_DPS
@@ -2009,11 +2009,12 @@ def critical_findings(complete: bool, notes: Sequence[str]) -> list[str]:
             "The critical-point list is not proved complete (numeric search)."]
 
 
-def _failure_lists(A: Analysis) -> tuple[list[str], list[str]]:
+def _failure_lists(A: Analysis) -> tuple[list[str], list[str], list[str]]:
     """What the “What failed” section lists: the analyses that came back empty or
-    incomplete and the comparison runs that did not converge, and the rate studies whose
+    incomplete, the comparison runs that did not converge, and the rate studies whose
     theory and measurement were not compared or disagree."""
     findings: list[str] = []
+    runs: list[str] = []
     theory: list[str] = []
     if A.cps is not None:
         if not len(A.cps):
@@ -2027,13 +2028,24 @@ def _failure_lists(A: Analysis) -> tuple[list[str], list[str]]:
     for r in A.runs:
         res = r.result
         if res is not None and res.status not in ("converged", "steps"):
-            findings.append(f"Method {r.shown} (comparison run): {prose(res.message)}")
+            runs.append(f"Method {r.shown} (comparison run): {prose(res.message)}")
     for r in _uncompared_runs(A):
         c = r.study.comparison
         theory.append(f"{r.shown} ({RATE_STUDY_RUN}): {c.verdict} — "
                       f"{reason_with_budget(r.study)}"
                       + below_floor_text(r.study) + study_end(A, r.study))
-    return findings, theory
+    return findings, runs, theory
+
+
+def failed_lead(analyses: bool, runs: bool) -> str:
+    """The bold line over the findings of the “What failed” section, naming what it lists:
+    empty or incomplete ``analyses``, comparison ``runs`` that did not converge, or both (the
+    kink's report listed eight runs under a line that named analyses first)."""
+    if analyses and runs:
+        return "Analyses that came back empty or incomplete, and runs that did not converge:"
+    if analyses:
+        return "Analyses that came back empty or incomplete:"
+    return "Comparison runs that did not converge:"
 
 
 def reason_with_budget(study: Any) -> str:
@@ -2119,8 +2131,8 @@ def only_not_compared(b: Builder, A: Analysis) -> bool:
     """Whether all the “What failed” section would list is methods whose theory and
     measurement were not compared (no error, no empty analysis, no run that failed to
     converge, no disagreement): the section is then named by what it lists."""
-    findings, theory = _failure_lists(A)
-    return (not b.failures and not findings and bool(theory)
+    findings, runs, theory = _failure_lists(A)
+    return (not b.failures and not findings and not runs and bool(theory)
             and all(r.study.comparison.verdict == "not comparable"
                     for r in A.runs if r.study is not None
                     and r.study.comparison.verdict != "agrees"))
@@ -2138,14 +2150,14 @@ def _what_failed(b: Builder, A: Analysis) -> list[str]:
     (besides exceptions)."""
     d = b.doc
     d.heading(failed_heading(b, A))
-    findings, theory = _failure_lists(A)
+    analyses, runs, theory = _failure_lists(A)
+    findings = analyses + runs
     if b.failures:
         d.paragraph("Parts of the analysis that raised an error (the rest of the report is "
                     "unaffected):", weight="bold", after=2.0)
         d.bullets([f"{f.section}: {f.error}: {f.message}" for f in b.failures])
     if findings:
-        d.paragraph("Analyses that came back empty or incomplete, and runs that did not "
-                    "converge:", weight="bold", after=2.0)
+        d.paragraph(failed_lead(bool(analyses), bool(runs)), weight="bold", after=2.0)
         d.bullets(findings)
     if theory:
         what = ("not compared" if only_not_compared(b, A)
@@ -3260,7 +3272,8 @@ def outside_head(study: Any, cps: Sequence[Any] | None) -> str | None:
     ``cps``, :func:`analysis.rates.nearest_critical`); None for any other run."""
     from analysis.rates import nearest_critical
 
-    if not cps or OUTSIDE_EVERY not in str(getattr(study, "minimizer_how", "")):
+    how = str(getattr(study, "minimizer_how", ""))
+    if not cps or (OUTSIDE_EVERY not in how and OUTSIDE_ONLY not in how):
         return None
     near = nearest_critical(study.result.x, study.x0, cps)
     if near is None:

@@ -286,13 +286,13 @@ def test_a_run_called_far_says_how_far_and_from_what_radius(quadratics):
     assert s.result.x == pytest.approx(end, rel=1e-12)
     d, radius = float(np.linalg.norm(end)), 0.1 * math.sqrt(2.0)
     # kink p. 2: 0.727 against a radius 0.666 is just outside it, not "far": the text says
-    # outside the radius of every critical point
+    # outside the radius of the only critical point (not "every", nor "the nearest" of one)
     assert "far from" not in s.minimizer_how
     # kink p. 2: the bullet gave no iteration count for such a run (Adam's and CG's had one)
     assert f"the run ended at {_fmt(end)} after {s.result.nit} iterations, " in s.minimizer_how
     assert s.result.nit == 10
-    assert (f"outside the convergence radius of every critical point ({fmt(d, 3)} from the "
-            f"nearest, (0, 0), beyond the "
+    assert (f"outside the convergence radius of the only critical point ({fmt(d, 3)} from "
+            f"(0, 0), beyond the "
             f"radius {fmt(radius, 3)} within which a run counts as converged to it, 0.1 × its "
             f"distance from x₀, {fmt(math.sqrt(2.0), 3)}; status steps") in s.minimizer_how
     # a numeric minimizer's provenance has no bracket of its own: the page prints it in one

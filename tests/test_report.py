@@ -4272,3 +4272,30 @@ def test_a_theory_row_beside_a_rate_it_is_not_held_to_says_so_on_its_page():
     assert report.convergence_table(b, "GD", st, "s", cps=cps)
     (theory,) = [r for r in b.doc.blocks[-1].rows if r[0] == "theory"]
     assert "not comparable" not in theory[2], theory
+
+
+def test_what_failed_names_what_it_lists_in_its_lead():
+    """Kink p. 2: eight runs that did not converge were listed under "Analyses that came back
+    empty or incomplete, and runs that did not converge:", and no analysis had."""
+    assert report.failed_lead(False, True) == "Comparison runs that did not converge:"
+    assert report.failed_lead(True, False) == "Analyses that came back empty or incomplete:"
+    both = report.failed_lead(True, True)
+    assert both.startswith("Analyses that came back empty") and "runs that did not" in both
+
+
+def test_a_run_outside_the_radius_of_the_one_critical_point_is_placed_by_it():
+    """Kink p. 2: "outside the convergence radius of every critical point (4.81 from the
+    nearest, (0, 0), …)" of the one critical point of the box; the short reason finds the
+    point under either wording."""
+    from types import SimpleNamespace as NS
+
+    from analysis.rates import OUTSIDE_ONLY, _nearest_text
+
+    x0, end = np.array([6.0, 8.0]), np.array([0.0, -4.8])
+    cps = [NS(point=np.array([0.0, 0.0]))]
+    text = _nearest_text(end, x0, cps)
+    assert text.startswith("4.8 from (0, 0), beyond the radius 1 within which"), text
+    study = NS(minimizer_how=f"none: the run ended at (0, -4.8), {OUTSIDE_ONLY} ({text}",
+               result=NS(x=end), x0=x0)
+    assert report.outside_head(study, cps) == ("the run ended 4.8 from P1, outside its "
+                                               "convergence radius 1")
