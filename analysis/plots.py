@@ -4594,8 +4594,9 @@ def plot_lr_sweep(
     does not (``band_away``), each kind named in the legend; ``elsewhere``: runs that stopped
     at another point, drawn as diamonds).  The other runs are split by their final error against
     ``tol`` (default :func:`sweep_tolerance`): at most ``tol`` = converged, above it = not
-    yet converged after the sweep's steps.  Diverged runs are drawn as ✕ on a row above the
-    data (their error is not finite or huge); the axis keeps headroom so that no marker
+    yet converged after the sweep's steps.  Diverged runs are drawn as ✕ at their final
+    errors when these widen the axis little (:func:`diverged_at_value`), else on a row above
+    the data (their error is not finite or huge); the axis keeps headroom so that no marker
     touches the frame or the title.  The predicted threshold (2/L for GD) is a solid vertical
     line, the observed one (smallest η that does not converge) dashed; both lie under the
     markers, and a ✕ has no white halo, so that a line it lies on shows through it.
@@ -4648,16 +4649,24 @@ def plot_lr_sweep(
             handles.append(h)
     ax.set_xscale("log")
     ax.set_yscale("log")
+    at_value = div.any() and diverged_at_value(err[ok], err[div])
+    if at_value:
+        ms = grid_marker_size(lrs, (lrs.min(), lrs.max()), _axes_width_pt(fig))
+        (h,) = ax.plot(lrs[div], err[div], ls="none", marker="x", color=color(1), ms=ms,
+                       mew=min(1.8, 0.25 * ms), zorder=SWEEP_MARKER_ZORDER,
+                       label=f"diverged ({_runs(int(div.sum()))}, at their final error)")
+        handles.append(h)
     _fit_log_axis(ax)
+    on_row = div.any() and not at_value
     lo, hi = ax.get_ylim()
     if hi > lo > 0:  # headroom: the data end 80 % up the axis, diverged runs on a row at 91 %
         lo = lo / (hi / lo) ** 0.05  # and a margin of 5 % of the decades below
-        ax.set_ylim(lo, lo * (hi / lo) ** (1.0 / (0.8 if div.any() else 0.92)))
+        ax.set_ylim(lo, lo * (hi / lo) ** (1.0 / (0.8 if on_row else 0.92)))
     if lrs.size:
         span = (lrs.max() / lrs.min()) ** 0.04 if lrs.min() > 0 and lrs.max() > lrs.min() \
             else 1.5
         ax.set_xlim(lrs.min() / span, lrs.max() * span)
-    if div.any():
+    if on_row:
         ms = grid_marker_size(lrs, ax.get_xlim(), _axes_width_pt(fig))
         # no white halo: it would blank the threshold lines a cross lies on
         (h,) = ax.plot(lrs[div], np.full(int(div.sum()), 0.91), ls="none", marker="x",
@@ -4689,6 +4698,29 @@ def plot_lr_sweep(
     ax.set_title(title or "Learning-rate sensitivity: final error against η")
     _outside_legend(fig, handles, ncols=2)
     return fig
+
+
+#: diverged runs of a sweep are drawn at their final errors when these widen the error axis
+#: by at most this share of its decades (else on a row above the data)
+DIVERGED_AT_VALUE = 1.0 / 3.0
+
+
+def diverged_at_value(errors: ArrayLike, diverged: ArrayLike,
+                      share: float = DIVERGED_AT_VALUE) -> bool:
+    """Whether :func:`plot_lr_sweep` draws its diverged runs at their final errors: all of
+    them finite and positive, and the log axis over ``errors`` (the other runs') and
+    ``diverged`` spanning at most (1 + ``share``) × the decades of ``errors`` alone,
+    log(max/min).  GD on x² after 50 steps (study p. 11): errors 10⁻⁵⁸–10³, diverged
+    1.0e4–1.1e16, 74 decades against 61: at their values (on a row they sat at one height,
+    η = 1.5 below its true error); after 200 steps on 0.1x² + 2y² up to 10⁶⁸: on a row."""
+    e = np.asarray(errors, dtype=float)
+    d = np.asarray(diverged, dtype=float)
+    e = e[np.isfinite(e) & (e > 0)]
+    if not d.size or not np.all(np.isfinite(d) & (d > 0)) or e.size < 2:
+        return False
+    span = math.log10(e.max() / e.min())
+    whole = math.log10(max(e.max(), d.max()) / min(e.min(), d.min()))
+    return span > 0 and whole <= (1.0 + share) * span
 
 
 def sweep_failure(sweep: Any) -> str:

@@ -2418,3 +2418,31 @@ def test_momentum_map_room_below_its_cells_does_not_look_like_a_row_of_white_cel
     assert ax.get_ylim()[0] < mesh.get_coordinates()[..., 1].min()  # the strip is there
     assert ax.patch.get_hatch()
     assert to_rgba(ax.patch.get_hatchcolor()) != to_rgba("white")
+
+
+def test_diverged_sweep_runs_are_drawn_at_their_errors_when_the_axis_can_hold_them():
+    """Study p. 11: GD on x² after 50 steps, the three diverged runs (final errors 1.0e4,
+    2.3e10, 1.1e16, inside the 10⁻⁶²–10¹⁸ axis) were drawn on one row at about 10¹¹, so
+    η = 1.5 sat below its true error.  They are drawn at their errors; errors of 10⁶⁸ (200
+    steps on 0.1x² + 2y²) would squash the data and stay on a row above it."""
+    lrs = np.geomspace(0.01, 1.5, 31)
+    x0, steps = 10.0, 50
+    err = np.abs(1 - 2 * lrs) ** steps * x0  # GD on x²: x_k = (1 − 2η)^k x0
+    div = lrs > 1.0
+    sweep = NS(lrs=lrs, final_error=err, diverged=div, predicted_threshold=1.0,
+               observed_threshold=float(lrs[div][0]),
+               bracket=(float(lrs[~div][-1]), float(lrs[div][0])))
+    ax = plots.plot_lr_sweep(sweep).axes[0]
+    (cross,) = [ln for ln in ax.get_lines() if ln.get_label().startswith("diverged")]
+    assert cross.get_label() == "diverged (3 runs, at their final error)"
+    assert cross.get_transform() == ax.transData
+    assert np.allclose(cross.get_ydata(), err[div], rtol=1e-12)
+    lo, hi = ax.get_ylim()
+    assert lo < err[~div & (err > 0)].min() and err.max() < hi
+    huge = err.copy()
+    huge[div] = np.abs(1 - 2 * lrs[div]) ** 200 * x0
+    sweep.final_error = huge
+    ax = plots.plot_lr_sweep(sweep).axes[0]
+    (cross,) = [ln for ln in ax.get_lines() if ln.get_label().startswith("diverged")]
+    assert "drawn on a row above the data" in cross.get_label()
+    assert not plots.diverged_at_value(err[~div], [np.inf])
