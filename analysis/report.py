@@ -3573,6 +3573,20 @@ RATE_STUDY_K = (f"Every k of a fit window or of a ratio is an iteration of its m
                 "tolerance.")
 
 
+#: What the rate columns hold on a row of a sublinear run, a note of its own under a theory
+#: table with such a row (study p. 13: "Rate = factor by which ‖xₖ − x*‖ shrinks" over
+#: columns that held "∝ k⁻ᵃ, a = 1", an exponent).
+SUBLINEAR_RATE = ("For a sublinear run the rate columns hold the exponent a of "
+                  "e_k ∝ (k + k₀)^−a, not a factor.")
+
+
+def shows_exponent(study: Any) -> bool:
+    """Whether the theory table's row of rate study ``study`` shows a sublinear exponent in
+    a rate column (predicted or measured)."""
+    return any(getattr(x, "exponent", None) is not None
+               for x in (study.prediction, study.measurement))
+
+
 def shows_rate(study: Any) -> bool:
     """Whether the theory table's row of rate study ``study`` has a number in a rate or an
     order column (:func:`_pred_cells`, :func:`_meas_cells`): a predicted or measured rate,
@@ -3586,6 +3600,8 @@ def theory_notes(studies: Sequence[Any] | None = None) -> list[str]:
     and order are and where the prediction and the measurement come from
     (:data:`THEORY_HEAD`, and whose iterations its k count, :data:`RATE_STUDY_K`; only when
     some row shows a rate or an order, :func:`shows_rate`),
+    and, when some row shows a sublinear exponent, what its rate columns hold
+    (:data:`SUBLINEAR_RATE`),
     then the agreement rules and ‘decided by’ readings of exactly the criteria its rows use
     (:func:`theory_criterion`; all of them when ``studies`` is None), none when no row
     compared anything."""
@@ -3600,7 +3616,9 @@ def theory_notes(studies: Sequence[Any] | None = None) -> list[str]:
         text += ("‘Decided by’ shows that quantity against its criterion ("
                  + "; ".join(THEORY_READINGS[k] for k in readings) + ").")
     head = studies is None or any(shows_rate(st) for st in studies)
-    return (([THEORY_HEAD, RATE_STUDY_K] if head else []) + ([text.strip()] if text else [])
+    sublinear = studies is not None and any(shows_exponent(st) for st in studies)
+    return (([THEORY_HEAD] if head else []) + ([SUBLINEAR_RATE] if sublinear else [])
+            + ([RATE_STUDY_K] if head else []) + ([text.strip()] if text else [])
             + cg_bound_notes(studies or []) + qn_source_notes(studies or []))
 
 

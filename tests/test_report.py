@@ -4299,3 +4299,26 @@ def test_a_run_outside_the_radius_of_the_one_critical_point_is_placed_by_it():
                result=NS(x=end), x0=x0)
     assert report.outside_head(study, cps) == ("the run ended 4.8 from P1, outside its "
                                                "convergence radius 1")
+
+
+def test_theory_notes_say_a_sublinear_row_holds_an_exponent_not_a_factor():
+    """Study p. 13: the note "Rate = factor by which ‖xₖ − x*‖ shrinks per iteration" stood
+    under a table whose rate columns held "∝ k⁻ᵃ, a = 1", an exponent.  A table with such a
+    row says what its rate columns hold; one without does not."""
+    from types import SimpleNamespace as NS
+
+    from analysis.compare import Comparison
+
+    sub = NS(comparison=Comparison(True, "agrees", quantity="exponent", predicted=1.0,
+                                   measured=0.9998, rel_diff=0.0002),
+             prediction=NS(kind="sublinear", exact=True, rate=None, order=None, exponent=1.0),
+             measurement=NS(kind="sublinear", rate=None, order=None, exponent=0.9998,
+                            window=(10000, 20000)))
+    notes = report.theory_notes([sub])
+    assert notes[:3] == [report.THEORY_HEAD, report.SUBLINEAR_RATE, report.RATE_STUDY_K]
+    assert report.SUBLINEAR_RATE.startswith("For a sublinear run the rate columns hold the "
+                                            "exponent a of")
+    rate = _compared("rate", rel_diff=0.001, speed_diff=0.002, predicted=0.6, measured=0.6006,
+                     tolerance=0.01)
+    assert report.SUBLINEAR_RATE not in report.theory_notes([rate])
+    assert report.SUBLINEAR_RATE in report.theory_notes([rate, sub])
