@@ -842,7 +842,8 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
     toward 0 over two steps); ``step`` 1 or 2 says which; None when neither does. The note
     gives the ratios seen, then the test they passed, then the caveats: of a two-step
     reading, first the two tests (the halves or each below the one before, and the last
-    ≤ 1/2 of the one two steps before), then how far they fell in all and where they rose
+    ≤ 1/2 of the one two steps before), then, each in a sentence of its own (one sentence of
+    150 words was hard to follow, study p. 41), how far they fell in all and where they rose
     (:func:`overall_fall`), why the per-step ratios were not read one by one
     (:func:`_per_step_miss`), and the disjoint two-step blocks with the orders they imply
     (:func:`pair_falls`), so that a list that rises somewhere is never said to fall at every
@@ -861,10 +862,11 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
         seen = ", ".join(f"{fmt(v, 3)} at k = {k}" for k, v in zip(ks, chain, strict=True))
         return b, 2, (f"two-step ratios e_(k+2)/e_k, {_ratio_span(e, b, n, 2)}, fall toward "
                       f"0: {how}; and the last, {fmt(r2[-1], 3)}, ≤ 1/2 of the one two steps "
-                      f"before, {fmt(r2[-3], 3)}; {overall_fall(r2, b)}; read over two steps "
-                      f"because the per-step ratios ({_ratio_list(e, b, n, 1)}) "
-                      f"{zigzag_end(e[b + 1:n] / e[b:n - 1])}{_per_step_miss(e, s, n, b)}; "
-                      "the disjoint blocks of two steps ending at the last step "
+                      f"before, {fmt(r2[-3], 3)}.  In all they fell {overall_fall(r2, b)}.  "
+                      f"They are read over two steps because the per-step ratios "
+                      f"({_ratio_list(e, b, n, 1)}) "
+                      f"{zigzag_end(e[b + 1:n] / e[b:n - 1])}{_per_step_miss(e, s, n, b)}.  "
+                      "The disjoint blocks of two steps ending at the last step "
                       f"({seen}), no part of the test, give the orders: "
                       f"{pair_falls(chain, 2, test=False)}")
     return None
@@ -882,7 +884,7 @@ def fall_factor(x: float) -> str:
 
 def overall_fall(ratios: ArrayLike, k0: int) -> str:
     """How far ratios that passed the test of falling toward 0 (the first at iteration
-    ``k0``, one per step) fell in all, and whether at every step: "in all by a factor 2 430,
+    ``k0``, one per step) fell in all, and whether at every step: "by a factor 2 430,
     from 0.00630 at k = 2 to 2.59e−06 at k = 6, though not at every step (0.00255 →
     0.00464)", each rise by its numbers.  From the largest ratio (the first of equals), which
     is the first unless a rise follows it: a test of halves lets a small first ratio pass
@@ -892,7 +894,7 @@ def overall_fall(ratios: ArrayLike, k0: int) -> str:
     i = int(np.argmax(r))
     rises = [f"{fmt(a, 3)} → {fmt(b, 3)}" for a, b in zip(r[:-1], r[1:], strict=True) if b > a]
     # "the largest" said when it is not the first: the first is where a reader starts
-    text = (f"in all by a factor {fall_factor(float(r[i] / r[-1]))}, from "
+    text = (f"by a factor {fall_factor(float(r[i] / r[-1]))}, from "
             f"{'the largest, ' if i else ''}{fmt(r[i], 3)} at "
             f"k = {k0 + i}{',' if i else ''} to {fmt(r[-1], 3)} at k = {k0 + r.size - 1}")
     return text + (f", though not at every step ({', '.join(rises)})" if rises else "")

@@ -43,29 +43,29 @@ def test_a_two_step_reading_says_the_test_first_and_the_rise_in_its_list():
     assert max(r2[3:]) <= max(r2[:3]) / 4 and r2[-1] <= r2[-3] / 2
     tests = ("from the errors e_2–e_8), fall toward 0: over the halves k = 2–4 and k = 5–6, "
              "the later half's largest, 7.22e-05, ≤ 1/4 of the earlier half's largest, "
-             "0.00630; and the last, 2.59e-06, ≤ 1/2 of the one two steps before, 0.00464; ")
+             "0.00630; and the last, 2.59e-06, ≤ 1/2 of the one two steps before, 0.00464.  ")
     assert tests in text, text
     # in all: 0.00630 / 2.59e-06 = 2 432, to three digits 2 430; one rise, named
     factor = r2[0] / r2[-1]
     assert 2425 < factor < 2435
-    fell = ("in all by a factor 2 430, from 0.00630 at k = 2 to 2.59e-06 at k = 6, though "
-            "not at every step (0.00255 → 0.00464); ")
+    fell = ("In all they fell by a factor 2 430, from 0.00630 at k = 2 to 2.59e-06 at k = 6, "
+            "though not at every step (0.00255 → 0.00464).  ")
     assert fell in text
     # why not per step: the per-step ratios end 0.113, 0.000638, 0.00406 (fall, then rise
     # above the one before: "larger than" it, not "more than 1/2 of" it, which read oddly for
     # a 6.4-fold rise)
     r1 = e[3:9] / e[2:8]
     assert r1[-1] > r1[-2] and (r1[-2] - r1[-3]) * (r1[-1] - r1[-2]) < 0
-    assert (f"read over two steps because the per-step ratios "
+    assert (f"They are read over two steps because the per-step ratios "
             f"({', '.join(fmt(v, 3) for v in r1)}) zigzag at the end, the last three, "
             f"{', '.join(fmt(v, 3) for v in r1[-3:])}, falling then rising, the "
-            f"last, {fmt(r1[-1], 3)}, larger than the one before, {fmt(r1[-2], 3)}; ") in text
+            f"last, {fmt(r1[-1], 3)}, larger than the one before, {fmt(r1[-2], 3)}.  ") in text
     # the order: the tests, the total fall, the per-step caveat, the blocks last
-    where = [text.index(s) for s in ("≤ 1/4 of", "in all by", "zigzag at the end",
+    where = [text.index(s) for s in ("≤ 1/4 of", "In all they fell by", "zigzag at the end",
                                      "disjoint blocks")]
     assert where == sorted(where)
     # the blocks are no second test (Himmelblau p. 7 read them as one, half failed)
-    assert ("the disjoint blocks of two steps ending at the last step (0.00630 at k = 2, "
+    assert ("The disjoint blocks of two steps ending at the last step (0.00630 at k = 2, "
             "0.00464 at k = 4, 2.59e-06 at k = 6), no part of the test, give the orders: "
             ) in text
     assert text.endswith("only the last block ratio falls to 1/2 or less of the one before "
@@ -84,8 +84,9 @@ def test_ratios_that_fall_at_every_step_get_no_rise_clause():
     assert np.all(np.diff(r2) < 0)
     assert (f"fall toward 0: each below the one before, the last ≤ 1/4 of the first; and the "
             f"last, {fmt(r2[-1], 3)}, ≤ 1/2 of the one two steps before, "
-            f"{fmt(r2[-3], 3)}; in all by a factor {E.fall_factor(r2[0] / r2[-1])}, from "
-            f"{fmt(r2[0], 3)} at k = 0 to {fmt(r2[-1], 3)} at k = 4; read over two steps"
+            f"{fmt(r2[-3], 3)}.  In all they fell by a factor "
+            f"{E.fall_factor(r2[0] / r2[-1])}, from {fmt(r2[0], 3)} at k = 0 to "
+            f"{fmt(r2[-1], 3)} at k = 4.  They are read over two steps"
             ) in seen[2], seen[2]
     assert "not at every step" not in seen[2]
     # study p. 40: "alternate slow and fast at the end" of ratios that fall at every step
@@ -100,7 +101,7 @@ def test_a_fall_from_a_small_first_ratio_is_counted_from_the_largest():
     the fall in all is then counted from the largest, 0.9, not from a first ratio below
     the last's double."""
     text = E.overall_fall([0.001, 0.9, 0.5, 0.002, 0.0005], 3)
-    assert text.startswith("in all by a factor 1 800, from the largest, 0.9 at k = 4, "
+    assert text.startswith("by a factor 1 800, from the largest, 0.9 at k = 4, "
                            "to 0.0005 at k = 7")
     assert text.endswith("though not at every step (0.001 → 0.9)")
 
@@ -196,7 +197,13 @@ def test_the_reason_after_the_zigzag_clause_is_set_off_by_a_comma():
     seen = E.falling_ratios(e, 2, e.size)
     assert seen is not None and seen[1] == 2
     assert ("the last three, 0.0081, 0.000332, 0.0354, falling then rising, and do not fall "
-            "toward 0 from k = 2; ") in seen[2], seen[2]
+            "toward 0 from k = 2.  ") in seen[2], seen[2]
+    # study p. 41: the whole reading was one sentence of about 150 words; the test, the fall
+    # in all, the per-step caveat and the blocks are a sentence each
+    sentences = seen[2].split(".  ")
+    assert [t.split(" ", 2)[:2] for t in sentences[1:]] == [["In", "all"], ["They", "are"],
+                                                            ["The", "disjoint"]]
+    assert max(len(t.split()) for t in sentences) <= 80, [len(t.split()) for t in sentences]
 
 
 def _superlinear_study(err, window, order=None, bound=None):
