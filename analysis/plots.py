@@ -4782,6 +4782,10 @@ def sweep_tolerance(sweep: Any, rtol: float = SWEEP_TOL) -> float:
     return rtol * scale
 
 
+#: the colour of :func:`plot_momentum_map`'s axes behind its cells: lighter than the grey
+#: of the diverged cells, darker than the white of those with no rate
+MAP_BACKGROUND = "0.9"
+
 #: the predicted spectral radii :func:`plot_momentum_map` draws as dashed white contours
 MAP_LEVELS = (0.5, 0.9)
 
@@ -4872,10 +4876,10 @@ def plot_momentum_map(
     ax.set_xlabel("learning rate η")
     ax.set_ylabel("momentum β")
     ax.grid(False)
-    # hatched behind the cells: the room left below the β = 0 row for its markers was a
-    # plain white strip, read as a row of cells with no rate (study p. 23)
-    ax.patch.set_hatch("////")
-    ax.patch.set_hatchcolor("0.8")
+    # light grey behind the cells (masked ones are drawn white, the colour map's "bad"): the
+    # room left below the β = 0 row for its markers was a white strip, read as a row of
+    # cells with no rate (study p. 23); no hatching, which the page's SVG import drops
+    ax.set_facecolor(MAP_BACKGROUND)
     # framed on all four sides, as the legend's white patch is: white cells on the map's edge
     # (no linear rate at β = 0.95, study p. 22) otherwise merge with the page
     for side in ("top", "right"):

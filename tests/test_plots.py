@@ -2403,8 +2403,10 @@ def test_ecdf_markers_sit_on_the_tops_of_risers_not_part_way_up_a_tie():
 
 def test_momentum_map_room_below_its_cells_does_not_look_like_a_row_of_white_cells():
     """Study p. 23: the markers on the β = 0 row widen the axes below the cells, and that
-    strip was white, the colour of the cells with no linear rate.  The axes are hatched
-    behind the cells, so the strip reads as outside the grid."""
+    strip was white, the colour of the cells with no linear rate.  The axes are light grey
+    behind the cells, so the strip reads as outside the grid; the cells with no rate stay
+    white, and the diverged ones a darker grey."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.colors import to_rgba
 
     from analysis.theory import momentum_radius_grid
@@ -2415,9 +2417,22 @@ def test_momentum_map_room_below_its_cells_does_not_look_like_a_row_of_white_cel
               predicted_radius=radius, diverged=radius >= 1)
     ax = plots.plot_momentum_map(smap, mark=[(0.4, 0.0, "η = 0.4, β = 0")]).axes[0]
     mesh = ax.collections[0]
-    assert ax.get_ylim()[0] < mesh.get_coordinates()[..., 1].min()  # the strip is there
-    assert ax.patch.get_hatch()
-    assert to_rgba(ax.patch.get_hatchcolor()) != to_rgba("white")
+    low = mesh.get_coordinates()[..., 1].min()
+    assert ax.get_ylim()[0] < low  # the strip is there
+    fig = ax.figure
+    fig.set_dpi(300)  # the strip a few pixels high, its middle clear of the edges' blending
+    FigureCanvasAgg(fig).draw()
+    img = np.asarray(fig.canvas.buffer_rgba())[..., :3] / 255.0
+    h = img.shape[0]
+
+    def pixel(x, y):
+        px, py = ax.transData.transform((x, y))
+        return img[int(round(h - py)), int(round(px))]
+
+    strip = pixel(0.2, 0.5 * (ax.get_ylim()[0] + low))
+    assert np.allclose(strip, to_rgba(plots.MAP_BACKGROUND)[:3], atol=0.02), strip
+    assert not np.allclose(strip, 1.0, atol=0.05)  # not the white of a cell with no rate
+    assert not np.allclose(strip, to_rgba(plots.GREY)[:3], atol=0.05)  # nor diverged grey
 
 
 def test_diverged_sweep_runs_are_drawn_at_their_errors_when_the_axis_can_hold_them():
