@@ -5211,10 +5211,15 @@ def rerun_end(study: Any) -> str:
 def rerun_text(studies: Mapping[str, Any]) -> str:
     """The theory section's first sentence: the methods ran again with no gradient tolerance,
     and what ended each run (:func:`rerun_end`), the methods grouped by it, in order of first
-    appearance — never "the floor" for a run that did not reach it."""
+    appearance — never "the floor" for a run that did not reach it; when one cause ended
+    every run (of two or more), "Every method ran again … until the floating-point floor."
+    with no list of all the methods after it (Himmelblau p. 5)."""
     ends: dict[str, list[str]] = {}
     for name, st in studies.items():
         ends.setdefault(rerun_end(st), []).append(name)
+    if len(ends) == 1 and len(studies) > 1:
+        return ("Every method ran again from x₀ with no gradient tolerance, so that the "
+                f"asymptotic phase is visible, until {next(iter(ends))}.")
     said = [f"{end} ({', '.join(names)})" for end, names in ends.items()]
     listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
     return ("Each method ran again from x₀ with no gradient tolerance, so that the asymptotic "

@@ -2974,6 +2974,11 @@ def test_the_theory_section_says_what_ended_each_rerun(four_reports):
                     "a failed line search at the floating-point floor (L-BFGS).")
     assert report.rerun_text({"Newton": study("converged", 5)}).endswith(
         "until an exactly zero gradient (Newton).")
+    # Himmelblau p. 5: "until the floating-point floor (GD, momentum, …, CG)", every method
+    # listed after the one cause that ended them all
+    assert report.rerun_text({"GD": study("maxiter", 90, 80), "CG": study("maxiter", 9, 7)}) \
+        == ("Every method ran again from x₀ with no gradient tolerance, so that the asymptotic "
+            "phase is visible, until the floating-point floor.")
     kink = four_reports["kink"][0]
     rates = json.loads(kink.json.read_text())["rates"]
     # no kink run's error fell to the rounding floor
