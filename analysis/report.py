@@ -1684,7 +1684,10 @@ def _threshold_sentence(A: Analysis, define: bool = False) -> str | None:
                 f"2/λ_max(∇²f(x₀)) = {fmt_num(2.0 / lam0)}.  At x₀ the largest curvature is "
                 f"{fmt_num(lam0)}, so the run starts outside the region the prediction at x* "
                 f"covers.  {where[0].upper()}{where[1:]}.")
-    return head + aside(obs, f"{_sweep_verdict(A, s)}; {where}") + "."
+    # the verdict a sentence of its own, the figure's page its bracket: one sentence of about
+    # 90 words held the counts, the verdict and the figure in one bracket (Himmelblau p. 2)
+    verdict = _sweep_verdict(A, s)
+    return f"{head}{obs}.  {verdict[0].upper()}{verdict[1:]} ({where})."
 
 
 #: the label of the figure of GD's step-size sweep, by which the summary names its page

@@ -102,7 +102,7 @@ def test_summary_and_tables_name_their_norms_counts_and_sources(small_report):
     assert (f"{told} from x₀: final error after {steps} steps against η” on p. ") in text
     if sweep["brackets_prediction"]:
         lo, hi = sweep["bracket"]
-        assert (f"consistent: the bracket ({report.fmt_num(lo)}, {report.fmt_num(hi)}] the "
+        assert (f"Consistent: the bracket ({report.fmt_num(lo)}, {report.fmt_num(hi)}] the "
                 "tested steps give on the threshold contains 2/L* = ") in text
     assert "Regions of the box where ‖∇f‖₂ < t = " in text
     assert "condition number κ = 2 (exact)." in text  # x² + 2y²: eigenvalues 2, 4

@@ -163,11 +163,14 @@ def test_the_threshold_sentence_has_one_bracket_for_the_runs_and_the_verdict():
             "iterates circling without nearing a point) or stopped at another point is "
             "η = 0.02107") in text
     away = NS(**{**vars(s), "elsewhere": np.array([0, 0, 0, 1, 0], bool)})
-    assert "(2 runs settled on a cycle or band, 1 stopped at another point, 0 diverged;" in \
-        report._threshold_sentence(NS(lr_sweep=away))
-    assert ("(3 runs settled on a cycle or band, 0 diverged; consistent; the tested steps and "
-            "the bracket they give on the threshold: figure “GD from x₀: final error after 200 "
-            "steps against η” on p. " + pages.page_ref(report.SWEEP_FIGURE) + ").") in text
+    assert "(2 runs settled on a cycle or band, 1 stopped at another point, 0 diverged)." \
+        in report._threshold_sentence(NS(lr_sweep=away))
+    # Himmelblau p. 2: the counts, the verdict and the figure were one bracket of a sentence
+    # of about 90 words; the verdict is a sentence of its own, the figure its bracket
+    assert ("(3 runs settled on a cycle or band, 0 diverged).  Consistent (the tested steps "
+            "and the bracket they give on the threshold: figure “GD from x₀: final error after "
+            "200 steps against η” on p. " + pages.page_ref(report.SWEEP_FIGURE) + ").") in text
+    assert "; consistent" not in text
 
 
 def test_a_start_outside_the_local_prediction_is_said_in_sentences_of_its_own():
@@ -192,9 +195,9 @@ def test_a_start_outside_the_local_prediction_is_said_in_sentences_of_its_own():
             "at x* covers.  The tested steps and the bracket they give on the threshold: "
             "figure “GD from x₀: final error after 200 steps against η” on p. ") in text, text
     assert f"{obs} (" not in text and ": at x₀" not in text, text  # sentences, no aside
-    # the other verdicts keep their bracket (one, with the runs': the test above)
+    # the other verdicts are a sentence of their own, after the runs' bracket (the test above)
     s.observed_threshold = 1e-5  # below 2/λ₀ too: inconsistent
-    assert "(inconsistent with the prediction; 2/λ_max(∇²f(x₀)) = " in \
+    assert ".  Inconsistent with the prediction; 2/λ_max(∇²f(x₀)) = " in \
         report._threshold_sentence(A)
 
 
