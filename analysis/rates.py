@@ -494,8 +494,12 @@ def _far_target(obj: Any, res: OptimizeResult, x0: np.ndarray, points: Sequence[
     cp = nearest_minimum(points, x0)
     if cp is not None:
         p = np.asarray(cp.point, dtype=float)
-        how = (f"none: {what}; {THEORY_AT} the minimum {_fmt(p)} nearest to x0 "
-               f"({'exact' if cp.exact else 'numeric'})")
+        # "the only minimum" where there is one: "the minimum (0, 0) nearest to x₀" read as if
+        # there were others (kink p. 2)
+        which = (f"the only minimum {_fmt(p)}"
+                 if sum(c.kind == "minimum" for c in points) == 1
+                 else f"the minimum {_fmt(p)} nearest to x0")
+        how = f"none: {what}; {THEORY_AT} {which} ({'exact' if cp.exact else 'numeric'})"
         return Target(None, p, how, cp, comparable=diverged,
                       isolated=isolated_exact(cp, getattr(points, "complete", False)))
     ref = refine_critical_point(obj, x0)

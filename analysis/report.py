@@ -4975,7 +4975,9 @@ def reference_text(runs: Sequence[MethodRun]) -> list[str]:
             # "the minimum nearest to x₀ (exact)" → "the exact minimum nearest to x₀": no
             # bracket inside the bracket this clause is printed in
             how_found = re.fullmatch(r"the (.+) \((exact|numeric)\)", where)
-            if how_found:
+            if how_found and how_found.group(1).startswith("only "):  # not "the exact only …"
+                where = f"the {how_found.group(1)}, {how_found.group(2)}"
+            elif how_found:
                 where = f"the {how_found.group(2)} {how_found.group(1)}"
             short = ("diverged" if what.startswith("the run diverged") else
                      "converged to a critical point that is not a minimizer"

@@ -384,7 +384,10 @@ def test_a_run_with_no_rate_names_its_point_as_where_errors_are_measured():
     s = rate_study(obj, "newton", [-4.59, -4.83])
     assert s.prediction.kind == "none" and s.minimizer is None
     assert s.comparison.verdict == "not comparable"
-    assert f"{ERRORS_TO} the minimum (0, 0) nearest to x0" in s.comparison.reason
+    # the kink's box has one critical point, a minimum: "the only minimum", not "the minimum
+    # … nearest to x₀", which read as if there were others (kink p. 2)
+    assert f"{ERRORS_TO} the only minimum (0, 0) (exact)" in s.comparison.reason
+    assert "nearest to x0" not in s.comparison.reason
     assert THEORY_AT not in s.comparison.reason and THEORY_AT not in s.minimizer_how
     assert s.minimizer_how.endswith(s.comparison.reason.split("; ", 1)[1])
     assert without_theory("none: x; theory evaluated there") == "none: x; errors measured there"

@@ -565,6 +565,12 @@ def test_reference_text_says_briefly_why_the_point_is_not_the_runs_limit():
                     "exact minimum nearest to x₀)"]
     assert "(none:" not in text[0] and "|grad f|" not in text[0]  # no contradiction, no repeat
     assert text[0].count("(0, 0)") == 1
+    # a box with one minimum: "the only minimum, exact", not "the exact only minimum"
+    only = [run("newton", reference=[0.0, 0.0], minimizer=None,
+                minimizer_how=far.replace("the minimum (0, 0) nearest to x0",
+                                          "the only minimum (0, 0)"))]
+    assert report.reference_text(only)[0].endswith(
+        "(see the table; theory evaluated at the only minimum, exact)")
     runs.append(run("cg", reference=[1.0, 0.0], minimizer=[1.0, 0.0], minimizer_how="numeric"))
     assert report.reference_text(runs)[1] == "x = (1, 0) for CG (numeric)"
     # rosenbrock5 p. 6 listed adam, whose prediction is 'none', where theory was evaluated
