@@ -15,7 +15,7 @@ all run by one :func:`optimizers.minimize_batch`:
       cost = p·w_fg + (nfev − p)·1 + (njev − p)·w_g + nhev·w_h,   p = min(nfev, njev)
 
   where ``w_k = t_k / t_f`` and ``t_k`` is the time of one call of kernel ``k`` (f; f and ∇f
-  together, ``fg``, which is how every optimizer evaluates them; ∇f alone; ∇²f alone) measured in
+  together, ``fg``, which is how every optimizer evaluates them; ∇f alone; ∇²f) measured in
   compiled code (:func:`measure_kernel_costs`).
 * **Batch time.**  The CPU time of each method's whole batch of N starts run on one thread
   (``seconds``), by :func:`timed_batch`: one untimed warm-up call on all starts with every
@@ -178,7 +178,7 @@ WEIGHT_DIGITS = 4
 
 
 #: the name each weight of :meth:`KernelCosts.text` goes by, by kernel
-KERNEL_NAMES = {"f": "f alone", "fg": "f with ∇f", "g": "∇f alone", "h": "∇²f alone"}
+KERNEL_NAMES = {"f": "f alone", "fg": "f with ∇f", "g": "∇f alone", "h": "∇²f"}
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,7 @@ class KernelCosts:
         return {k: v / self.seconds["f"] for k, v in self.seconds.items()}
 
     def text(self) -> str:
-        """``one f evaluation t_f = 12 ns; weights: f alone 1; f with ∇f 1.912; ∇²f alone 2.4``
+        """``one f evaluation t_f = 12 ns; weights: f alone 1; f with ∇f 1.912; ∇²f 2.4``
         (measured; :data:`WEIGHT_DIGITS`): each weight is one kernel's call, so the
         Hessian's (``h``) does not include f or ∇f, which a Newton step also evaluates and is
         charged for apart; the weights are parted by semicolons, each name before its
