@@ -397,6 +397,28 @@ def numeric_decided(rel: float | None, rtol: float, ok: bool, diff: float | None
     return f"|m − p|/|p| {small_share(rel, rtol)}{crit}"
 
 
+def diverged_stop_text(sweep: Any, x0: Sequence[float]) -> str:
+    """The caption sentence on the runs of a step-size sweep that the optimizer stopped as
+    diverged before their steps were done (status ``diverged``: ‖x‖∞ past
+    :data:`optimizers.driver.DIVERGENCE_BOUND` · (1 + ‖x₀‖∞)), whose ✕ marks the error of
+    their last iterate within that bound, not the error after all the steps (study p. 11:
+    η = 1.27 and 1.5 drawn near 10⁹ under a caption of "50 steps each", where 50 steps
+    would give 2.3e10 and 1.1e16); '' when no run stopped so."""
+    from optimizers.driver import DIVERGENCE_BOUND
+
+    early = [float(lr) for lr, st in zip(sweep.lrs, sweep.status, strict=True)
+             if str(st) == "diverged"]
+    if not early:
+        return ""
+    bound = DIVERGENCE_BOUND * (1.0 + float(np.max(np.abs(np.asarray(x0, dtype=float)))))
+    which = ", ".join(fmt_num(v, 3) for v in early)
+    return (f"  The run{'' if len(early) == 1 else 's'} of η = {which} stopped before "
+            f"{'its' if len(early) == 1 else 'their'} {sweep.steps} steps, at the first "
+            f"iterate with ‖x‖∞ > 10⁸·(1 + ‖x₀‖∞) = {fmt_num(bound)} (the optimizer's "
+            f"divergence test); {'its ✕ marks' if len(early) == 1 else 'their ✕ mark'} the "
+            "error of the last iterate within that bound.")
+
+
 def sweep_grid_text(sweep: Any, x0: Sequence[float]) -> str:
     """How a step-size sweep (:func:`analysis.sweeps.lr_sweep`) was run, from its own grid:
     ``31 log-spaced η in [0.01, 1.5], 50 steps each from x₀ = 10`` (``evenly spaced`` for a
@@ -773,12 +795,14 @@ def section_quadratic(S: Study) -> None:
                      steps=n_sweep)
     S.figure(lambda fig: plots.plot_lr_sweep(
         sweep, title=f"GD on x²: distance to the minimum after {n_sweep} steps", fig=fig),
-        HALF, f"Final error against η ({sweep_grid_text(sweep, [10.0])}; log–log, the "
+        HALF, "Final error ‖x_K − x*‖ (K the run's last step) against η "
+        f"({sweep_grid_text(sweep, [10.0])}; log–log, the "
         "y-axis spans every error, down to the smallest).  The error is smallest "
         f"near η = 1/L = {fmt_num(1 / lam)} (one step lands on the minimum"
         + ("; an error of exactly 0 is drawn as a triangle on the bottom edge"
            if np.any(np.asarray(sweep.final_error) == 0) else "")
-        + ") and explodes beyond 2/L.", "x² sweep", half=True)
+        + ") and explodes beyond 2/L." + diverged_stop_text(sweep, [10.0]),
+        "x² sweep", half=True)
     lo, hi = sweep.bracket
     S.statement_check(
         "GD divergence threshold (η)",
@@ -1979,11 +2003,12 @@ def section_rosenbrock(S: Study) -> None:
                f"; {cg}'s ρ = (√κ − 1)/(√κ + 1) = {fmt_rate(cg_rho)}, κ ≈ "
                f"{fmt_num(kappa, 4)} the condition number of ∇²f(1, 1), is the bound of "
                "linear CG on the quadratic with that Hessian, whose error in the ∇²f-norm "
-               "shrinks at least like 2ρᵏ (N&W Eq. 5.36); for the nonlinear CG run here it is "
+               "shrinks at least like 2ρᵏ (Nocedal & Wright, Eq. 5.36); for the nonlinear CG "
+               "run here it is "
                "no theorem, only a bound to hold it to near (1, 1), where f is close to that "
                "quadratic, not a rate to expect there: linear CG on a quadratic in "
                f"{lam.size} variables ends within {lam.size} steps in exact arithmetic "
-               "(N&W Thm. 5.1), so a run near the minimizer can be far faster")
+               "(Nocedal & Wright, Thm. 5.1), so a run near the minimizer can be far faster")
     floor_text = floor_cut_text({k: plots.study_errors(v) for k, v in studies.items()},
                                 ends=True,
                                 floors={k: plots.study_floor(v) for k, v in studies.items()},

@@ -603,7 +603,10 @@ def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenb
     assert (f"over the fit window (L-BFGS: over the window its kind was read on, k = {a}–{b}, "
             "unshaded: nothing was fitted there).") in cap, cap
     assert ("not a rate to expect there: linear CG on a quadratic in 2 variables ends within "
-            "2 steps in exact arithmetic (N&W Thm. 5.1)") in cap, cap
+            "2 steps in exact arithmetic (Nocedal & Wright, Thm. 5.1)") in cap, cap
+    # study p. 38: the caption is the study's first use of the book, which p. 39's notes
+    # abbreviate "N&W" after naming it: the caption names it in full
+    assert "N&W" not in cap and "(Nocedal & Wright, Eq. 5.36)" in cap
     # each curve stops at its first error below 10³·ε·max(1, ‖x*‖), x* = (1, 1), the
     # measurement's floor: those that reach it are named (CG's run stopped there, study
     # p. 34 left it out), those that went on past it with where they end against their
@@ -2365,3 +2368,30 @@ def test_curve_figures_name_start_and_last_iterate_alike():
     assert last == ["start x₀", "iterate 11 (last drawn)"]
     assert [t.get_text() for t in ends.legends[0].get_texts()] == last
     assert none.legends == []
+
+
+def test_the_sweep_caption_says_which_diverged_runs_stopped_before_their_steps():
+    """Study p. 11: the ✕ of η = 1.27 and 1.5 sat near 10⁹ under "50 steps each", where 50
+    steps of GD on x² from x₀ = 10 give |1 − 2η|⁵⁰·10 = 2.3e10 and 1.1e16: the optimizer
+    stopped them at its divergence test.  The caption says so, for exactly those runs."""
+    from analysis.sweeps import lr_sweep
+    from landscape import Objective
+
+    obj = Objective.parse("x**2")
+    lrs = np.geomspace(0.01, 1.5, 31)
+    sweep = lr_sweep(obj, "gd", [10.0], lrs, steps=50)
+    text = study.diverged_stop_text(sweep, [10.0])
+    bound = 1e8 * (1 + 10.0)
+    full = np.abs(1 - 2 * lrs) ** 50 * 10.0  # the error after all 50 steps
+    early = [lr for lr, st in zip(lrs, sweep.status, strict=True) if str(st) == "diverged"]
+    assert early and all(full[list(lrs).index(lr)] > bound for lr in early)
+    assert all(sweep.final_error[list(lrs).index(lr)] <= bound for lr in early)
+    # η = 1.074 diverges (1.15⁵⁰·10 = 1.0e4) but runs its 50 steps: not named
+    assert sweep.diverged.sum() == len(early) + 1
+    names = ", ".join(fmt_num(v, 3) for v in early)
+    assert text == (f"  The runs of η = {names} stopped before their 50 steps, at the first "
+                    f"iterate with ‖x‖∞ > 10⁸·(1 + ‖x₀‖∞) = {fmt_num(bound)} (the optimizer's "
+                    "divergence test); their ✕ mark the error of the last iterate within that "
+                    "bound.")
+    sweep.status = np.array(["steps"] * lrs.size, dtype=object)
+    assert study.diverged_stop_text(sweep, [10.0]) == ""
