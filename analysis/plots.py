@@ -593,7 +593,9 @@ def room_for_markers(fig: FigureLike, pad: float = MARKER_CLEAR) -> None:
     b' = a + (t − a)/(1 − m) when it sticks out at the top, a' = b − (b − t)/(1 − m) at
     the bottom, m = (r + (w + pad)·p)/H.
     Markers drawn unclipped count too (a ring on the bottom spine shows half below it); those
-    outside the limits (a row drawn above the data) are left where they are."""
+    outside the limits (a row drawn above the data) are left where they are.  An axes marked
+    ``markers_on_frame`` (a heat map whose limits are its cells' edges, its markers drawn
+    over the frame) is left as it is."""
     px = fig.dpi / 72.0
     root = _root(fig)
     engine = root.get_layout_engine()
@@ -601,7 +603,7 @@ def room_for_markers(fig: FigureLike, pad: float = MARKER_CLEAR) -> None:
         engine.execute(root)  # the axes' laid-out height, which the margin is a share of
     for ax in fig.get_axes():
         lines = _marked_lines(ax, clipped=False)
-        if not lines:
+        if not lines or getattr(ax, "markers_on_frame", False):
             continue
         h = ax.bbox.height  # px (the position of a subfigure's axes is a share of it)
         if h <= 0:
@@ -4782,10 +4784,6 @@ def sweep_tolerance(sweep: Any, rtol: float = SWEEP_TOL) -> float:
     return rtol * scale
 
 
-#: the colour of :func:`plot_momentum_map`'s axes behind its cells: lighter than the grey
-#: of the diverged cells, darker than the white of those with no rate
-MAP_BACKGROUND = "0.9"
-
 #: the predicted spectral radii :func:`plot_momentum_map` draws as dashed white contours
 MAP_LEVELS = (0.5, 0.9)
 
@@ -4869,17 +4867,21 @@ def plot_momentum_map(
     for j, (x, y, text) in enumerate(mark):
         (h,) = ax.plot(x, y, marker=("o", "s", "D", "^", "X", "P")[j % 6], ms=9,
                        mfc=OKABE_ITO["orange"], mec="black", mew=1.2, ls="none", label=text,
-                       zorder=6)
+                       zorder=6, clip_on=False)
         handles.append(h)
     if is_geometric(lrs):
         ax.set_xscale("log")
     ax.set_xlabel("learning rate η")
     ax.set_ylabel("momentum β")
     ax.grid(False)
-    # light grey behind the cells (masked ones are drawn white, the colour map's "bad"): the
-    # room left below the β = 0 row for its markers was a white strip, read as a row of
-    # cells with no rate (study p. 23); no hatching, which the page's SVG import drops
-    ax.set_facecolor(MAP_BACKGROUND)
+    # the axes end at the cells' edges, and a marker on an edge row is drawn whole over the
+    # frame: room widened below the β = 0 row for its markers was a strip under the map,
+    # read as a row of cells with no rate when white (study p. 23), as diverged cells when
+    # grey
+    edges = mesh.get_coordinates()
+    ax.set_xlim(float(edges[..., 0].min()), float(edges[..., 0].max()))
+    ax.set_ylim(float(edges[..., 1].min()), float(edges[..., 1].max()))
+    ax.markers_on_frame = True
     # framed on all four sides, as the legend's white patch is: white cells on the map's edge
     # (no linear rate at β = 0.95, study p. 22) otherwise merge with the page
     for side in ("top", "right"):
