@@ -234,6 +234,13 @@ TWO_STEP_SPAN = 6
 FLOOR_BAND = 1e3
 #: FLOOR_BAND as documents write it, a count ("1 000")
 FLOOR_BAND_TEXT = spaced(int(FLOOR_BAND))
+#: What a restart period is, said where a reading uses one: the reports name no restart
+#: elsewhere, so "blocks of 2 steps (the restart period)" left a student asking why 2
+#: (Himmelblau p. 8, chained Rosenbrock p. 9).  ``m`` = n, the dimension
+#: (:meth:`optimizers.spec.MethodSpec.restart_period`).
+RESTART_WORDS = ("the method restarts with a steepest-descent step at least every n = {m} "
+                 "iterations, n the dimension")
+
 #: How many disjoint blocks of a restart period the restarted methods' reading compares.
 RESTART_BLOCKS = 3
 
@@ -997,7 +1004,7 @@ def restart_ratios(err: ArrayLike, n: int, fl: float, m: int) -> tuple[int, int,
     ks = b + m * np.arange(r.size)
     seen = ", ".join(f"{fmt(v, 3)} at k = {k}" for k, v in zip(ks, r, strict=True))
     what = (f"the {steps_name(m)} ratios e_(k+{m})/e_k over blocks of {m} steps (the restart "
-            f"period) ending at iteration {end}"
+            f"period: {RESTART_WORDS.format(m=m)}) ending at iteration {end}"
             + (f" ({seen})" if seen else " (none: too few steps)"))
     how = ratios_fall(r, ks) if r.size >= 2 else None
     if how is not None and every_half(r):
@@ -2119,7 +2126,8 @@ def _restart_fast(m: Measurement, e: NDArray[np.float64], n: int, fl: float,
     seen = ", ".join(f"{fmt(v, 3)}^(1/{h}) = {fmt(w, 3)} at k = {k}"
                      for k, v, w in zip(ks, r, per, strict=True))
     m.notes.append(f"the error reached the rounding floor after the {steps_name(h)} ratios "
-                   f"e_(k+{h})/e_k of its last blocks of {h} steps (the restart period), read "
+                   f"e_(k+{h})/e_k of its last blocks of {h} steps (the restart period: "
+                   f"{RESTART_WORDS.format(m=h)}), read "
                    f"per step as r^(1/{h}): {seen}; the fast ratio is the largest, {fmt(top, 3)}: "
                    "at least linear at that rate per step, superlinear or not")
     return replace(m, fast_ratio=top, ratio_step=h)

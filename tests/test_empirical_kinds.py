@@ -546,6 +546,12 @@ def test_a_restarted_method_is_read_on_the_ratios_of_its_restart_cycles():
     assert m.kind == "superlinear" and m.ratio_step == 5 and m.window == (11, 26)
     assert m.band_from == 26 and m.evidence == m.notes[0]
     assert m.evidence.startswith("the 5-step ratios e_(k+5)/e_k over blocks of 5 steps")
+    # Himmelblau p. 8, chained Rosenbrock p. 9: "(the restart period)" named a restart the
+    # reports say nothing of elsewhere: the period is said with what it is
+    assert m.evidence.startswith(
+        "the 5-step ratios e_(k+5)/e_k over blocks of 5 steps (the restart period: the method "
+        "restarts with a steepest-descent step at least every n = 5 iterations, n the "
+        f"dimension) ending at iteration {end}"), m.evidence
     for k, v in zip(ks, r, strict=True):
         assert f"{fmt(v, 3)} at k = {k}" in m.evidence
     q = math.log(r[2]) / math.log(r[1])  # the order the last two imply, per restart cycle
