@@ -2122,9 +2122,14 @@ def floor_meaning_text(studies: Sequence[Any], every: Sequence[Any]) -> str:
         return "below which rounding limits the errors and the measurement leaves them out"
     kept = f"the floor is kept as {cut_off_text(every)}"
     if all(exact):
+        # a sentence of its own, the cut-off said shortly: one sentence chained the floor, why
+        # the ratios would stay accurate below it and why it is kept (quadratic p. 2)
         why = exact_floor_text([r for st in studies if (r := _reference(st)) is not None])
+        still = ("so that all fits follow one rule" if any(runs_fitted(every))
+                 else "though no run is fitted")
         return ("below which rounding may limit the errors and the measurement leaves them "
-                f"out; here {why}, and {kept}")
+                f"out.  Here {why}; the floor still applies, as a cut-off common to every "
+                f"run, {still}")
     return ("below which the measurement leaves the errors out: where x* is rounded, "
             "rounding limits them; where it is exact, the errors below it are exact "
             f"distances, and {kept}")

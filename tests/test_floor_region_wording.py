@@ -29,9 +29,9 @@ def test_the_rate_study_definition_on_x_star_zero_says_what_the_tables_say():
     assert text.startswith("A rate-study run is the method run again from x₀ with no "
                            "gradient tolerance, to follow its errors down to the rounding "
                            "floor 10³·ε·max(1, ‖x*‖) = 2.2e-13"), text
-    assert ("here on x* = 0 the errors carry only a relative rounding ε, so the ratios would "
-            "stay accurate below it, and the floor is kept as a common cut-off, applied to "
-            "every run alike, though no run is fitted.") in text, text
+    assert ("Here on x* = 0 the errors carry only a relative rounding ε, so the ratios would "
+            "stay accurate below it; the floor still applies, as a cut-off common to every "
+            "run, though no run is fitted.") in text, text
     # the same clause as the tables' note on p. 6
     assert report.exact_floor_text([np.zeros(2)]) in text
     # a run whose errors halve (rate 0.5, fitted): its rate is measured
@@ -39,7 +39,7 @@ def test_the_rate_study_definition_on_x_star_zero_says_what_the_tables_say():
     assert report.runs_fitted([linear]) == [True]
     fitted = report.theory_terms(NS(runs=[NS(study=linear)]), ["…"])
     assert "to measure its rate down to the rounding floor" in fitted
-    assert "so that every run is fitted by one rule" in fitted
+    assert "so that all fits follow one rule" in fitted
 
 
 def test_no_sampled_region_is_said_plainly():

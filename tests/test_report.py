@@ -4152,9 +4152,12 @@ def test_theory_terms_define_the_rate_study_run_its_floor_and_its_budget():
     st.minimizer = [0.0, 0.0]
     zero = report.theory_terms(A, ["BFGS (rate-study run, no gradient tolerance): …"])
     assert "= 2.2e-13" in zero and "below which rounding limits" not in zero
-    assert ("below which rounding may limit the errors and the measurement leaves them out; "
-            "here on x* = 0 the errors carry only a relative rounding ε, so the ratios would "
-            "stay accurate below it, and the floor is kept as a common cut-off") in zero, zero
+    # quadratic p. 2: one sentence chained the floor, why the ratios would stay accurate
+    # below it and why it is kept; the last two are a sentence of their own
+    assert ("below which rounding may limit the errors and the measurement leaves them out.  "
+            "Here on x* = 0 the errors carry only a relative rounding ε, so the ratios would "
+            "stay accurate below it; the floor still applies, as a cut-off common to every "
+            "run, so that all fits follow one rule") in zero, zero
     st.minimizer = [2 ** 0.5, 0.0]  # rounded: rounding limits them
     assert "below which rounding limits the errors" in report.theory_terms(A, ["…"])
     # kink p. 2: every run cycles 0.177 from x* = 0, far above the floor, and the definition
