@@ -4434,7 +4434,10 @@ def few_points_text(e: np.ndarray, window: Sequence[int] | None) -> str:
         return ""
     r1, r2 = e[z - 1] / e[z - 2], e[z] / e[z - 1]
     q = math.log(r2) / math.log(r1)
-    return (f", a fit on three points (e_k, e_(k+1)), k = {a}–{z - 1}, the first from "
+    # the errors the pairs use, as the table's title gives the window (study p. 40, Himmelblau
+    # p. 7: "k = 18–20" here, "order fitted on k = 18–21" over the table)
+    return (f", a fit on three points (e_k, e_(k+1)), k = {a}–{z - 1}, which use the errors "
+            f"e_{a}–e_{z} (the window k = {a}–{z} of its table's title), the first "
             f"e_{a} = {fmt_num(e[a], 3)}; the last pair of ratios alone gives "
             f"q = ln(e_{z}/e_{z - 1})/ln(e_{z - 1}/e_{z - 2}) ≈ {fmt(q, 2)}")
 
