@@ -6949,7 +6949,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
     # the kernel column's last digit (the quadratic report's 291 × 14.1 ns = 4.10 µs
     # against 4.12 printed, t_f = 14.14 ns)
     _cost_table(d, rows, N, study.threads, [r.timed_calls for r in runs.values()], target,
-                costs.t_f_text(), cost_reading_text(runs, kink_minimum))
+                costs.t_f_text(KERNEL_DIGITS + 1), cost_reading_text(runs, kink_minimum))
     if drawn:
         _ecdf_figure(d, study, ecdf, label)
     counts = {lab: r.counts() for lab, r in runs.items()}

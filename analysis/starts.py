@@ -177,11 +177,6 @@ def _timing_loops() -> dict[str, Any]:
 WEIGHT_DIGITS = 4
 
 
-#: Significant digits of the printed t_f, in the lead-in's weights as in the cost table's
-#: note (one more than its kernel-time column, so that their product gives its last digit):
-#: the kink's report gave "14.5 ns" on p. 6 and "14.52 ns" on p. 7.
-T_F_DIGITS = 4
-
 #: the name each weight of :meth:`KernelCosts.text` goes by, by kernel
 KERNEL_NAMES = {"f": "f alone", "fg": "f with ∇f", "g": "∇f alone", "h": "∇²f"}
 
@@ -213,7 +208,7 @@ class KernelCosts:
                       for k, v in self.weights.items())
         return f"one f evaluation {self.t_f_text()}; weights: {w}"
 
-    def t_f_text(self, digits: int = T_F_DIGITS) -> str:
+    def t_f_text(self, digits: int = 3) -> str:
         """``t_f = 12 ns``: the measured time of one f evaluation, to ``digits`` digits."""
         return f"t_f = {fmt(self.seconds['f'] * 1e9, digits)} ns"
 

@@ -447,16 +447,3 @@ def test_a_starts_run_keeps_the_gradient_tolerance_it_stopped_on():
     obj = Objective.parse("x**2 + y**2")
     batch = minimize_batch(obj, np.array([[1.0, 2.0], [-1.0, 0.5]]), "gd", lr=0.1, gtol=3e-7)
     assert from_batch("gd", batch).gtol == 3e-7
-
-
-def test_t_f_reads_the_same_in_the_weights_and_in_the_cost_note():
-    """Kink pp. 6–7: the weights' lead-in gave "t_f = 14.5 ns", the cost table's note
-    "t_f = 14.52 ns" (one digit more than the kernel-time column, so that cost × t_f gives
-    its last digit).  Both print the note's digits."""
-    from analysis.report import KERNEL_DIGITS
-    from analysis.starts import T_F_DIGITS
-
-    costs = KernelCosts({"f": 14.5213e-9, "fg": 16.4e-9, "h": 16.9e-9}, points=1, repeat=1)
-    assert T_F_DIGITS == KERNEL_DIGITS + 1
-    assert costs.t_f_text() == "t_f = 14.52 ns"
-    assert costs.text().startswith("one f evaluation t_f = 14.52 ns; weights: ")
