@@ -397,28 +397,6 @@ def numeric_decided(rel: float | None, rtol: float, ok: bool, diff: float | None
     return f"|m − p|/|p| {small_share(rel, rtol)}{crit}"
 
 
-def diverged_stop_text(sweep: Any, x0: Sequence[float]) -> str:
-    """The caption sentence on the runs of a step-size sweep that the optimizer stopped as
-    diverged before their steps were done (status ``diverged``: ‖x‖∞ past
-    :data:`optimizers.driver.DIVERGENCE_BOUND` · (1 + ‖x₀‖∞)), whose ✕ marks the error of
-    their last iterate within that bound, not the error after all the steps (study p. 11:
-    η = 1.27 and 1.5 drawn near 10⁹ under a caption of "50 steps each", where 50 steps
-    would give 2.3e10 and 1.1e16); '' when no run stopped so."""
-    from optimizers.driver import DIVERGENCE_BOUND
-
-    early = [float(lr) for lr, st in zip(sweep.lrs, sweep.status, strict=True)
-             if str(st) == "diverged"]
-    if not early:
-        return ""
-    bound = DIVERGENCE_BOUND * (1.0 + float(np.max(np.abs(np.asarray(x0, dtype=float)))))
-    which = ", ".join(fmt_num(v, 3) for v in early)
-    return (f"  The run{'' if len(early) == 1 else 's'} of η = {which} stopped before "
-            f"{'its' if len(early) == 1 else 'their'} {sweep.steps} steps, at the first "
-            f"iterate with ‖x‖∞ > 10⁸·(1 + ‖x₀‖∞) = {fmt_num(bound)} (the optimizer's "
-            f"divergence test); {'its ✕ marks' if len(early) == 1 else 'their ✕ mark'} the "
-            "error of the last iterate within that bound.")
-
-
 def sweep_grid_text(sweep: Any, x0: Sequence[float]) -> str:
     """How a step-size sweep (:func:`analysis.sweeps.lr_sweep`) was run, from its own grid:
     ``31 log-spaced η in [0.01, 1.5], 50 steps each from x₀ = 10`` (``evenly spaced`` for a
@@ -795,14 +773,12 @@ def section_quadratic(S: Study) -> None:
                      steps=n_sweep)
     S.figure(lambda fig: plots.plot_lr_sweep(
         sweep, title=f"GD on x²: distance to the minimum after {n_sweep} steps", fig=fig),
-        HALF, "Final error ‖x_K − x*‖ (K the run's last step) against η "
-        f"({sweep_grid_text(sweep, [10.0])}; log–log, the "
+        HALF, f"Final error against η ({sweep_grid_text(sweep, [10.0])}; log–log, the "
         "y-axis spans every error, down to the smallest).  The error is smallest "
         f"near η = 1/L = {fmt_num(1 / lam)} (one step lands on the minimum"
         + ("; an error of exactly 0 is drawn as a triangle on the bottom edge"
            if np.any(np.asarray(sweep.final_error) == 0) else "")
-        + ") and explodes beyond 2/L." + diverged_stop_text(sweep, [10.0]),
-        "x² sweep", half=True)
+        + ") and explodes beyond 2/L.", "x² sweep", half=True)
     lo, hi = sweep.bracket
     S.statement_check(
         "GD divergence threshold (η)",

@@ -2439,7 +2439,7 @@ def test_diverged_sweep_runs_are_drawn_at_their_errors_when_the_axis_can_hold_th
                bracket=(float(lrs[~div][-1]), float(lrs[div][0])))
     ax = plots.plot_lr_sweep(sweep).axes[0]
     (cross,) = [ln for ln in ax.get_lines() if ln.get_label().startswith("diverged")]
-    assert cross.get_label() == "diverged (3 runs, at their final error)"
+    assert cross.get_label().startswith("diverged (3 runs, each at the error where it ended")
     assert cross.get_transform() == ax.transData
     assert np.allclose(cross.get_ydata(), err[div], rtol=1e-12)
     lo, hi = ax.get_ylim()

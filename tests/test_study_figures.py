@@ -2370,17 +2370,17 @@ def test_curve_figures_name_start_and_last_iterate_alike():
     assert none.legends == []
 
 
-def test_the_sweep_caption_says_which_diverged_runs_stopped_before_their_steps():
+def test_the_sweep_legend_says_which_diverged_runs_stopped_before_their_steps():
     """Study p. 11: the ✕ of η = 1.27 and 1.5 sat near 10⁹ under "50 steps each", where 50
-    steps of GD on x² from x₀ = 10 give |1 − 2η|⁵⁰·10 = 2.3e10 and 1.1e16: the optimizer
-    stopped them at its divergence test.  The caption says so, for exactly those runs."""
+    steps of GD on x² from x₀ = 10 give |1 − 2η|⁵⁰·10 = 2.3e10 and 1.1e16: the optimizer's
+    divergence test stopped them.  The legend says so, for exactly those runs (in the
+    figure: a longer caption split the paragraph after it over pp. 11–12)."""
     from analysis.sweeps import lr_sweep
     from landscape import Objective
 
     obj = Objective.parse("x**2")
     lrs = np.geomspace(0.01, 1.5, 31)
     sweep = lr_sweep(obj, "gd", [10.0], lrs, steps=50)
-    text = study.diverged_stop_text(sweep, [10.0])
     bound = 1e8 * (1 + 10.0)
     full = np.abs(1 - 2 * lrs) ** 50 * 10.0  # the error after all 50 steps
     early = [lr for lr, st in zip(lrs, sweep.status, strict=True) if str(st) == "diverged"]
@@ -2388,10 +2388,11 @@ def test_the_sweep_caption_says_which_diverged_runs_stopped_before_their_steps()
     assert all(sweep.final_error[list(lrs).index(lr)] <= bound for lr in early)
     # η = 1.074 diverges (1.15⁵⁰·10 = 1.0e4) but runs its 50 steps: not named
     assert sweep.diverged.sum() == len(early) + 1
-    names = ", ".join(fmt_num(v, 3) for v in early)
-    assert text == (f"  The runs of η = {names} stopped before their 50 steps, at the first "
-                    f"iterate with ‖x‖∞ > 10⁸·(1 + ‖x₀‖∞) = {fmt_num(bound)} (the optimizer's "
-                    "divergence test); their ✕ mark the error of the last iterate within that "
-                    "bound.")
+    ax = plots.plot_lr_sweep(sweep).axes[0]
+    (cross,) = [ln for ln in ax.get_lines() if ln.get_label().startswith("diverged")]
+    names = ", ".join(fmt(v, 3) for v in early)
+    assert cross.get_label() == (f"diverged (3 runs, each at the error where it ended; "
+                                 f"η = {names} stopped early, at ‖x‖∞ > $10^{{8}}$·(1 + ‖x₀‖∞))")
     sweep.status = np.array(["steps"] * lrs.size, dtype=object)
-    assert study.diverged_stop_text(sweep, [10.0]) == ""
+    assert plots.diverged_label(sweep, sweep.diverged) == (
+        "diverged (3 runs, each at the error where it ended)")
