@@ -672,7 +672,7 @@ def test_a_two_step_reading_names_the_test_it_passed_and_the_disjoint_blocks_at_
     q = math.sqrt(math.log(chain[2]) / math.log(chain[1]))  # two-step blocks have order q²
     assert (f"{fmt(chain[1], 3)} → {fmt(chain[2], 3)} (× {fmt(chain[2] / chain[1], 3)}, per-step "
             f"q ≈ (ln {fmt(chain[2], 3)} / ln {fmt(chain[1], 3)})^(1/2) = {fmt(q, 3)})") in text
-    assert text.count("q ≈") == 2 and ": each block ratio ≤ 1/2 of the one before" in text
+    assert text.count("q ≈") == 2 and ": each block ratio ≤ 1/2 of the one before (" in text
 
 
 def test_block_ratios_give_back_the_per_step_order_or_the_order_per_restart_cycle():
@@ -862,8 +862,10 @@ def test_halving_names_which_ratios_fall_to_half_the_one_before():
     assert E.halving([0.1, 0.04, 0.001]) == "each ≤ 1/2 of the one before"
     # described after the orders the blocks imply, the words name the block ratios (study
     # p. 40: "… = 1.39): each ≤ 1/2 of the one before" read as a claim on the orders)
+    # and by their numbers: after the factors "(× 0.0170 …)" the words read as a claim on
+    # the factors (study p. 41: 0.0106 is not ≤ 1/2 of 0.0170)
     assert E.halving([0.1, 0.04, 0.001], test=False) == \
-        "each block ratio ≤ 1/2 of the one before"
+        "each block ratio ≤ 1/2 of the one before (0.04 ≤ 1/2 of 0.1, 0.001 ≤ 1/2 of 0.04)"
     assert E.halving([0.1, 0.09, 0.085], test=False) == \
         "no block ratio ≤ 1/2 of the one before"
     assert E.halving([0.0063, 0.00464, 2.59e-06]) == (
