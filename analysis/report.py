@@ -2166,7 +2166,7 @@ def _what_failed(b: Builder, A: Analysis) -> list[str]:
         d.bullets([f"{f.section}: {f.error}: {f.message}" for f in b.failures])
     if findings:
         d.paragraph(failed_lead(bool(analyses), bool(runs)), weight="bold", after=2.0)
-        d.bullets(findings)
+        d.bullets([full_stop(f) for f in findings])
     if theory:
         what = ("not compared" if only_not_compared(b, A)
                 else "not compared, or disagreeing")
@@ -2174,7 +2174,7 @@ def _what_failed(b: Builder, A: Analysis) -> list[str]:
                     f"{section_ref(THEORY_SECTION)}):",
                     weight="bold", after=2.0)
         d.paragraph(theory_terms(A, theory), after=2.0)
-        d.bullets(theory)
+        d.bullets([full_stop(t) for t in theory])
     findings += [f"Theory vs measurement, {t}" for t in theory]
     if not b.failures and not findings:
         d.paragraph("Nothing failed: every section was computed, every method converged and "
@@ -2715,6 +2715,14 @@ def flat_text(flat: Sequence[int], names: Sequence[str], values: Sequence[float]
     shape = ("the line " if free == 1 else "the plane " if free == 2 else
              "the hyperplane " if len(flat) == 1 else "")
     return f"; zero width: it lies on {shape}{where}"
+
+
+def full_stop(text: str) -> str:
+    """``text`` ending with a full stop (one already there kept): the bullets of “What
+    failed” are sentences, as the Summary's are (quadratic p. 2: "… from the minimum P1)"
+    ended a bullet with no stop)."""
+    text = text.rstrip()
+    return text if text.endswith(".") else text + "."
 
 
 def sentence(clause: str) -> str:

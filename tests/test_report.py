@@ -4336,3 +4336,23 @@ def test_theory_notes_say_a_sublinear_row_holds_an_exponent_not_a_factor():
                      tolerance=0.01)
     assert report.SUBLINEAR_RATE not in report.theory_notes([rate])
     assert report.SUBLINEAR_RATE in report.theory_notes([rate, sub])
+
+
+def test_what_failed_bullets_are_sentences_with_a_full_stop(four_reports):
+    """Quadratic p. 2: the Adam entry of “Not compared” ended "… from the minimum P1)" with
+    no full stop, under a Summary whose bullets end with one; the kink's eight “What failed”
+    runs likewise."""
+    from analysis import pages
+
+    seen = 0
+    for _, doc in four_reports.values():
+        inside = False
+        for blk in doc.blocks:
+            if isinstance(blk, pages.Heading):
+                inside = blk.text in ("What failed", "Not compared")
+            elif inside and isinstance(blk, pages.Paragraph) and blk.bullet:
+                assert blk.text.endswith("."), blk.text
+                seen += 1
+    assert seen >= 8
+    assert report.full_stop("(‖∇f‖∞ = 1.00)") == "(‖∇f‖∞ = 1.00)."
+    assert report.full_stop("ends.") == "ends."
