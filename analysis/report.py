@@ -4432,9 +4432,10 @@ def kind_text(b: Builder, label: str, name: str, study: Any) -> str:
 
 def few_points_text(e: np.ndarray, window: Sequence[int] | None) -> str:
     """For an order fitted on the fewest points a fit takes (three pairs (eₖ, eₖ₊₁), the
-    window k = a–a + 3 of :func:`analysis.empirical.fit_order`): which point is the first,
-    and the order the last pair of ratios alone gives, q = ln(r₂)/ln(r₁) with rₖ the ratios
-    e₍ₖ₊₁₎/eₖ (e₂/e₁ = (e₁/e₀)^q); "" for a longer fit or without a window."""
+    window k = a–a + 3 of :func:`analysis.empirical.fit_order`): which errors the pairs use
+    (the window its table's title gives), and the order the last pair of ratios alone
+    gives, q = ln(r₂)/ln(r₁) with rₖ the ratios e₍ₖ₊₁₎/eₖ (e₂/e₁ = (e₁/e₀)^q); "" for a
+    longer fit or without a window."""
     if window is None:
         return ""
     a, z = int(window[0]), int(window[1])
@@ -4444,9 +4445,10 @@ def few_points_text(e: np.ndarray, window: Sequence[int] | None) -> str:
     q = math.log(r2) / math.log(r1)
     # the errors the pairs use, as the table's title gives the window (study p. 40, Himmelblau
     # p. 7: "k = 18–20" here, "order fitted on k = 18–21" over the table)
+    # (no "the first e₀ = 1.17" after the bracket: a dangling fragment, study p. 44)
     return (f", a fit on three points (e_k, e_(k+1)), k = {a}–{z - 1}, which use the errors "
-            f"e_{a}–e_{z} (the window k = {a}–{z} of its table's title), the first "
-            f"e_{a} = {fmt_num(e[a], 3)}; the last pair of ratios alone gives "
+            f"e_{a}–e_{z} (the window k = {a}–{z} of its table's title); the last pair of "
+            "ratios alone gives "
             f"q = ln(e_{z}/e_{z - 1})/ln(e_{z - 1}/e_{z - 2}) ≈ {fmt(q, 2)}")
 
 

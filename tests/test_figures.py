@@ -688,8 +688,8 @@ def test_an_order_fitted_on_three_points_says_so_and_what_its_last_pair_gives():
     # study p. 40, Himmelblau p. 7: "k = 18–20" here, "order fitted on k = 18–21" over the
     # table, whose window counts errors: the pairs say which errors they use
     assert text.endswith(", a fit on three points (e_k, e_(k+1)), k = 0–2, which use the "
-                         "errors e_0–e_3 (the window k = 0–3 of its table's title), the first "
-                         "e_0 = 1.17; the last pair of ratios alone gives "
+                         "errors e_0–e_3 (the window k = 0–3 of its table's title); the last "
+                         "pair of ratios alone gives "
                          f"q = ln(e_3/e_2)/ln(e_2/e_1) ≈ {q:.1f}."), text
     w = st.measurement.order_window or st.measurement.window
     assert (int(w[0]), int(w[1])) == (0, 3)  # the window its table's title prints
