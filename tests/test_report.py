@@ -4356,3 +4356,30 @@ def test_what_failed_bullets_are_sentences_with_a_full_stop(four_reports):
     assert seen >= 8
     assert report.full_stop("(‖∇f‖∞ = 1.00)") == "(‖∇f‖∞ = 1.00)."
     assert report.full_stop("ends.") == "ends."
+
+
+def test_what_failed_says_why_runs_next_to_a_kink_minimum_count_as_not_converged():
+    """Kink p. 2: Adam and CG ended 0.0045 and 0.052 from P1 = (0, 0), inside its convergence
+    radius 0.666, and were listed as runs that "did not converge" with ‖∇f‖∞ = 1.00; the page
+    never said that next to the kink |∂f/∂x| = |sign x| = 1, so no run can meet the gradient
+    tolerance there (76th reading, minor).  On a smooth minimum nothing is said."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    runs = [NS(result=NS(criteria=[NS(name="gtol", threshold=1e-6)]))]
+    kink = NS(point=np.array([0.0, 0.0]), differentiable=False)
+    A = NS(tuned=None, minimum=kink, obj=obj)
+    assert report.kink_minimum_gradient_text(A, runs) == (
+        "Next to x* = (0, 0), a kink of f, the gradient does not vanish: ‖∇f‖∞ ≥ 1.00 at "
+        "1 000 points drawn within 10⁻³ of x* (f has no gradient at x* itself), so no run can "
+        "meet the gradient tolerance 10⁻⁶ there, however close to x* it ends.")
+    # |x| + y²: |∂f/∂x| = 1 off x = 0 too; a smooth minimum (x² + y²) gets no sentence
+    smooth = NS(point=np.array([0.0, 0.0]), differentiable=True)
+    assert report.kink_minimum_gradient_text(NS(tuned=None, minimum=smooth,
+                                        obj=Objective.parse("x**2 + y**2")), runs) is None
+    # a kink whose gradient vanishes beside it (relu(x) + y² at (−1, 0): flat for x < 0)
+    flat = NS(point=np.array([0.0, 0.0]), differentiable=False)
+    assert report.kink_minimum_gradient_text(NS(tuned=None, minimum=flat,
+                                        obj=Objective.parse("relu(x) + y**2")), runs) is None
