@@ -4733,9 +4733,11 @@ def diverged_at_value(errors: ArrayLike, diverged: ArrayLike,
     """Whether :func:`plot_lr_sweep` draws its diverged runs at their final errors: all of
     them finite and positive, and the log axis over ``errors`` (the other runs') and
     ``diverged`` spanning at most (1 + ``share``) × the decades of ``errors`` alone,
-    log(max/min).  GD on x² after 50 steps (study p. 11): errors 10⁻⁵⁸–10³, diverged
-    1.0e4–1.1e16, 74 decades against 61: at their values (on a row they sat at one height,
-    η = 1.5 below its true error); after 200 steps on 0.1x² + 2y² up to 10⁶⁸: on a row."""
+    log(max/min).  GD on x² after 50 steps (study p. 11): errors 4.6e−58 to 3.6, diverged
+    1.0e4 and, stopped by the divergence test, 7.2e8 and 6.7e8: 66 decades against 58, at
+    their values (on a row they sat at one height); on 0.1x² + 2y² after 200 steps (the
+    quadratic report): errors 1.7e−8 to 3.1, diverged 3.6e8–5.6e8, 16.5 decades against 8.3:
+    on a row."""
     e = np.asarray(errors, dtype=float)
     d = np.asarray(diverged, dtype=float)
     e = e[np.isfinite(e) & (e > 0)]

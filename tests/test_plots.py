@@ -2426,10 +2426,10 @@ def test_momentum_map_ends_at_its_cells_with_its_edge_markers_over_the_frame():
 
 
 def test_diverged_sweep_runs_are_drawn_at_their_errors_when_the_axis_can_hold_them():
-    """Study p. 11: GD on x² after 50 steps, the three diverged runs (final errors 1.0e4,
-    2.3e10, 1.1e16, inside the 10⁻⁶²–10¹⁸ axis) were drawn on one row at about 10¹¹, so
-    η = 1.5 sat below its true error.  They are drawn at their errors; errors of 10⁶⁸ (200
-    steps on 0.1x² + 2y²) would squash the data and stay on a row above it."""
+    """Study p. 11: GD on x² after 50 steps, the three diverged runs were drawn on one row
+    at about 10¹¹, at no height of their own.  They are drawn at their errors when these
+    widen the axis little: here the errors 50 full steps give (1.0e4, 2.3e10, 1.1e16);
+    those of 200 steps (up to 10⁶⁸) would squash the data and stay on a row above it."""
     lrs = np.geomspace(0.01, 1.5, 31)
     x0, steps = 10.0, 50
     err = np.abs(1 - 2 * lrs) ** steps * x0  # GD on x²: x_k = (1 − 2η)^k x0
