@@ -2764,7 +2764,7 @@ def sentence(clause: str) -> str:
     """A note written as a clause ("sub-grid search stopped …") as a sentence: its first
     letter capital, a full stop at its end (one already there kept)."""
     text = clause.strip()
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+    return full_stop(text[:1].upper() + text[1:])
 
 
 def measured_bounds_text(extents: str) -> str:
