@@ -6098,9 +6098,11 @@ def hidden_above_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
     which seem to meet it though they exceed it (study p. 38: CG's ratios 0.998–0.9996
     beside its bound 0.96085 on an axis of 10⁻⁵–10¹), and another run's ratios on either
     side of a line, lost on it (chained Rosenbrock p. 13: BFGS's ratios 0.97–0.99 on CG's
-    line 0.96586); '' when there are none.  A largest factor is rounded up, to five digits
-    (0.999573/0.96085 = 1.04030 is "at most a factor 1.0404"; to four, 0.96586/0.87963 =
-    1.09803 printed "1.099", not what a student recomputes)."""
+    line 0.96586); '' when there are none.  Each says how many of the run's drawn ratios
+    it names ("10 of the 20 ratios drawn of CG": "CG's 10 ratios" read as all it had).  A
+    largest factor is rounded to four decimals, what a student recomputes from the printed
+    values (0.999573/0.96085 = 1.0403: rounded up, "at most a factor 1.0404" read as an
+    error)."""
     from analysis import plots
 
     parts, lines, count, whys = [], set(), 0, []
@@ -6123,22 +6125,26 @@ def hidden_above_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
                     continue
                 lo, hi, n = float(r[near].min()), float(r[near].max()), int(near.sum())
                 far = max(hi / rho, rho / lo)
-                factor = (f"a factor {fmt_num(far, 3)}" if n == 1 else
-                          f"at most a factor {math.ceil(far * 1e4 - 1e-9) / 1e4:.4f}")
+                most = f"a factor {fmt_num(far, 3) if n == 1 else f'{far:.4f}'}"
                 at = plots.int_ranges(kr[near])
                 if own:
                     what = ("yardstick" if prediction_how(studies[j].prediction) == "yardstick"
                             else "bound")
-                    parts.append((f"{k}'s ratio at k = {at}, {fmt_rate(lo)}, lies" if n == 1
-                                  else f"{k}'s {n} ratios at k = {at}, from {fmt_rate(lo)} to "
-                                       f"{fmt_rate(hi)}, lie")
-                                 + f" above its dashed {what} ρ = {fmt_rate(rho)} by {factor}")
+                    whose = (f"{k}'s only ratio drawn" if r.size == 1 else
+                             f"1 of the {r.size} ratios drawn of {k}" if n == 1 else
+                             f"all {n} ratios drawn of {k}" if n == r.size else
+                             f"{n} of the {r.size} ratios drawn of {k}")
+                    parts.append(f"{whose}, at k = {at}, "
+                                 + (f"{fmt_rate(lo)}, lies" if n == 1 else
+                                    f"from {fmt_rate(lo)} to {fmt_rate(hi)}, lie")
+                                 + f" above its dashed {what} ρ = {fmt_rate(rho)} by "
+                                 + ("" if n == 1 else "up to ") + most)
                     whys.append(_bound_why(j, studies[j].prediction))
                 else:  # how many of the run's drawn ratios, and whose line it is
                     parts.append(f"{n} of the {r.size} ratios drawn of {k}, "
                                  + (f"{fmt_rate(lo)}, lies" if n == 1 else
                                     f"from {fmt_rate(lo)} to {fmt_rate(hi)}, lie")
-                                 + f" within {factor} of {j}'s dashed line (the line is "
+                                 + f" within {most} of {j}'s dashed line (the line is "
                                  + f"{j}'s and says nothing of {k}'s rate)")
                 lines.add(j)
                 count += n
@@ -6939,7 +6945,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
     costs = study.costs
     target = study.target
     drawn = any(np.any(r.reached) for r in runs.values())
-    weights = costs.text()
+    weights = costs.text(KERNEL_DIGITS + 1)  # t_f as the cost table's note prints it
     for name in KERNEL_NAMES.values():  # a kernel's name is one piece: "f with ∇f"
         weights = weights.replace(name, unbroken(name))
     d.paragraph(
@@ -6950,8 +6956,8 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
         f"f ≤ f* + {power_text(study.target_tol)}·max(1, |f*|) = {power_text(target, 6)}, "
         "where f* = "
         f"{fmt_num(study.f_star, 6)} is {f_star_how}.  The cost of a start is its "
-        "evaluations weighted by the measured cost of the compiled kernels, in units of one "
-        f"evaluation of f: {weights} (best of {costs.repeat} timed loops over "
+        f"evaluations weighted by the measured cost of the compiled kernels, {weights} "
+        f"(best of {costs.repeat} timed loops over "
         f"{costs.points} of the starts; every optimizer evaluates f and ∇f together).  "
         + stop_rule_text(runs, names) + ", not at the first iterate below the target, so the "
         "cost of a start that ends below it bounds the cost of first reaching it from above.  "

@@ -175,26 +175,30 @@ def test_ratios_just_above_a_bound_on_a_log_ratio_axis_are_said_in_the_caption()
     above = [(int(k), float(v)) for k, v in zip(kr, r, strict=True) if v > rho]
     assert [k for k, _ in above] == [12, 13, 14]  # 0.99, 0.995, 0.97 (0.9 is below ρ)
     text = report.hidden_above_text(studies, panels)
-    assert text == ("  CG's 3 ratios at k = 12–14, from 0.97 to 0.995, lie above its dashed bound "
-                    "ρ = 0.96 by at most a factor 1.0365: too little to see on the ratio panel's "
+    # how many of the drawn ratios it names (study p. 38: "CG's 10 ratios" read as all)
+    assert text == ("  3 of the 6 ratios drawn of CG, at k = 12–14, from 0.97 to 0.995, lie above "
+                    "its dashed bound ρ = 0.96 by up to a factor 1.0365: too little to see on the "
+                    "ratio panel's "
                     "log scale, where those markers seem to sit on the line; a bound is on the "
                     "asymptotic rate, so single steps may exceed it."), text
-    # "at most" rounds up (Rosenbrock p. 13: 0.999654/0.96586 = 1.035 printed "at most 1.03")
+    # four decimals, rounded as a student recomputes them (Rosenbrock p. 13: 0.999654/0.96586
+    # = 1.035 printed "at most 1.03"; study p. 38: 0.999573/0.96085 = 1.040301 printed
+    # "at most 1.0404", rounded up)
     up = _study(5.0 * np.cumprod(np.r_[1.0, np.full(12, 0.5), [0.99358, 0.97, 0.9]]), rho,
                 (10, 15))
     up.prediction.exact = False
     assert 1.0349 < 0.99358 / rho < 1.035  # fmt_num prints 1.03
-    assert "by at most a factor 1.0350:" in report.hidden_above_text(
+    assert "by up to a factor 1.0350:" in report.hidden_above_text(
         {"CG": up, "BFGS": other}, plots.rate_studies_panels({"CG": up, "BFGS": other}))
     # one ratio: said in the singular (quadratic p. 11: "CG's 1 ratio at k = 0")
     one = _study(5.0 * np.cumprod(np.r_[1.0, np.full(12, 0.5), [0.97, 0.9]]), rho, (10, 14))
     one.prediction.exact = False
     text = report.hidden_above_text({"CG": one, "BFGS": other},
                                     plots.rate_studies_panels({"CG": one, "BFGS": other}))
-    assert text == ("  CG's ratio at k = 12, 0.97, lies above its dashed bound ρ = 0.96 by a "
-                    "factor 1.01: too little to see on the ratio panel's log scale, where its "
-                    "marker seems to sit on the line; a bound is on the asymptotic rate, so "
-                    "single steps may exceed it."), text
+    assert text == ("  1 of the 4 ratios drawn of CG, at k = 12, 0.97, lies above its dashed "
+                    "bound ρ = 0.96 by a factor 1.01: too little to see on the ratio panel's "
+                    "log scale, where its marker seems to sit on the line; a bound is on the "
+                    "asymptotic rate, so single steps may exceed it."), text
     # another run's ratios on either side of CG's line are lost on it too (chained Rosenbrock
     # p. 13: BFGS's 0.97–0.99 under CG's 0.96586), and named with the line's run
     near = _study(10.0 * np.cumprod(np.r_[1.0, [0.95, 0.97, 1e-3, 1e-4]]), None, (0, 4))
@@ -202,10 +206,10 @@ def test_ratios_just_above_a_bound_on_a_log_ratio_axis_are_said_in_the_caption()
     text = report.hidden_above_text(three, plots.rate_studies_panels(three))
     # how many of its drawn ratios, and whose line (chained Rosenbrock p. 13: "BFGS's 17
     # ratios" read as if BFGS had 17, compared with a rate it does not have)
-    assert ("2 of the 4 ratios drawn of BFGS, from 0.95 to 0.97, lie within at most a factor "
-            "1.0106 of CG's dashed line (the line is CG's and says nothing of BFGS's rate)"
+    assert ("2 of the 4 ratios drawn of BFGS, from 0.95 to 0.97, lie within a factor "
+            "1.0105 of CG's dashed line (the line is CG's and says nothing of BFGS's rate)"
             ) in text, text
-    assert 1.0105 < 0.96 / 0.95 < 1.0106 and 0.97 / 0.96 < 1.0106
+    assert 1.01050 < 0.96 / 0.95 < 1.01055 and 0.97 / 0.96 < 0.96 / 0.95
     # one of them: in the singular (quadratic p. 11: "1 of the 7 ratios drawn of L-BFGS,
     # from 0.69774 to 0.69774, lie")
     lone = _study(10.0 * np.cumprod(np.r_[1.0, [0.5, 0.97, 1e-3, 1e-4]]), None, (0, 4))
@@ -258,7 +262,7 @@ def test_a_yardstick_is_named_a_yardstick_in_the_figure_and_its_caption():
     studies = {"CG": cg, "BFGS": other}
     assert plots._rate_study_args(studies)[3] == {"CG": "yardstick ρ = 0.96"}
     text = report.hidden_above_text(studies, plots.rate_studies_panels(studies))
-    assert "lie above its dashed yardstick ρ = 0.96 by at most a factor 1.0365" in text, text
+    assert "lie above its dashed yardstick ρ = 0.96 by up to a factor 1.0365" in text, text
     # linear CG's bound is on the error in the ∇²f-norm over k steps, not each step's
     # ratio (quadratic p. 11 said "proved for another case, on the asymptotic rate")
     assert text.endswith("; CG's ρ bounds linear CG's ∇²f-norm error over k steps, not each "
