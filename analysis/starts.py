@@ -178,7 +178,7 @@ WEIGHT_DIGITS = 4
 
 
 #: the name each weight of :meth:`KernelCosts.text` goes by, by kernel
-KERNEL_NAMES = {"f": "f alone", "fg": "f with ∇f", "g": "∇f alone", "h": "∇²f"}
+KERNEL_NAMES = {"f": "f alone", "fg": "f with ∇f", "g": "∇f alone", "h": "∇²f alone"}
 
 
 @dataclass(frozen=True)
@@ -198,15 +198,16 @@ class KernelCosts:
     def weights(self) -> dict[str, float]:
         return {k: v / self.seconds["f"] for k, v in self.seconds.items()}
 
-    def text(self) -> str:
-        """``one f evaluation t_f = 12 ns; weights: f alone 1; f with ∇f 1.912; ∇²f 2.4``
-        (measured; :data:`WEIGHT_DIGITS`): each weight is one kernel's call, so the
-        Hessian's (``h``) does not include f or ∇f, which a Newton step also evaluates and is
+    def text(self, digits: int = 3) -> str:
+        """``in units of one f evaluation (t_f = 12 ns): f alone 1; f with ∇f 1.912; ∇²f
+        alone 2.4`` (measured; t_f to ``digits`` digits, the weights to
+        :data:`WEIGHT_DIGITS`): each weight is one kernel's call, so the Hessian's (``h``,
+        "∇²f alone") does not include f or ∇f, which a Newton step also evaluates and is
         charged for apart; the weights are parted by semicolons, each name before its
         number."""
         w = "; ".join(f"{KERNEL_NAMES[k]} {fmt(v, WEIGHT_DIGITS)}"
                       for k, v in self.weights.items())
-        return f"one f evaluation {self.t_f_text()}; weights: {w}"
+        return f"in units of one f evaluation ({self.t_f_text(digits)}): {w}"
 
     def t_f_text(self, digits: int = 3) -> str:
         """``t_f = 12 ns``: the measured time of one f evaluation, to ``digits`` digits."""

@@ -193,7 +193,9 @@ def test_the_cost_table_note_gives_t_f():
 
     costs = KernelCosts(seconds={"f": 14.86e-9, "fg": 28.0e-9}, points=8, repeat=5)
     assert costs.t_f_text() == "t_f = 14.9 ns" and costs.t_f_text(4) == "t_f = 14.86 ns"
-    assert costs.text().startswith("one f evaluation t_f = 14.9 ns; weights: ")
+    assert costs.text().startswith("in units of one f evaluation (t_f = 14.9 ns): ")
+    # the lead-in prints t_f as the cost table's note does (kink pp. 6–7: 14.5 ns, 14.52 ns)
+    assert costs.text(4).startswith("in units of one f evaluation (t_f = 14.86 ns): ")
     d = _Doc()
     _cost_table(d, [], 100, 1, [1], t_f=costs.t_f_text())
     assert ("Kernel µs = cost × t_f (t_f = 14.9 ns: one f evaluation), the time spent in the "

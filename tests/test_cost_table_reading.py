@@ -140,7 +140,7 @@ def test_the_lead_in_places_the_figure_truly_and_keeps_the_weights_names_whole()
     lead = b.doc.blocks[0].text
     assert "A figure after the cost table is the empirical cumulative" in lead
     assert "further on" not in lead
-    assert "weights: f\u00a0alone 1; f\u00a0with\u00a0∇f 2 " in lead
+    assert "): f\u00a0alone 1; f\u00a0with\u00a0∇f 2 " in lead
     assert "compiling or loading the kernels is not in these times" in notes
     assert "not in the figure" not in notes
 

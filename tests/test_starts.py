@@ -210,8 +210,8 @@ def test_the_weights_say_which_kernel_each_one_times():
     Hessian alone or f, ∇f and ∇²f together: each weight is one kernel's call, and
     weighted_cost charges a Newton step's Hessian on top of its (f, ∇f) evaluation."""
     costs = KernelCosts({"f": 1e-9, "fg": 1.5e-9, "h": 2e-9}, points=1, repeat=1)
-    assert costs.text() == ("one f evaluation t_f = 1 ns; weights: f alone 1; f with ∇f 1.5; "
-                            "∇²f 2")
+    assert costs.text() == ("in units of one f evaluation (t_f = 1 ns): f alone 1; f with ∇f "
+                            "1.5; ∇²f alone 2")
     np.testing.assert_allclose(weighted_cost([1], [1], [1], costs), [1.5 + 2])
 
 
@@ -224,16 +224,17 @@ def test_the_printed_weights_recompute_a_newton_cost():
 
     costs = KernelCosts({"f": 1e-9, "fg": 1.4956e-9, "h": 1.5906e-9}, points=1, repeat=1)
     text = costs.text()
-    assert text.endswith("weights: f alone 1; f with ∇f 1.496; ∇²f 1.591")
+    assert text.endswith("): f alone 1; f with ∇f 1.496; ∇²f alone 1.591")
     shown = [float(v) for v in text.removeprefix(
-        "one f evaluation t_f = 1 ns; weights: f alone 1; f with ∇f ").split("; ∇²f ")]
+        "in units of one f evaluation (t_f = 1 ns): f alone 1; f with ∇f ").split(
+        "; ∇²f alone ")]
     table = fmt(float(weighted_cost([2], [2], [1], costs)[0]), COST_DIGITS)
     assert fmt(2 * shown[0] + shown[1], COST_DIGITS) == table == "4.58"
     two = KernelCosts({"f": 1e-9, "fg": 1.464e-9, "h": 1.457e-9}, points=1, repeat=1).text()
-    assert "f with ∇f 1.464; ∇²f 1.457" in two
+    assert "f with ∇f 1.464; ∇²f alone 1.457" in two
     # Himmelblau: 1.46996 printed "1.47" beside "1.469": a rounded weight keeps its digits
     three = KernelCosts({"f": 1e-9, "fg": 1.46996e-9, "h": 1.469e-9}, points=1, repeat=1)
-    assert three.text().endswith("f with ∇f 1.470; ∇²f 1.469")
+    assert three.text().endswith("f with ∇f 1.470; ∇²f alone 1.469")
 
 
 def test_the_weights_read_as_a_list_of_name_and_number():
@@ -242,10 +243,10 @@ def test_the_weights_read_as_a_list_of_name_and_number():
     by semicolons."""
     costs = KernelCosts({"f": 2e-9, "fg": 3.01e-9, "g": 2.5e-9, "h": 3.144e-9},
                         points=1, repeat=1)
-    head, _, tail = costs.text().partition("; weights: ")
-    assert head == "one f evaluation t_f = 2 ns"
+    head, _, tail = costs.text().partition("): ")
+    assert head == "in units of one f evaluation (t_f = 2 ns"
     parts = [p.rsplit(" ", 1) for p in tail.split("; ")]
-    assert [name for name, _ in parts] == ["f alone", "f with ∇f", "∇f alone", "∇²f"]
+    assert [name for name, _ in parts] == ["f alone", "f with ∇f", "∇f alone", "∇²f alone"]
     np.testing.assert_allclose([float(v) for _, v in parts],
                                [1.0, 3.01 / 2, 2.5 / 2, 3.144 / 2])
 
