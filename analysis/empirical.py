@@ -751,6 +751,15 @@ def pair_falls(ratios: ArrayLike, h: int = 1, cycle: bool = False, test: bool = 
     fall rests on the last block alone, whose numbers follow), or some (``test``: as
     :func:`halving` says it)."""
     r = np.asarray(ratios, dtype=float)
+    return f"{pair_steps(r, h, cycle)}: {halving(r, test)}"
+
+
+def pair_steps(ratios: ArrayLike, h: int = 1, cycle: bool = False) -> str:
+    """Each consecutive pair of ``ratios`` by its numbers, the factor by which it falls and
+    the order it implies (:func:`pair_falls`, which adds which pairs halve): "0.793 → 0.000751
+    (× 0.000947; no order: 0.793 > 1/2, not yet in the fast phase); 0.000751 → 7.20e−05
+    (× 0.0959, order per 5-step cycle ≈ … = 1.33, per step 1.331/5 = 1.06)"."""
+    r = np.asarray(ratios, dtype=float)
     pairs = []
     for a, b in zip(r[:-1], r[1:], strict=True):
         order = ""
@@ -758,7 +767,7 @@ def pair_falls(ratios: ArrayLike, h: int = 1, cycle: bool = False, test: bool = 
             order = (f", {implied_order(a, b, h, cycle)}" if a <= RATIO_END_FALL else
                      f"; no order: {fmt(a, 3)} > 1/2, not yet in the fast phase")
         pairs.append(f"{fmt(a, 3)} → {fmt(b, 3)} (× {fmt(b / a, 3)}{order})")
-    return f"{'; '.join(pairs)}: {halving(r, test)}"
+    return "; ".join(pairs)
 
 
 def _zigzag(ratios: NDArray[np.float64]) -> bool:
@@ -1004,7 +1013,11 @@ def restart_ratios(err: ArrayLike, n: int, fl: float, m: int) -> tuple[int, int,
     (:func:`block_ratios` up to :func:`band_entry`): ``fast`` when its ``m``-step ratios fall
     toward 0 (:func:`ratios_fall`) and fall at every block, each <= 1/2 of the one before
     (:func:`every_half`; a fall at the last block alone after blocks about equal is a linear
-    rate and one drop); the note gives the ratios and at which iterations they were read."""
+    rate and one drop); the note gives the ratios and at which iterations they were read,
+    then the test they passed ("each ≤ 1/2 of the one before" said once: "each below the one
+    before … each ≤ 1/2 of the one before" said the fall twice), then, in a sentence of its
+    own, each pair by its numbers (:func:`pair_steps`; inside the test's parentheses they
+    nested three deep, chained Rosenbrock p. 9)."""
     e = np.asarray(err, dtype=float)
     end = band_entry(e, n, fl)
     b, r = block_ratios(e, end, m)
@@ -1015,8 +1028,11 @@ def restart_ratios(err: ArrayLike, n: int, fl: float, m: int) -> tuple[int, int,
             + (f" ({seen})" if seen else " (none: too few steps)"))
     how = ratios_fall(r, ks) if r.size >= 2 else None
     if how is not None and every_half(r):
-        return b, end, (f"{what} fall toward 0 ({how}; "
-                        f"{pair_falls(r, m, True)})"), True
+        below = "each below the one before"
+        test = (f"each ≤ 1/2 of the one before{how.removeprefix(below)}"
+                if how.startswith(below) else f"{how}, and each ≤ 1/2 of the one before")
+        return b, end, (f"{what} fall toward 0: {test}.  Block by block: "
+                        f"{pair_steps(r, m, True)}"), True
     return b, end, what, False
 
 

@@ -557,9 +557,11 @@ def test_a_restarted_method_is_read_on_the_ratios_of_its_restart_cycles():
     q = math.log(r[2]) / math.log(r[1])  # the order the last two imply, per restart cycle
     assert (f"{fmt(r[1], 3)} → {fmt(r[2], 3)} (× {fmt(r[2] / r[1], 3)}, order per 5-step cycle ≈ "
             f"ln {fmt(r[2], 3)} / ln {fmt(r[1], 3)} = {fmt(q, 3)}, per step "
-            f"{fmt(q, 3)}^(1/5) = {fmt(q ** (1 / 5), 3)}): each ≤ 1/2 of the "
-            "one before)"
+            f"{fmt(q, 3)}^(1/5) = {fmt(q ** (1 / 5), 3)})"
             ) in m.evidence and abs(q - 1.33) < 0.01
+    assert m.evidence.endswith(f"{fmt(q ** (1 / 5), 3)})")  # the pairs end the note
+    assert "fall toward 0: each ≤ 1/2 of the one before, the last ≤ 1/4 of the first.  Block " \
+        "by block: " in m.evidence
     # the first block (0.793: the error barely moved) is not yet in the fast phase: no order
     assert r[0] > 0.5 and (f"{fmt(r[0], 3)} → {fmt(r[1], 3)} (× {fmt(r[1] / r[0], 3)}; no order: "
                            f"{fmt(r[0], 3)} > 1/2, not yet in the fast phase)") in m.evidence
@@ -739,7 +741,7 @@ def test_restart_blocks_of_which_only_the_last_falls_are_not_superlinear():
     for v in r2:
         e2 += [e2[-1] * math.sqrt(v), e2[-1] * v]
     _, _, note2, fast2 = E.restart_ratios(np.array(e2), len(e2), 1e-30, 2)
-    assert fast2 and "each ≤ 1/2 of the one before)" in note2
+    assert fast2 and "fall toward 0: each ≤ 1/2 of the one before, the last" in note2
 
 
 def test_a_restarted_run_too_fast_for_a_kind_takes_its_fast_ratio_from_its_blocks():
