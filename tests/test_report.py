@@ -4298,6 +4298,35 @@ def test_what_failed_names_what_it_lists_in_its_lead():
     assert both.startswith("Analyses that came back empty") and "runs that did not" in both
 
 
+def test_runs_that_stopped_alike_share_one_what_failed_bullet():
+    """Kink p. 2: eight “What failed” bullets, "Method GD (comparison run): reached the
+    iteration limit of 1 000 iterations without meeting the tolerances (‖∇f‖∞ = 1.00)" and
+    three more word for word, then four alike on the line search, repeated the summary.
+    Runs whose messages differ only in the final ‖∇f‖∞ share a bullet that gives each
+    value; a message unlike the others keeps its own."""
+    limit = ("reached the iteration limit of 1 000 iterations without meeting the tolerances "
+             "(‖∇f‖∞ = {})")
+    wolfe = ("line search failed: no step satisfied the Wolfe conditions (‖∇f‖∞ = {}); keeping "
+             "the best point found.")
+    got = report.failed_runs_text([("GD", limit.format("62.0")), ("Newton", wolfe.format("4.81")),
+                                   ("momentum", limit.format("1.15")),
+                                   ("BFGS", wolfe.format("1.00")), ("CG", wolfe.format("1.00")),
+                                   ("Adam", "diverged after 12 iterations")])
+    assert got == [
+        "GD and momentum (comparison runs): reached the iteration limit of 1 000 iterations "
+        "without meeting the tolerances (‖∇f‖∞ = 62.0 and 1.15 respectively)",
+        "Newton, BFGS and CG (comparison runs): line search failed: no step satisfied the "
+        "Wolfe conditions (‖∇f‖∞ = 4.81, 1.00 and 1.00 respectively); keeping the best point "
+        "found.",
+        "Adam (comparison run): diverged after 12 iterations"]
+    same = report.failed_runs_text([("GD", limit.format("1.00")), ("Adam", limit.format("1.00"))])
+    assert same == ["GD and Adam (comparison runs): reached the iteration limit of 1 000 "
+                    "iterations without meeting the tolerances (‖∇f‖∞ = 1.00 each)"]
+    assert report.failed_runs_text([("GD", limit.format("2.00"))]) == [
+        "GD (comparison run): " + limit.format("2.00")]
+    assert report.failed_runs_text([]) == []
+
+
 def test_a_run_outside_the_radius_of_the_one_critical_point_is_placed_by_it():
     """Kink p. 2: "outside the convergence radius of every critical point (4.81 from the
     nearest, (0, 0), …)" of the one critical point of the box; the short reason finds the
