@@ -1975,16 +1975,18 @@ def section_rosenbrock(S: Study) -> None:
     cg = run_name("cg")
     cg_rho = studies[cg].prediction.rate
     kappa = float(lam[-1] / lam[0])
+    # sentences of their own: inside the parentheses of "Dashed: …" they nested three deep
+    # (study p. 38)
     cg_text = ("" if cg_rho is None else
-               f"; {cg}'s ρ = (√κ − 1)/(√κ + 1) = {fmt_rate(cg_rho)}, κ ≈ "
+               f"  {cg}'s ρ = (√κ − 1)/(√κ + 1) = {fmt_rate(cg_rho)}, κ ≈ "
                f"{fmt_num(kappa, 4)} the condition number of ∇²f(1, 1), is the bound of "
                "linear CG on the quadratic with that Hessian, whose error in the ∇²f-norm "
-               "shrinks at least like 2ρᵏ (Nocedal & Wright, Eq. 5.36); for the nonlinear CG "
-               "run here it is "
+               "shrinks at least like 2ρᵏ (Nocedal & Wright, Eq. 5.36).  For the nonlinear "
+               "CG run here it is "
                "no theorem, only a bound to hold it to near (1, 1), where f is close to that "
                "quadratic, not a rate to expect there: linear CG on a quadratic in "
                f"{lam.size} variables ends within {lam.size} steps in exact arithmetic "
-               "(Nocedal & Wright, Thm. 5.1), so a run near the minimizer can be far faster")
+               "(Nocedal & Wright, Thm. 5.1), so a run near the minimizer can be far faster.")
     floor_text = floor_cut_text({k: plots.study_errors(v) for k, v in studies.items()},
                                 ends=True,
                                 floors={k: plots.study_floor(v) for k, v in studies.items()},
@@ -2010,7 +2012,7 @@ def section_rosenbrock(S: Study) -> None:
         + _stops_text({k: v.result for k, v in studies.items()}, auto_cap(obj.n))
         + "." + floor_text + "  "
         "Dashed: theory's rate where it gives one (drawn at least ×10 above on the left, under "
-        f"the markers on the right{cg_text}); right: the ratio e_(k+1)/e_k per step "
+        f"the markers on the right).{cg_text}  Right: the ratio e_(k+1)/e_k per step "
         "(unfilled markers; a long run is thinned to its first steps, its extremes and evenly "
         f"spaced steps, and a marker that would overlap one already drawn is left out){span}."
         + hidden_above_text(studies, panels)

@@ -582,7 +582,7 @@ def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenb
             "the condition number of ∇²f(1, 1), is the bound of linear CG on the quadratic "
             "with that Hessian") in cap, cap
     # p. 35: the linear-CG bound is no theorem for the nonlinear CG run on Rosenbrock
-    assert "for the nonlinear CG run here it is no theorem" in cap
+    assert "For the nonlinear CG run here it is no theorem" in cap
     # study p. 38: "only the rate to expect near (1, 1)" while the run's ratios there fell
     # far below ρ (two-step factors 0.08 against ρ² = 0.92): a bound, and linear CG on a
     # quadratic in n = 2 variables ends within 2 steps (N&W Thm. 5.1)
@@ -606,7 +606,11 @@ def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenb
             "2 steps in exact arithmetic (Nocedal & Wright, Thm. 5.1)") in cap, cap
     # study p. 38: the caption is the study's first use of the book, which p. 39's notes
     # abbreviate "N&W" after naming it: the caption names it in full
-    assert "N&W" not in cap and "(Nocedal & Wright, Eq. 5.36)" in cap
+    assert "N&W" not in cap and "(Nocedal & Wright, Eq. 5.36)." in cap
+    # CG's yardstick in sentences of its own, not inside "Dashed: …"'s parentheses (study
+    # p. 38: three deep)
+    assert "under the markers on the right).  CG's ρ = (√κ − 1)/(√κ + 1) = " in cap, cap
+    assert "can be far faster.  Right: the ratio" in cap, cap
     # each curve stops at its first error below 10³·ε·max(1, ‖x*‖), x* = (1, 1), the
     # measurement's floor: those that reach it are named (CG's run stopped there, study
     # p. 34 left it out), those that went on past it with where they end against their
