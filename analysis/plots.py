@@ -5197,7 +5197,8 @@ ECDF_END_TEXT = ("  Each curve's legend marker sits on the tops of a few of its 
                  "(one on a curve of few points), staggered between the curves, so "
                  "that curves can be told apart without their colours and where they lie on "
                  "one another."
-                 "  Each curve ends at its own largest solved value; a wide pale line of its "
+                 "  Each curve ends at the highest cost among its starts that reached the "
+                 "target; a wide pale line of its "
                  "colour carries its final level on to the right (side by side where several "
                  "curves end at one level).")
 

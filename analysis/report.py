@@ -6810,11 +6810,15 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], label: str) -> N
         title=f"Cost to reach f ≤ {power_text(target, 6)} (f* + "
               f"{power_text(study.target_tol)}·max(1, |f*|)) over {N} starts",
         fig=fig), height=280.0,
+        # the whole-run cost in a sentence of its own (chained Rosenbrock p. 10: "…, each
+        # start's cost being …, on the gradient tolerance …: an upper bound on its cost to
+        # reach it" was hard to parse)
         caption="ECDF over the starts (as on COCO): the fraction of all starts that "
-                "reached the target within a given weighted cost, each start's cost being "
-                "that of its whole run, which ends at or after its first iterate below the "
-                f"target, on {_names(ended_by(study.runs, reached=True), 'or')}: an upper bound on "
-                "its cost to reach it; a curve that ends below 1 "
+                "reached the target within a given weighted cost.  A start's cost is that of "
+                "its whole run, which stops on "
+                f"{_names(ended_by(study.runs, reached=True), 'or')} at or after its first "
+                "iterate below the target, so it is an upper bound on its cost to reach the "
+                "target; a curve that ends below 1 "
                 "left some starts short of the target (not converged, diverged or at a "
                 "higher critical point)." + plots.ECDF_END_TEXT + (
                     f"  {_names(none)} reached the target from no start (0/{N}): no curve, "
