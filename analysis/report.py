@@ -2031,12 +2031,47 @@ def _failure_lists(A: Analysis) -> tuple[list[str], list[str], list[str]]:
     runs += failed_runs_text([(r.shown, prose(r.result.message)) for r in A.runs
                               if r.result is not None
                               and r.result.status not in ("converged", "steps")])
-    for r in _uncompared_runs(A):
+    uncompared = _uncompared_runs(A)
+    for r in uncompared:
         c = r.study.comparison
         theory.append(f"{r.shown} ({RATE_STUDY_RUN}): {c.verdict} — "
                       f"{reason_with_budget(r.study)}"
                       + below_floor_text(r.study) + study_end(A, r.study))
-    return findings, runs, theory
+    return findings, runs, said_once(theory, [r.shown for r in uncompared])
+
+
+#: A run's distance beyond a convergence radius with how the radius is set
+#: (:func:`analysis.rates._nearest_text`): "beyond the radius 0.666 within which a run counts
+#: as converged to it, 0.1 × its distance from x₀, 6.66; "
+_RADIUS_SAID = re.compile(r"beyond the radius (\S+) within which a run counts as converged "
+                          r"to it, [^;]+; ")
+
+
+def said_once(entries: Sequence[str], names: Sequence[str]) -> list[str]:
+    """The “What failed” entries on the rate studies ``entries`` (of the runs ``names``),
+    each long clause an earlier entry gave word for word said short: "beyond the same radius
+    0.666" for a radius set as an earlier entry says (:data:`_RADIUS_SAID`), and "BFGS, like
+    Newton, rests on f being twice differentiable at x*: no rate is promised at a kink" for
+    the reason :data:`~analysis.theory.kink.TWICE_WHY` gave before (kink p. 2 repeated both
+    in the entries of Newton, BFGS and L-BFGS)."""
+    from analysis.theory.kink import TWICE_DIFFERENTIABLE, TWICE_WHY
+
+    out: list[str] = []
+    radii: set[str] = set()
+    first: str | None = None
+    for entry, name in zip(entries, names, strict=True):
+        for m in list(_RADIUS_SAID.finditer(entry)):
+            if m.group(0) in radii:
+                entry = entry.replace(m.group(0), f"beyond the same radius {m.group(1)}; ", 1)
+            radii.add(m.group(0))
+        said = f"{name} {TWICE_DIFFERENTIABLE}{TWICE_WHY}"
+        if said in entry:
+            if first is None:
+                first = name
+            else:
+                entry = entry.replace(said, f"{name}, like {first}, {TWICE_DIFFERENTIABLE}", 1)
+        out.append(entry)
+    return out
 
 
 #: The gradient norm a run's message ends on, "(‖∇f‖∞ = 1.00)", which runs that stopped alike

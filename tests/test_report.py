@@ -4327,6 +4327,48 @@ def test_runs_that_stopped_alike_share_one_what_failed_bullet():
     assert report.failed_runs_text([]) == []
 
 
+def test_rate_study_entries_say_a_long_clause_once():
+    """Kink p. 2: the entries of Newton, BFGS and L-BFGS repeated word for word "rests on f
+    being twice differentiable at x* (Hessian model, curvature condition of the line
+    search)" and "beyond the radius 0.666 within which a run counts as converged to it, 0.1
+    × its distance from x₀, 6.66".  The first entry says each; the later ones refer to it,
+    and a radius set otherwise is said in full."""
+    from types import SimpleNamespace
+
+    from analysis.rates import _nearest_text
+    from analysis.theory.kink import TWICE_DIFFERENTIABLE, TWICE_WHY
+
+    cps = [SimpleNamespace(point=np.array([0.0, 0.0]))]
+    x0 = np.array([-4.59, -4.83])
+
+    def entry(name, end):
+        return (f"{name} (rate-study run, no gradient tolerance): not comparable — {name} "
+                f"{TWICE_DIFFERENTIABLE}{TWICE_WHY}: no rate is promised at a kink; the run "
+                f"ended outside the convergence radius of the only critical point "
+                f"({_nearest_text(np.array(end), x0, cps)}status: line search failed)")
+
+    names = ["Newton", "BFGS", "L-BFGS"]
+    got = report.said_once([entry("Newton", [0.0, -4.8]), entry("BFGS", [0.0, 0.727]),
+                            entry("L-BFGS", [0.0, 0.727])], names)
+    assert got[0] == entry("Newton", [0.0, -4.8])  # the first says all
+    radius = _nearest_text(np.array([0.0, 0.727]), x0, cps)
+    assert "within which a run counts as converged to it, 0.1 × its distance from x₀, 6.66; " \
+        in radius
+    for name, text in zip(names[1:], got[1:], strict=True):
+        assert text.startswith(f"{name} (rate-study run, no gradient tolerance): not comparable "
+                               f"— {name}, like Newton, rests on f being twice differentiable "
+                               "at x*: no rate is promised at a kink; "), text
+        assert "(0.727 from (0, 0), beyond the same radius 0.666; status: line search failed)" \
+            in text, text
+        assert TWICE_WHY not in text and "within which" not in text
+    # a radius set from another distance is a clause of its own
+    other = report.said_once([entry("Newton", [0.0, -4.8]),
+                              entry("BFGS", [0.0, 0.727]).replace("6.66", "7.00")],
+                             ["Newton", "BFGS"])
+    assert "within which a run counts as converged" in other[1]
+    assert report.said_once([], []) == []
+
+
 def test_a_run_outside_the_radius_of_the_one_critical_point_is_placed_by_it():
     """Kink p. 2: "outside the convergence radius of every critical point (4.81 from the
     nearest, (0, 0), …)" of the one critical point of the box; the short reason finds the

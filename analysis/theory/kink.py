@@ -40,6 +40,13 @@ _KINK_NOTE = ("x* is a kink of f (f is not differentiable there): subgradient th
               "not the Hessian-based rates")
 
 
+#: Why a method with a Hessian model has no rate at a kink, and what of the method needs
+#: it; a report that gives the reason for several such methods says the second part once
+#: (:func:`analysis.report.said_once`)
+TWICE_DIFFERENTIABLE = "rests on f being twice differentiable at x*"
+TWICE_WHY = " (Hessian model, curvature condition of the line search)"
+
+
 def predict_kink(method: str, hyper: Mapping[str, Any], G: float) -> Prediction:
     """Predicted behaviour of ``method`` at a minimizer on a kink of f (subgradient theory).
 
@@ -66,8 +73,7 @@ def predict_kink(method: str, hyper: Mapping[str, Any], G: float) -> Prediction:
                 "needs a Lipschitz-continuous gradient for its convergence theory, which a "
                 "kink breaks, and ∇²f at x* for its rate results: no rate is promised at a "
                 "kink" if fam == "cg" else
-                "rests on f being twice differentiable at x* (Hessian model, curvature "
-                "condition of the line search): no rate is promised at a kink")
+                f"{TWICE_DIFFERENTIABLE}{TWICE_WHY}: no rate is promised at a kink")
         return Prediction("none", None, None, "none", False, notes, True,
                           reason=f"{label(method)} {what}", short_reason=NO_KINK_THEORY,
                           fixed_step=fam == "adaptive")
