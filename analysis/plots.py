@@ -1809,9 +1809,9 @@ def plot_curve_1d(
                      fontsize=8.5)
         axes = [ax, az]
     ends, names = end_marker_key(runs, cut)
-    for a in axes:
+    for a in axes:  # the zoom is an axes of its own scale: it is labelled too (study p. 13)
         a.set_xlabel(xlabel)
-    axes[0].set_ylabel(ylabel)
+        a.set_ylabel(ylabel)
     axes[0].set_title(_wrap_title(title or "Iterates on the curve (numbers = iteration index)",
                                   fig, 10.0 * len(axes)))
     if legend == "ends":

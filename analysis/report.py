@@ -3692,9 +3692,10 @@ RATE_STUDY_K = (f"Every k of a fit window or of a ratio is an iteration of its m
 
 #: What the rate columns hold on a row of a sublinear run, a note of its own under a theory
 #: table with such a row (study p. 13: "Rate = factor by which ‖xₖ − x*‖ shrinks" over
-#: columns that held "∝ k⁻ᵃ, a = 1", an exponent).
+#: columns that held "∝ k⁻ᵃ, a = 1", an exponent; k₀ was then defined nowhere on the page).
 SUBLINEAR_RATE = ("For a sublinear run the rate columns hold the exponent a of "
-                  "e_k ∝ (k + k₀)^−a, not a factor.")
+                  "e_k ∝ (k + k₀)^−a, not a factor (k₀, an offset of the iteration count, is "
+                  "fitted with it).")
 
 
 def shows_exponent(study: Any) -> bool:

@@ -4404,6 +4404,8 @@ def test_theory_notes_say_a_sublinear_row_holds_an_exponent_not_a_factor():
     assert notes[:3] == [report.THEORY_HEAD, report.SUBLINEAR_RATE, report.RATE_STUDY_K]
     assert report.SUBLINEAR_RATE.startswith("For a sublinear run the rate columns hold the "
                                             "exponent a of")
+    # study p. 13: k₀ of "(k + k₀)⁻ᵃ" was defined nowhere on the page
+    assert "(k₀, an offset of the iteration count, is fitted with it)" in report.SUBLINEAR_RATE
     rate = _compared("rate", rel_diff=0.001, speed_diff=0.002, predicted=0.6, measured=0.6006,
                      tolerance=0.01)
     assert report.SUBLINEAR_RATE not in report.theory_notes([rate])

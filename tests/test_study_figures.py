@@ -481,6 +481,8 @@ def test_the_full_panel_numbers_no_iterate_of_the_zoom():
                          for n in t.get_text().replace("–", ",").split(","))
     assert any(t.get_text().startswith(str(m)) for t in zoom.texts)
     assert " ".join(zoom.get_title().split()).startswith(f"grey band: iterates {m}–")
+    # the zoom has a y scale of its own, so it has its y label (study p. 13 had none)
+    assert zoom.get_ylabel() == full.get_ylabel() == "f(x)"
 
 
 def test_run_lengths_are_stated_with_their_stopping_reason():
