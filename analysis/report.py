@@ -6851,7 +6851,7 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], label: str) -> N
         # reach it" was hard to parse)
         caption="ECDF over the starts (as on COCO): the fraction of all starts that "
                 "reached the target within a given weighted cost.  A start's cost is that of "
-                "its whole run, which stops on "
+                "its whole run, which ends on "
                 f"{_names(ended_by(study.runs, reached=True), 'or')} at or after its first "
                 "iterate below the target, so it is an upper bound on its cost to reach the "
                 "target; a curve that ends below 1 "
