@@ -2013,7 +2013,10 @@ def section_rosenbrock(S: Study) -> None:
         + "." + floor_text + "  "
         "Dashed: theory's rate where it gives one (drawn at least ×10 above on the left, under "
         f"the markers on the right).{cg_text}  Right: the ratio e_(k+1)/e_k per step "
-        "(unfilled markers; a long run is thinned to its first steps, its extremes and evenly "
+        # no "unfilled markers": BFGS's and L-BFGS's crosses, white inside, read solid at
+        # 3 pt (study p. 38)
+        "(each run's legend marker, drawn small; a long run is thinned to its first steps, "
+        "its extremes and evenly "
         f"spaced steps, and a marker that would overlap one already drawn is left out){span}."
         + hidden_above_text(studies, panels)
         + multiples_text(panels)

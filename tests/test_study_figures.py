@@ -613,6 +613,8 @@ def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenb
     # p. 38: three deep)
     assert "under the markers on the right).  CG's ρ = (√κ − 1)/(√κ + 1) = " in cap, cap
     assert "can be far faster.  Right: the ratio" in cap, cap
+    # the crosses of BFGS and L-BFGS read solid at the ratio panel's size: no "unfilled"
+    assert "unfilled" not in cap and "(each run's legend marker, drawn small;" in cap
     # each curve stops at its first error below 10³·ε·max(1, ‖x*‖), x* = (1, 1), the
     # measurement's floor: those that reach it are named (CG's run stopped there, study
     # p. 34 left it out), those that went on past it with where they end against their
