@@ -2117,7 +2117,9 @@ def kink_minimum_gradient_text(A: Analysis, runs: Sequence[MethodRun]) -> str | 
     :data:`KINK_RADIUS` of x* (seed 0; f has no gradient at x* itself), m above 10 times the
     gradient tolerance the runs stop on, which they cannot meet there however close to x*
     they end (kink p. 2 listed Adam and CG, 0.0045 and 0.052 from P1, as "did not converge"
-    beside a convergence radius of 0.666 and never said why).  None when x* is no kink, when
+    beside a convergence radius of 0.666 and never said why), unless they land exactly on a
+    kink through x*, where the formulas give a subgradient that may vanish (kink p. 7: 2 of
+    100 CG starts converged at P1, on x = 0, where sign(0) = 0).  None when x* is no kink, when
     the gradient gets small next to it, or without runs that stopped on the tolerance."""
     at = A.tuned if getattr(A, "tuned", None) is not None else A.minimum
     tols = [c.threshold for r in runs if r.result is not None
@@ -2132,10 +2134,20 @@ def kink_minimum_gradient_text(A: Analysis, runs: Sequence[MethodRun]) -> str | 
     g = g[np.isfinite(g)]
     if not g.size or float(g.min()) <= 10.0 * max(tols):
         return None
+    import sympy as sp
+
+    grad = A.obj.gradient_list
+    at_x = {str(v): float(c) for v, c in zip(A.obj.variables, x, strict=True)}
+    on = [k for k, arg in kink_args(grad).items()
+          if sp.sympify(arg).subs({v: at_x[v.name] for v in sp.sympify(arg).free_symbols
+                                   if v.name in at_x}).is_zero]
+    lands = (f", unless it lands exactly on the kink{'' if len(on) == 1 else 's'} "
+             f"{_names(on, 'or')}, where the formulas of ∇f give a subgradient "
+             f"({kink_conventions(grad)})") if on else ""
     return (f"Next to x* = {fmt_point(x)}, a kink of f, the gradient does not vanish: "
             f"‖∇f‖∞ ≥ {fmt_grad(float(g.min()))} at {spaced(KINK_SAMPLES)} points drawn "
             f"within {power_text(r, small=True)} of x* (f has no gradient at x* itself), so no "
-            f"run can meet {gtol_words(tols)} there, however close to x* it ends.")
+            f"run can meet {gtol_words(tols)} there, however close to x* it ends{lands}.")
 
 
 def failed_lead(analyses: bool, runs: bool) -> str:
@@ -2364,9 +2376,15 @@ def kink_sets(grad: Iterable[Any]) -> list[str]:
     the zero sets of the arguments of the sign and unit-step functions in them (from |·|,
     relu, max), each solved for its one variable when it is linear in it (``y − 1`` →
     ``y = 1``), else written ``… = 0``; in order of first appearance, each once."""
+    return list(kink_args(grad))
+
+
+def kink_args(grad: Iterable[Any]) -> dict[str, Any]:
+    """The kinks of :func:`kink_sets`, each with the expression whose zero set it is
+    (``{"y = 1": y − 1}``), in the same order."""
     import sympy as sp
 
-    out: list[str] = []
+    out: dict[str, Any] = {}
     for g in grad:
         e = sp.sympify(g)
         for a in sorted(e.atoms(sp.sign, sp.Heaviside), key=sp.default_sort_key):
@@ -2378,9 +2396,20 @@ def kink_sets(grad: Iterable[Any]) -> list[str]:
             if len(free) == 1 and sp.degree(arg, free[0]) == 1:
                 (root,) = sp.solve(arg, free[0])
                 text = f"{free[0].name} = {sp.sstr(root)}"
-            if text not in out:
-                out.append(text)
+            out.setdefault(text, arg)
     return out
+
+
+def kink_conventions(grad: Iterable[Any]) -> str:
+    """The values the formulas ``grad`` give on their kinks, each kink's derivative the mean
+    of its one-sided ones (the convention of :mod:`landscape.derive`): ``sign(0) = 0, θ(0) =
+    ½``, those of the functions ``grad`` holds."""
+    import sympy as sp
+
+    grad = [sp.sympify(g) for g in grad]
+    return ", ".join(text for cls, text in ((sp.sign, "sign(0) = 0"),
+                                            (sp.Heaviside, "θ(0) = ½"))
+                     if any(g.atoms(cls) for g in grad))
 
 
 def kink_note(grad: Iterable[Any]) -> str:
@@ -2404,11 +2433,10 @@ def kink_gradient_text(grad: Iterable[Any]) -> str:
     kinks = kink_sets(grad)
     if not kinks:
         return ""
-    conv = [text for cls, text in ((sp.sign, "sign(0) = 0"), (sp.Heaviside, "θ(0) = ½"))
-            if any(g.atoms(cls) for g in grad)]
     return (f"On the kinks of f, {_names(kinks)}, where f has no gradient, ‖∇f‖₂ is the norm "
             "of the subgradient the formulas of ∇f give there, each kink's derivative the mean "
-            f"of its one-sided ones ({', '.join(conv)}): a region on a kink holds the points "
+            f"of its one-sided ones ({kink_conventions(grad)}): a region on a kink holds the "
+            "points "
             "where that subgradient is shorter than t.")
 
 
