@@ -2134,16 +2134,12 @@ def kink_minimum_gradient_text(A: Analysis, runs: Sequence[MethodRun]) -> str | 
     g = g[np.isfinite(g)]
     if not g.size or float(g.min()) <= 10.0 * max(tols):
         return None
-    import sympy as sp
-
-    grad = A.obj.gradient_list
     at_x = {str(v): float(c) for v, c in zip(A.obj.variables, x, strict=True)}
-    on = [k for k, arg in kink_args(grad).items()
-          if sp.sympify(arg).subs({v: at_x[v.name] for v in sp.sympify(arg).free_symbols
-                                   if v.name in at_x}).is_zero]
+    on = {k: terms for k, (arg, terms) in kink_args(A.obj.gradient_list).items()
+          if arg.subs({v: at_x[v.name] for v in arg.free_symbols if v.name in at_x}).is_zero}
     lands = (f", unless it lands exactly on the kink{'' if len(on) == 1 else 's'} "
-             f"{_names(on, 'or')}, where the formulas of ∇f give a subgradient "
-             f"({kink_conventions(grad)})") if on else ""
+             f"{_names(list(on), 'or')}, where the formulas of ∇f give a subgradient "
+             f"({kink_conventions(t for terms in on.values() for t in terms)})") if on else ""
     return (f"Next to x* = {fmt_point(x)}, a kink of f, the gradient does not vanish: "
             f"‖∇f‖∞ ≥ {fmt_grad(float(g.min()))} at {spaced(KINK_SAMPLES)} points drawn "
             f"within {power_text(r, small=True)} of x* (f has no gradient at x* itself), so no "
@@ -2379,12 +2375,13 @@ def kink_sets(grad: Iterable[Any]) -> list[str]:
     return list(kink_args(grad))
 
 
-def kink_args(grad: Iterable[Any]) -> dict[str, Any]:
-    """The kinks of :func:`kink_sets`, each with the expression whose zero set it is
-    (``{"y = 1": y − 1}``), in the same order."""
+def kink_args(grad: Iterable[Any]) -> dict[str, tuple[Any, list[Any]]]:
+    """The kinks of :func:`kink_sets`, each with the expression whose zero set it is and the
+    sign and unit-step terms that jump there (``{"y = 1": (y − 1, [Heaviside(y − 1)])}``), in
+    the same order."""
     import sympy as sp
 
-    out: dict[str, Any] = {}
+    out: dict[str, tuple[Any, list[Any]]] = {}
     for g in grad:
         e = sp.sympify(g)
         for a in sorted(e.atoms(sp.sign, sp.Heaviside), key=sp.default_sort_key):
@@ -2396,20 +2393,20 @@ def kink_args(grad: Iterable[Any]) -> dict[str, Any]:
             if len(free) == 1 and sp.degree(arg, free[0]) == 1:
                 (root,) = sp.solve(arg, free[0])
                 text = f"{free[0].name} = {sp.sstr(root)}"
-            out.setdefault(text, arg)
+            out.setdefault(text, (arg, []))[1].append(a)
     return out
 
 
-def kink_conventions(grad: Iterable[Any]) -> str:
-    """The values the formulas ``grad`` give on their kinks, each kink's derivative the mean
-    of its one-sided ones (the convention of :mod:`landscape.derive`): ``sign(0) = 0, θ(0) =
-    ½``, those of the functions ``grad`` holds."""
+def kink_conventions(terms: Iterable[Any]) -> str:
+    """The values the sign and unit-step ``terms`` of the gradient formulas take on their
+    kinks, each kink's derivative the mean of its one-sided ones (the convention of
+    :mod:`landscape.derive`): ``sign(0) = 0, θ(0) = ½``, those of the functions present."""
     import sympy as sp
 
-    grad = [sp.sympify(g) for g in grad]
+    terms = [sp.sympify(t) for t in terms]
     return ", ".join(text for cls, text in ((sp.sign, "sign(0) = 0"),
                                             (sp.Heaviside, "θ(0) = ½"))
-                     if any(g.atoms(cls) for g in grad))
+                     if any(t.atoms(cls) for t in terms))
 
 
 def kink_note(grad: Iterable[Any]) -> str:
