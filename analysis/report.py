@@ -1556,9 +1556,15 @@ def _runs_sentences(A: Analysis) -> list[str]:
             where.setdefault(_converged_where(A, r.result.x), []).append(
                 f"{r.shown} in {iteration_count(r.result.nit)}")
         groups = sorted(where.items(), key=lambda kv: kv[0] != "")
+        # beside runs at another point, those at x* say so (chained Rosenbrock p. 2 named
+        # P1 for L-BFGS and BFGS and left Newton's and CG's point to be guessed)
+        at = {_near_index(A, r.result.x) for r in conv if not _converged_where(A, r.result.x)}
+        i = next(iter(at)) if len(at) == 1 else None
+        here = (f"at x* = P{i + 1}" if len(groups) > 1 and i is not None
+                and A.cps[i] is A.minimum else "")
         items.append(f"Comparison runs from x₀ that converged (‖∇f‖∞ ≤ {gtol_text(conv)}): "
                      + "; ".join(
-            (f"{w}: " if w else "") + ", ".join(v) for w, v in groups) + ".")
+            (f"{w or here}: " if w or here else "") + ", ".join(v) for w, v in groups) + ".")
     if other:  # the runs that stopped alike named together; their gradients in “What failed”
         stops: dict[str, list[str]] = {}
         for r in other:

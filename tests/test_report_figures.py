@@ -1081,12 +1081,16 @@ def test_converged_summary_says_which_minimum_a_run_reached():
               run("lbfgs", [-0.962, 0.936], 49)]
     text = report._runs_sentences(A)[0]
     # P1 with its coordinates: the Summary comes before the table that numbers the points
+    # beside them, the runs at x* say so (chained Rosenbrock p. 2 left Newton's and CG's
+    # point to be guessed)
     assert text == ("Comparison runs from x₀ that converged (‖∇f‖∞ ≤ the gradient tolerance "
-                    "10⁻⁶): Newton in 24 iterations; at P1 (-0.962, 0.936) (a minimum with "
+                    "10⁻⁶): at x* = P2: Newton in 24 iterations; at P1 (-0.962, 0.936) (a "
+                    "minimum with "
                     "f = 3.931, above f(x*) = 0), not at x*: L-BFGS in 49 iterations, BFGS in "
                     "67 iterations.")
     p1.value = 0.0  # a minimum tied with x* (Himmelblau's four): nothing to add
     assert "not at x*" not in report._runs_sentences(A)[0]
+    assert "at x* = " not in report._runs_sentences(A)[0]
 
 
 def test_runs_that_did_not_converge_are_named_together_by_how_they_stopped():
