@@ -486,11 +486,14 @@ def _far_target(obj: Any, res: OptimizeResult, x0: np.ndarray, points: Sequence[
     """No minimizer: the run diverged or ended outside the convergence radius of every
     critical point."""
     diverged = res.status == "diverged"
+    # the distance and the status as clauses of their own, not in parentheses around the
+    # nearest point's coordinates and the radius's own (chained Rosenbrock p. 2: four deep)
+    where = _nearest_text(res.x, x0, points)
     what = (f"the run diverged ({res.message})" if diverged else
             f"the run ended at {_fmt(res.x)} after {iteration_count(res.nit)}, "
-            f"{OUTSIDE_ONLY if len(points) == 1 else OUTSIDE_EVERY} ("
-            + _nearest_text(res.x, x0, points) + f"status {res.status}, ‖∇f‖∞ = "
-            f"{fmt_grad(float(np.max(np.abs(res.jac))))})")
+            f"{OUTSIDE_ONLY if len(points) == 1 else OUTSIDE_EVERY}"
+            + (f": {where}" if where else "") + f"; status {res.status}, ‖∇f‖∞ = "
+            f"{fmt_grad(float(np.max(np.abs(res.jac))))}")
     cp = nearest_minimum(points, x0)
     if cp is not None:
         p = np.asarray(cp.point, dtype=float)
@@ -513,10 +516,10 @@ def _far_target(obj: Any, res: OptimizeResult, x0: np.ndarray, points: Sequence[
 
 
 def _nearest_text(x: Any, x0: np.ndarray, points: Sequence[Any]) -> str:
-    """``1.1 from the nearest, (1, 1), beyond the radius 0.22 within which a run counts as
-    converged to it; ``: how far a run that ended at ``x`` is from the nearest critical point
-    of ``points``, against :func:`converged_radius` (empty without points); ``4.81 from
-    (0, 0), beyond …`` where ``points`` holds one."""
+    """``1.1 from the nearest, (1, 1), beyond its radius 0.22 (within which a run counts as
+    converged to it: 0.1 × its distance from x₀, 2.2)``: how far a run that ended at ``x`` is
+    from the nearest critical point of ``points``, against :func:`converged_radius` (empty
+    without points); ``4.81 from (0, 0), beyond …`` where ``points`` holds one."""
     near = nearest_critical(x, x0, points)
     if near is None:
         return ""
@@ -524,9 +527,9 @@ def _nearest_text(x: Any, x0: np.ndarray, points: Sequence[Any]) -> str:
     scale = (f"its distance from x₀, {fmt(near.start, 3)}" if near.start <= near.separation else
              f"its distance from the nearest other critical point, {fmt(near.separation, 3)}")
     which = "" if len(points) == 1 else "the nearest, "
-    return (f"{fmt(near.distance, 3)} from {which}{_fmt(coords)}, beyond the radius "
-            f"{fmt(near.radius, 3)} within which a run counts as converged to it, "
-            f"{CONVERGED_FRACTION:g} × {scale}; ")
+    return (f"{fmt(near.distance, 3)} from {which}{_fmt(coords)}, beyond its radius "
+            f"{fmt(near.radius, 3)} (within which a run counts as converged to it: "
+            f"{CONVERGED_FRACTION:g} × {scale})")
 
 
 @dataclass

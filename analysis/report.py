@@ -2047,10 +2047,10 @@ def _failure_lists(A: Analysis) -> tuple[list[str], list[str], list[str]]:
 
 
 #: A run's distance beyond a convergence radius with how the radius is set
-#: (:func:`analysis.rates._nearest_text`): "beyond the radius 0.666 within which a run counts
-#: as converged to it, 0.1 × its distance from x₀, 6.66; "
-_RADIUS_SAID = re.compile(r"beyond the radius (\S+) within which a run counts as converged "
-                          r"to it, [^;]+; ")
+#: (:func:`analysis.rates._nearest_text`): "beyond its radius 0.666 (within which a run
+#: counts as converged to it: 0.1 × its distance from x₀, 6.66)"
+_RADIUS_SAID = re.compile(r"beyond its radius (\S+) \(within which a run counts as "
+                          r"converged to it: [^()]+\)")
 
 
 def said_once(entries: Sequence[str], names: Sequence[str]) -> list[str]:
@@ -2068,7 +2068,7 @@ def said_once(entries: Sequence[str], names: Sequence[str]) -> list[str]:
     for entry, name in zip(entries, names, strict=True):
         for m in list(_RADIUS_SAID.finditer(entry)):
             if m.group(0) in radii:
-                entry = entry.replace(m.group(0), f"beyond the same radius {m.group(1)}; ", 1)
+                entry = entry.replace(m.group(0), f"beyond the same radius {m.group(1)}", 1)
             radii.add(m.group(0))
         said = f"{name} {TWICE_DIFFERENTIABLE}{TWICE_WHY}"
         if said in entry:

@@ -291,10 +291,12 @@ def test_a_run_called_far_says_how_far_and_from_what_radius(quadratics):
     # kink p. 2: the bullet gave no iteration count for such a run (Adam's and CG's had one)
     assert f"the run ended at {_fmt(end)} after {s.result.nit} iterations, " in s.minimizer_how
     assert s.result.nit == 10
-    assert (f"outside the convergence radius of the only critical point ({fmt(d, 3)} from "
-            f"(0, 0), beyond the "
-            f"radius {fmt(radius, 3)} within which a run counts as converged to it, 0.1 × its "
-            f"distance from x₀, {fmt(math.sqrt(2.0), 3)}; status steps") in s.minimizer_how
+    # the distance and the status are clauses of their own (chained Rosenbrock p. 2 nested
+    # the coordinates and the radius's rule inside one bracket, four deep)
+    assert (f"outside the convergence radius of the only critical point: {fmt(d, 3)} from "
+            f"(0, 0), beyond its "
+            f"radius {fmt(radius, 3)} (within which a run counts as converged to it: 0.1 × its "
+            f"distance from x₀, {fmt(math.sqrt(2.0), 3)}); status steps") in s.minimizer_how
     # a numeric minimizer's provenance has no bracket of its own: the page prints it in one
     assert "(" not in _cp_how(NS(kind="minimum", exact=False))
 

@@ -4333,9 +4333,9 @@ def test_runs_that_stopped_alike_share_one_what_failed_bullet():
 def test_rate_study_entries_say_a_long_clause_once():
     """Kink p. 2: the entries of Newton, BFGS and L-BFGS repeated word for word "rests on f
     being twice differentiable at x* (Hessian model, curvature condition of the line
-    search)" and "beyond the radius 0.666 within which a run counts as converged to it, 0.1
-    × its distance from x₀, 6.66".  The first entry says each; the later ones refer to it,
-    and a radius set otherwise is said in full."""
+    search)" and the radius 0.666 with how it is set ("within which a run counts as
+    converged to it, 0.1 × its distance from x₀, 6.66").  The first entry says each; the
+    later ones refer to it, and a radius set otherwise is said in full."""
     from types import SimpleNamespace
 
     from analysis.rates import _nearest_text
@@ -4347,22 +4347,22 @@ def test_rate_study_entries_say_a_long_clause_once():
     def entry(name, end):
         return (f"{name} (rate-study run, no gradient tolerance): not comparable — {name} "
                 f"{TWICE_DIFFERENTIABLE}{TWICE_WHY}: no rate is promised at a kink; the run "
-                f"ended outside the convergence radius of the only critical point "
-                f"({_nearest_text(np.array(end), x0, cps)}status: line search failed)")
+                f"ended outside the convergence radius of the only critical point: "
+                f"{_nearest_text(np.array(end), x0, cps)}; status: line search failed")
 
     names = ["Newton", "BFGS", "L-BFGS"]
     got = report.said_once([entry("Newton", [0.0, -4.8]), entry("BFGS", [0.0, 0.727]),
                             entry("L-BFGS", [0.0, 0.727])], names)
     assert got[0] == entry("Newton", [0.0, -4.8])  # the first says all
     radius = _nearest_text(np.array([0.0, 0.727]), x0, cps)
-    assert "within which a run counts as converged to it, 0.1 × its distance from x₀, 6.66; " \
-        in radius
+    assert radius == ("0.727 from (0, 0), beyond its radius 0.666 (within which a run counts "
+                      "as converged to it: 0.1 × its distance from x₀, 6.66)")
     for name, text in zip(names[1:], got[1:], strict=True):
         assert text.startswith(f"{name} (rate-study run, no gradient tolerance): not comparable "
                                f"— {name}, like Newton, rests on f being twice differentiable "
                                "at x*: no rate is promised at a kink; "), text
-        assert "(0.727 from (0, 0), beyond the same radius 0.666; status: line search failed)" \
-            in text, text
+        assert text.endswith("only critical point: 0.727 from (0, 0), beyond the same radius "
+                             "0.666; status: line search failed"), text
         assert TWICE_WHY not in text and "within which" not in text
     # a radius set from another distance is a clause of its own
     other = report.said_once([entry("Newton", [0.0, -4.8]),
@@ -4383,8 +4383,8 @@ def test_a_run_outside_the_radius_of_the_one_critical_point_is_placed_by_it():
     x0, end = np.array([6.0, 8.0]), np.array([0.0, -4.8])
     cps = [NS(point=np.array([0.0, 0.0]))]
     text = _nearest_text(end, x0, cps)
-    assert text.startswith("4.8 from (0, 0), beyond the radius 1 within which"), text
-    study = NS(minimizer_how=f"none: the run ended at (0, -4.8), {OUTSIDE_ONLY} ({text}",
+    assert text.startswith("4.8 from (0, 0), beyond its radius 1 (within which"), text
+    study = NS(minimizer_how=f"none: the run ended at (0, -4.8), {OUTSIDE_ONLY}: {text}",
                result=NS(x=end), x0=x0)
     assert report.outside_head(study, cps) == ("the run ended 4.8 from P1, outside its "
                                                "convergence radius 1")
