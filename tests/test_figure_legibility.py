@@ -105,7 +105,8 @@ def test_the_cubic_figures_panel_titles_take_two_lines_at_most():
     """Study p. 13: "first 11 GD steps from x₀ = 1" and "zoom (grey band): iterates 6–11"
     took three lines each beside two-line titles."""
     (block,) = [b for b in _built(study.section_cubic).doc.figures()]
-    titles = [a.title.get_text() for a in _all_axes(_drawn(block)) if a.title.get_text()]
+    titles = [t.get_text() for a in _all_axes(_drawn(block))
+              for t in (a.title, a._left_title, a._right_title) if t.get_text()]
     assert len(titles) == 4
     assert all(t.rstrip("\n").count("\n") <= 1 for t in titles), titles
 
