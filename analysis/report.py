@@ -2123,9 +2123,9 @@ def kink_minimum_gradient_text(A: Analysis, runs: Sequence[MethodRun]) -> str | 
     :data:`KINK_RADIUS` of x* (seed 0; f has no gradient at x* itself), m above 10 times the
     gradient tolerance the runs stop on, which they cannot meet there however close to x*
     they end (kink p. 2 listed Adam and CG, 0.0045 and 0.052 from P1, as "did not converge"
-    beside a convergence radius of 0.666 and never said why), unless they land exactly on a
-    kink through x*, where the formulas give a subgradient that may vanish (kink p. 7: 2 of
-    100 CG starts converged at P1, on x = 0, where sign(0) = 0).  None when x* is no kink, when
+    beside a convergence radius of 0.666 and never said why), if they end off the kinks
+    through x*: on one the formulas give a subgradient, which may vanish (kink p. 7: 2 of 100
+    CG starts converged at P1, on x = 0, where sign(0) = 0).  None when x* is no kink, when
     the gradient gets small next to it, or without runs that stopped on the tolerance."""
     at = A.tuned if getattr(A, "tuned", None) is not None else A.minimum
     tols = [c.threshold for r in runs if r.result is not None
@@ -2141,15 +2141,16 @@ def kink_minimum_gradient_text(A: Analysis, runs: Sequence[MethodRun]) -> str | 
     if not g.size or float(g.min()) <= 10.0 * max(tols):
         return None
     at_x = {str(v): float(c) for v, c in zip(A.obj.variables, x, strict=True)}
-    on = {k: terms for k, (arg, terms) in kink_args(A.obj.gradient_list).items()
-          if arg.subs({v: at_x[v.name] for v in arg.free_symbols if v.name in at_x}).is_zero}
-    lands = (f", unless it lands exactly on the kink{'' if len(on) == 1 else 's'} "
-             f"{_names(list(on), 'or')}, where the formulas of ∇f give a subgradient "
-             f"({kink_conventions(t for terms in on.values() for t in terms)})") if on else ""
+    on = [k for k, arg in kink_args(A.obj.gradient_list).items()
+          if arg.subs({v: at_x[v.name] for v in arg.free_symbols if v.name in at_x}).is_zero]
+    # on a kink through x* the formulas give a subgradient, which may vanish there: only a
+    # run that ends off them is bound to miss the tolerance
+    off = (f" that ends off the kink{'' if len(on) == 1 else 's'} {_names(on)}"
+           if on else "")
     return (f"Next to x* = {fmt_point(x)}, a kink of f, the gradient does not vanish: "
             f"‖∇f‖∞ ≥ {fmt_grad(float(g.min()))} at {spaced(KINK_SAMPLES)} points drawn "
             f"within {power_text(r, small=True)} of x* (f has no gradient at x* itself), so no "
-            f"run can meet {gtol_words(tols)} there, however close to x* it ends{lands}.")
+            f"run{off} can meet {gtol_words(tols)} there, however close to x* it ends.")
 
 
 def failed_lead(analyses: bool, runs: bool) -> str:
@@ -2381,13 +2382,12 @@ def kink_sets(grad: Iterable[Any]) -> list[str]:
     return list(kink_args(grad))
 
 
-def kink_args(grad: Iterable[Any]) -> dict[str, tuple[Any, list[Any]]]:
-    """The kinks of :func:`kink_sets`, each with the expression whose zero set it is and the
-    sign and unit-step terms that jump there (``{"y = 1": (y − 1, [Heaviside(y − 1)])}``), in
-    the same order."""
+def kink_args(grad: Iterable[Any]) -> dict[str, Any]:
+    """The kinks of :func:`kink_sets`, each with the expression whose zero set it is
+    (``{"y = 1": y − 1}``), in the same order."""
     import sympy as sp
 
-    out: dict[str, tuple[Any, list[Any]]] = {}
+    out: dict[str, Any] = {}
     for g in grad:
         e = sp.sympify(g)
         for a in sorted(e.atoms(sp.sign, sp.Heaviside), key=sp.default_sort_key):
@@ -2399,20 +2399,8 @@ def kink_args(grad: Iterable[Any]) -> dict[str, tuple[Any, list[Any]]]:
             if len(free) == 1 and sp.degree(arg, free[0]) == 1:
                 (root,) = sp.solve(arg, free[0])
                 text = f"{free[0].name} = {sp.sstr(root)}"
-            out.setdefault(text, (arg, []))[1].append(a)
+            out.setdefault(text, arg)
     return out
-
-
-def kink_conventions(terms: Iterable[Any]) -> str:
-    """The values the sign and unit-step ``terms`` of the gradient formulas take on their
-    kinks, each kink's derivative the mean of its one-sided ones (the convention of
-    :mod:`landscape.derive`): ``sign(0) = 0, θ(0) = ½``, those of the functions present."""
-    import sympy as sp
-
-    terms = [sp.sympify(t) for t in terms]
-    return ", ".join(text for cls, text in ((sp.sign, "sign(0) = 0"),
-                                            (sp.Heaviside, "θ(0) = ½"))
-                     if any(t.atoms(cls) for t in terms))
 
 
 def kink_note(grad: Iterable[Any]) -> str:
@@ -2436,10 +2424,11 @@ def kink_gradient_text(grad: Iterable[Any]) -> str:
     kinks = kink_sets(grad)
     if not kinks:
         return ""
+    conv = [text for cls, text in ((sp.sign, "sign(0) = 0"), (sp.Heaviside, "θ(0) = ½"))
+            if any(g.atoms(cls) for g in grad)]
     return (f"On the kinks of f, {_names(kinks)}, where f has no gradient, ‖∇f‖₂ is the norm "
             "of the subgradient the formulas of ∇f give there, each kink's derivative the mean "
-            f"of its one-sided ones ({kink_conventions(grad)}): a region on a kink holds the "
-            "points "
+            f"of its one-sided ones ({', '.join(conv)}): a region on a kink holds the points "
             "where that subgradient is shorter than t.")
 
 
