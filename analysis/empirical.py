@@ -758,7 +758,7 @@ def pair_steps(ratios: ArrayLike, h: int = 1, cycle: bool = False) -> str:
     """Each consecutive pair of ``ratios`` by its numbers, the factor by which it falls and
     the order it implies (:func:`pair_falls`, which adds which pairs halve): "0.793 → 0.000751
     (× 0.000947; no order: 0.793 > 1/2, not yet in the fast phase); 0.000751 → 7.20e−05
-    (× 0.0959, order per 5-step cycle ≈ … = 1.33, per step 1.331/5 = 1.06)"."""
+    (× 0.0959, order per 5-step cycle ≈ … = 1.33, per step 1.33^(1/5) = 1.06)"."""
     r = np.asarray(ratios, dtype=float)
     pairs = []
     for a, b in zip(r[:-1], r[1:], strict=True):
