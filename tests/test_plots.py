@@ -1,5 +1,6 @@
 """analysis.plots: every function returns a Figure with the expected artists and data."""
 
+import inspect
 import math
 from types import SimpleNamespace as NS
 
@@ -1286,6 +1287,36 @@ def test_chain_figure_spanning_35_decades_puts_the_decaying_chain_in_its_own_pan
     # a few layers: one panel as before
     short = [chain_study(a, depths=(1, 2, 3)) for a in ("tanh", "sigmoid")]
     assert plots.chain_panels(short) == [[0, 1]]
+
+
+def test_chain_figure_open_markers_keep_their_hole_and_every_panel_its_label():
+    """Study p. 42: relu's exact derivatives at d = 1–8, shrunk to 4.6 pt with a 1.4 pt edge
+    and crossed by the bound line, read as filled triangles beside a caption saying "open
+    markers", and the right panel had no y label.  The markers are white inside, drawn over
+    the lines, with an edge of at most size/OPEN_EDGE_RATIO; each panel has its y label."""
+    from landscape.vanishing import chain_study
+
+    depths = tuple(range(1, 51))
+    studies = [chain_study(a, depths=depths, weight=1, x=1.0) for a in ("tanh", "sigmoid",
+                                                                        "relu")]
+    fig = plots.plot_chain_depth(studies)
+    panels = [a for a in fig.axes if a.lines]
+    assert len(panels) == 2
+    labels = {ax.get_ylabel() for ax in panels}  # (its subscript typeset: dh$_{d}$/dx)
+    assert len(labels) == 1 and labels.pop().endswith("/dx| (log scale)")
+    for ax in panels:
+        marks = [ln for ln in ax.lines if ln.get_linestyle() == "None"]
+        assert marks
+        for ln in marks:
+            assert ln.get_markerfacecolor() == "white"
+            assert ln.get_markeredgewidth() <= ln.get_markersize() / plots.OPEN_EDGE_RATIO + 1e-9
+            assert ln.get_zorder() > max(x.get_zorder() for x in ax.lines
+                                         if x.get_linestyle() != "None"
+                                         and "bound" not in x.get_label())
+    relu = next(ln for ax in panels for ln in ax.lines if ln.get_label().startswith("relu: exact"))
+    assert relu.get_markersize() < 8.0  # shrunk: the case that read filled
+    # the sweep's y label says what it plots, with no K left undefined (study p. 11)
+    assert "x_K" not in inspect.signature(plots.plot_lr_sweep).parameters["ylabel"].default
 
 
 def test_small_multiples_titles_keep_clear_of_the_panel_above_at_every_height():
