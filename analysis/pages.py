@@ -808,6 +808,32 @@ def math_latex(expr: Any) -> str:
     return _FACTOR_BEFORE_NAME.sub(r"\\,", _Printer().doprint(expr))
 
 
+def display_fractions(tex: str) -> str:
+    r"""``tex`` set in display style when it is one fraction, ``\frac{x}{5}`` →
+    ``\dfrac{x}{5}`` (a sign before it kept): mathtext sets ``\frac`` in text style,
+    numerator and denominator at about half the text's height, so that a derivative that is
+    a fraction alone (quadratic report p. 2: ∂f/∂x = x/5) was hard to read; a fraction inside
+    a longer formula keeps its size, and the formula its height on the page."""
+    m = re.match(r"(-\s*)?\\frac\{", tex)
+    if m is None:
+        return tex
+    depth, groups, i = 0, 0, m.end() - 1
+    while i < len(tex):  # the two brace groups of the fraction, then the end of ``tex``
+        c = tex[i]
+        if c == "\\":
+            i += 2
+            continue
+        depth += (c == "{") - (c == "}")
+        if depth == 0:
+            groups += 1
+            if groups == 2:
+                break
+        i += 1
+    if groups != 2 or tex[i + 1:].strip():
+        return tex
+    return tex[:m.end() - len("\\frac{")] + "\\dfrac" + tex[m.end() - 1:]
+
+
 #: the space between a factor and a function name that follows it (``x \cos``): LaTeX sets a
 #: thin space there, mathtext none (``xcos``); :func:`math_latex` writes it out (``\,``)
 _FACTOR_BEFORE_NAME = re.compile(
@@ -868,7 +894,7 @@ def _math_lines(lhs: str, expr: Any, width: float, size: float) -> list[MathLine
     if len(full) > MAX_LATEX:
         return None
     try:
-        terms = _signed_terms(expr) if isinstance(expr, sp.Add) else [full]
+        terms = _signed_terms(expr) if isinstance(expr, sp.Add) else [display_fractions(full)]
         lines = _pack(lhs, terms, width, size)
         if lines is None:
             return None

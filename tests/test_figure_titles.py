@@ -153,3 +153,26 @@ def test_gradient_and_hessian_left_sides_are_set_at_full_size(names):
     assert w >= pages._math_extent10(f"${num}$")[0] + pages._math_extent10(f"${den}$")[0]
     line = pages.typeset(lhs, sp.sign(sp.Symbol("x")), sizes=(11.0,))
     assert len(line) == 1 and line[0].math and line[0].size == 11.0
+
+
+def test_a_derivative_that_is_one_fraction_is_set_at_full_size():
+    """Quadratic p. 2: ∂f/∂x = x/5 and ∂²f/∂x² = 1/5 were text-style fractions, x over 5 at
+    about half the text's height.  A right side that is one fraction is set in display
+    style, its numerator and denominator at full size; a fraction inside a longer formula
+    (the study's f = x₁²/10 + 2x₂²) keeps its size, and the formula its height."""
+    import sympy as sp
+
+    x, y = sp.symbols("x y")
+    (line,) = pages.typeset(r"\partial f/\partial x", x / 5, sizes=(11.0,))
+    assert line.text == r"$\partial f/\partial x = \dfrac{x}{5}$"
+    assert pages.typeset("f", -x / 5, sizes=(11.0,))[0].text == r"$f = - \dfrac{x}{5}$"
+    assert r"\dfrac" not in pages.typeset("f", x**2 / 10 + 2 * y**2, sizes=(11.0,))[0].text
+    assert pages.display_fractions(r"\frac{x}{2} + \frac{x}{x + 1}") == (
+        r"\frac{x}{2} + \frac{x}{x + 1}")
+    assert pages.display_fractions(r"\frac{\cosh{\left(\frac{x}{2} \right)}}{4}") == (
+        r"\dfrac{\cosh{\left(\frac{x}{2} \right)}}{4}")
+    # 1 over 5 at full size: the display fraction stands more than two digits tall (the
+    # text-style one less than two: its digits shrunk)
+    one = pages._math_extent10("$5$")[1]
+    assert pages._math_extent10(r"$\dfrac{1}{5}$")[1] > 2.5 * one
+    assert pages._math_extent10(r"$\frac{1}{5}$")[1] < 2.0 * one
