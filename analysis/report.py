@@ -6498,7 +6498,24 @@ def _study_end(study: Any) -> str:
         return ("error at the floor; the run ended at its iteration budget"
                 if floor else "iteration budget used up, above the floor")
     stopped = f"stopped: {status_text(status)}"
-    return f"error at the floor; the run {stopped}" if floor else f"{stopped}, above the floor"
+    return (f"error at the floor; the run {stopped}{_within_budget(study)}" if floor
+            else f"{stopped}, above the floor")
+
+
+def _within_budget(study: Any) -> str:
+    """``, within its budget of 1 000 iterations`` for a rate-study run its method stopped
+    (a failed line search) after exactly the iterations the automatic budget's ``floor`` rule
+    gives, floor index + :data:`analysis.rates.FLOOR_MARGIN` (quadratic report p. 11: Newton's
+    11 iterations, its floor at k = 1, read as "the automatic budget: 10 steps past the first
+    error at the floor"); '' otherwise."""
+    from analysis.rates import FLOOR_MARGIN
+
+    b, m = getattr(study, "budget", None), study.measurement
+    k = getattr(m, "floor_index", None)
+    if (b is None or k is None or int(study.result.nit) != int(k) + FLOOR_MARGIN
+            or int(b.maxiter) <= int(study.result.nit)):
+        return ""
+    return f", within its budget of {spaced(int(b.maxiter))} iterations"
 
 
 def _stop_past_floor(study: Any) -> str:

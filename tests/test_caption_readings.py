@@ -269,3 +269,27 @@ def test_a_yardstick_is_named_a_yardstick_in_the_figure_and_its_caption():
                          "step's ratio."), text
     cg.prediction.basis = ""
     assert plots._rate_study_args(studies)[3] == {"CG": "bound ρ = 0.96"}
+
+
+def test_a_run_stopped_after_as_many_iterations_as_its_budget_rule_gives_says_its_budget():
+    """Quadratic p. 11: "Newton 11 iterations (error at the floor; the run stopped: line
+    search failed)" beside "BFGS 18, L-BFGS 18 iterations (the automatic budget: 10 steps
+    past the first error at the floor)": Newton's floor at k = 1 plus 10 is 11, so a student
+    could not tell which rule stopped it.  Such a run says the budget it stopped within;
+    another stopped run, or one whose count no budget rule gives, says nothing more."""
+    from analysis.rates import FLOOR_MARGIN
+
+    def run(nit, floor, maxiter=200, status="line_search_failed"):
+        return NS(result=NS(status=status, nit=nit),
+                  measurement=NS(floor_index=floor, stalled=None, falling=None),
+                  budget=NS(rule="first", maxiter=maxiter, capped=False))
+
+    assert FLOOR_MARGIN == 10
+    assert report._study_end(run(11, 1)) == (
+        "error at the floor; the run stopped: line search failed, within its budget of 200 "
+        "iterations")
+    assert report._study_end(run(9, 1)) == ("error at the floor; the run stopped: line search "
+                                            "failed")
+    assert report._study_end(run(11, None)) == "stopped: line search failed, above the floor"
+    assert report._study_end(run(11, 1, maxiter=11)) == (
+        "error at the floor; the run stopped: line search failed")
