@@ -5203,6 +5203,18 @@ ECDF_END_TEXT = ("  Each curve's legend marker sits on the tops of a few of its 
                  "target; a wide pale line of its "
                  "colour carries its final level on to the right (side by side where several "
                  "curves end at one level).")
+#: :data:`ECDF_END_TEXT`'s sequel where curves reach 1 (:func:`ecdf_end_text`)
+ECDF_AT_ONE_TEXT = "  For the curves that reach 1, the grey line at 1 carries it."
+
+
+def ecdf_end_text(iterations: Mapping[str, ArrayLike]) -> str:
+    """:data:`ECDF_END_TEXT` for :func:`plot_ecdf` of ``iterations``, with
+    :data:`ECDF_AT_ONE_TEXT` when a curve reaches 1 on an axis that shows 1: there the
+    reference line carries the level, not a pale line."""
+    reach = any(np.size(v) and np.all(np.isfinite(np.asarray(v, dtype=float)))
+                for v in iterations.values())
+    return ECDF_END_TEXT + (ECDF_AT_ONE_TEXT if reach and ecdf_zoom(iterations) is None
+                            else "")
 
 
 #: Widths (points) of ECDF curves drawn apart (:func:`curve_widths`): the last curve of the
@@ -5349,11 +5361,12 @@ def plot_ecdf(
     never count, so a method that fails on some starts ends below 1.  Each curve (and its
     markers) ends at its own largest solved cost; a wide pale line of its colour without
     markers (:data:`ECDF_FLAT_WIDTH`, :data:`ECDF_FLAT_ALPHA`), under the curves, carries
-    its final level on to the right edge of the axes, a little past ``budget`` (default: the
-    largest value seen), so that the curve ending last shows its level too; lines at one
-    level lie side by side (:func:`flat_stripes`) — say so with :data:`ECDF_END_TEXT` in the
-    caption.  A reference line (:data:`REFERENCE_STYLE`) marks 1 (named in the legend) unless
-    the axis is zoomed.
+    its final level below 1 on to the right edge of the axes, a little past ``budget``
+    (default: the largest value seen), so that the curve ending last shows its level too;
+    lines at one level lie side by side (:func:`flat_stripes`) — say so with
+    :func:`ecdf_end_text` in the caption.  A reference line (:data:`REFERENCE_STYLE`) marks 1
+    (named in the legend) unless the axis is zoomed, and carries the level of the curves
+    that end at 1.
     Costs are drawn on a log axis; a cost of 0 is drawn at the axis floor (the smallest
     positive cost; 1 when there is none).  A method that solved no start has no curve and
     no legend entry (a legend names only what is drawn: say it in the caption); the y axis
@@ -5435,6 +5448,10 @@ def plot_ecdf(
         lo, hi = lo / g, hi * g
     m = ecdf_margin(lo, hi)
     ax.set_xlim(lo / m, hi * m)
+    zoom = ecdf_zoom(iterations)
+    if zoom is None:  # the reference line carries the level 1 (study p. 37: pale lines side
+        # by side centred on 1 showed half below it, read as curves ending short of 1)
+        flats = [f for f in flats if f[2] < 1.0 - 1e-9]
     stripes = flat_stripes([level for _, _, level in flats])
     for (label, x_end, level), (dy, lw) in zip(flats, stripes, strict=True):
         # each final level carried on to the right edge (the last curve's too): wide and
@@ -5445,7 +5462,6 @@ def plot_ecdf(
                 # from its curve's end, at its level, to the axes' right edge
                 transform=offset_copy(ax.transData, fig=_root(fig), x=0.0, y=dy,
                                       units="points"))
-    zoom = ecdf_zoom(iterations)
     if zoom is None:
         ax.set_ylim(ECDF_FLOOR, 1.05)  # a curve at 0 (no start solved) stays off the x axis
     else:  # every curve low: zoom in (1 is off the axis, and said in the label)
@@ -6210,6 +6226,8 @@ __all__ = [
     "page_script",
     "page_tags",
     "ECDF_END_TEXT",
+    "ECDF_AT_ONE_TEXT",
+    "ecdf_end_text",
     "ECDF_WORDS",
     "COCO_WORDS",
     "BBOB_WORDS",

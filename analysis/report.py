@@ -6914,7 +6914,7 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], label: str) -> N
                 "iterate below the target, so it is an upper bound on its cost to reach the "
                 "target; a curve that ends below 1 "
                 "left some starts short of the target (not converged, diverged or at a "
-                "higher critical point)." + plots.ECDF_END_TEXT + (
+                "higher critical point)." + plots.ecdf_end_text(ecdf) + (
                     f"  {_names(none)} reached the target from no start (0/{N}): no curve, "
                     "no legend entry." if none else "")
                 + (f"  No curve rises above {fmt_num(plots.ecdf_zoom(ecdf) / 1.15, 3)}: "

@@ -1515,7 +1515,7 @@ def test_ecdf_curve_and_its_markers_end_at_its_own_last_success():
     must end at 45; only a pale line without markers carries its level on, to the right
     edge of the axes (past 61, where gd's curve ends and its own pale line starts)."""
     costs = {"cg": np.array([5.0, 9.0, 20.0, 45.0, np.nan]),
-             "gd": np.array([10.0, 30.0, 58.0, 61.0, 60.0])}
+             "gd": np.array([10.0, 30.0, 58.0, 61.0, np.nan, 60.0])}
     ax = plots.plot_ecdf(costs).axes[0]
     cg = next(ln for ln in ax.lines if ln.get_label().startswith("cg:"))
     assert max(cg.get_xdata()) == pytest.approx(45.0)
@@ -1531,6 +1531,11 @@ def test_ecdf_curve_and_its_markers_end_at_its_own_last_success():
     # the curve ending last carries its level on to the right edge too
     flat_gd = [ln for ln in ax.lines if ln.get_label() == "_flat gd"]
     assert len(flat_gd) == 1 and list(flat_gd[0].get_xdata()) == pytest.approx([61.0, edge])
+    # a curve that ends at 1 has none: the reference line at 1 carries that level
+    costs["gd"] = costs["gd"][np.isfinite(costs["gd"])]
+    ax = plots.plot_ecdf(costs).axes[0]
+    assert [ln.get_label() for ln in ax.lines if ln.get_label().startswith("_flat")] == [
+        "_flat cg"]
 
 
 def test_ecdf_of_a_narrow_cost_range_keeps_its_axis_near_the_data():
@@ -1559,7 +1564,9 @@ def test_ecdf_final_levels_shared_by_several_methods_lie_side_by_side():
     """bfgs and newton both end at 1, lbfgs and cg both at 0.4 (2 of 5), gd alone at 0.6:
     the pale lines of one level were drawn on one another, one blended band; now each pair
     lies side by side, ±½ · ECDF_FLAT_WIDTH (1.5 pt) about its level, gd's on its level; the
-    dotted line at 1 is named in the legend."""
+    dotted line at 1 is named in the legend and carries the level 1 alone (study p. 37: the
+    pale lines of the curves ending at 1, side by side about it, showed half below it and
+    read as curves ending short of 1)."""
     nan = np.nan
     costs = {"bfgs": np.array([3.0, 4.0, 5.0, 6.0, 7.0]),
              "newton": np.array([2.0, 3.0, 4.0, 5.0, 6.0]),
@@ -1577,7 +1584,8 @@ def test_ecdf_final_levels_shared_by_several_methods_lie_side_by_side():
         return float(y[0]) - float(ax.transData.transform((1.0, ln.get_ydata()[0]))[1]) * pt
 
     w = plots.ECDF_FLAT_WIDTH
-    assert page_y("bfgs") == pytest.approx(w / 2) and page_y("newton") == pytest.approx(-w / 2)
+    flats = [ln.get_label() for ln in ax.lines if ln.get_label().startswith("_flat ")]
+    assert sorted(flats) == ["_flat cg", "_flat gd", "_flat lbfgs"]
     assert page_y("lbfgs") == pytest.approx(w / 2) and page_y("cg") == pytest.approx(-w / 2)
     assert page_y("gd") == pytest.approx(0.0)
     assert plots.flat_stripes([1.0, 0.5, 1.0, 1.0]) == [(2.0, 2.0), (0.0, w), (0.0, 2.0),
@@ -1585,6 +1593,13 @@ def test_ecdf_final_levels_shared_by_several_methods_lie_side_by_side():
     texts = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "fraction of starts solved = 1" in texts
     assert plots.audit(fig) == []
+    # the caption says so where a curve reaches 1, and only there (a zoomed axis shows no 1)
+    assert plots.ecdf_end_text(costs) == plots.ECDF_END_TEXT + plots.ECDF_AT_ONE_TEXT
+    low = {k: v for k, v in costs.items() if k != "bfgs" and k != "newton"}
+    assert plots.ecdf_end_text(low) == plots.ECDF_END_TEXT
+    zoomed = {"gd": np.r_[3.0, np.full(40, np.nan)]}
+    assert plots.ecdf_zoom(zoomed) is not None
+    assert plots.ecdf_end_text(zoomed) == plots.ECDF_END_TEXT
 
 
 def test_curve_legend_last_iterate_square_has_the_colour_of_the_drawn_squares():

@@ -1046,7 +1046,7 @@ def column_like(values: Iterable[float], digits: int = 4) -> str:
 
 def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
     from analysis.campaign.figures import SHARE_DIGITS, tidy_log_x
-    from analysis.plots import ECDF_END_TEXT, ecdf_apart_text, plot_ecdf
+    from analysis.plots import ecdf_apart_text, ecdf_end_text, plot_ecdf
     from analysis.report import Column, cell, column_decimals, column_scientific, mark
 
     d = b.doc
@@ -1077,7 +1077,7 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                         "(estimated: the counts per iteration are not recorded)."
                         if hit_how(c.meta) == "estimated" else
                         "measured counts, weights as set.") + ecdf_apart_text(cost, half=True)
-                     + ECDF_END_TEXT)
+                     + ecdf_end_text(cost))
     d.figure(lambda fig: tidy_log_x(plot_ecdf(
                  by_label(secs), xlabel="wall seconds to the target (log)",
                  ylabel="fraction of pairs solved", title="ECDF over time", apart=True,
@@ -1092,7 +1092,7 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                         "and where they reach ½, and continued by pale lines as in the cost "
                         "panel."
                         if ecdf_apart_text(secs, half=True) == ecdf_apart_text(cost, half=True)
-                        else ecdf_apart_text(secs, half=True) + ECDF_END_TEXT))
+                        else ecdf_apart_text(secs, half=True) + ecdf_end_text(secs)))
     rows = []
     sec = "ECDF"
     half = {m: half_solved_cost(v) for m, v in cost.items()}
@@ -1123,7 +1123,7 @@ PROFILE_TAUS = (1.0, 2.0, 10.0, math.inf)
 
 def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
     from analysis.campaign.figures import SHARE_DIGITS, profile_limit, tidy_log_x
-    from analysis.plots import ECDF_END_TEXT, ecdf_apart_text, plot_ecdf
+    from analysis.plots import ecdf_apart_text, ecdf_end_text, plot_ecdf
     from analysis.report import Column, cell, column_decimals
 
     d = b.doc
@@ -1163,7 +1163,7 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
                                "it is best, "
                                f"{text}." for m, n, text in qualified.values())
                      + ecdf_apart_text(ratios, anchor=True)
-                     + ECDF_END_TEXT)
+                     + ecdf_end_text(ratios))
     taus = np.array(PROFILE_TAUS)
     rho = performance_profile(R, taus)
     sec = "performance profile"
