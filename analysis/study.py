@@ -2132,7 +2132,7 @@ def section_chain(S: Study) -> None:
         within = all(abs(r.derivative) <= r.bound * (1 + CHAIN_RTOL) for r in st.rows)
         S.statement_check(f"{st.activation}: |dh_d/dx| ≤ (|w|·sup|a′|)^d at x = {at:g}",
                           f"bound with sup|a′| = {SUP_DERIVATIVE[st.activation]:g}; h_d = "
-                          "a(w·h_(d−1)) the output of layer d, h₀ = x, weight w = 1",
+                          "a(w·h_(d−1)), the output of layer d; h₀ = x; weight w = 1",
                           "holds at every depth" if within else "violated", within,
                           test="largest |dh_d/dx|/bound "
                           + S.value(st.activation, "largest |dh_d/dx|/bound",

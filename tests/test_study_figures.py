@@ -1372,7 +1372,7 @@ def test_the_chain_bound_row_says_what_h_d_w_and_d_are():
     bounds = [c for c in s.checks if "≤ (|w|·sup|a′|)" in c.what]
     assert len(bounds) == 3
     for c in bounds:
-        assert "h_d = a(w·h_(d−1)) the output of layer d, h₀ = x, weight w = 1" in c.theory
+        assert "h_d = a(w·h_(d−1)), the output of layer d; h₀ = x; weight w = 1" in c.theory
 
 
 def test_the_saddle_states_its_step_and_the_eigenvalue_of_the_escape_time(saddle_and_surfaces):
