@@ -6901,8 +6901,10 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], label: str) -> N
         ecdf, xlabel="weighted evaluations of the whole run (units of one f evaluation, "
                      "log scale)", ylabel="fraction of starts at the target",
         solved="at target",
-        title=f"Cost to reach f ≤ {power_text(target, 6)} (f* + "
-              f"{power_text(study.target_tol)}·max(1, |f*|)) over {N} starts",
+        # the target's rule, then its value, as the lead-in gives them (study p. 37: "f ≤ 10⁻⁶
+        # (f* + 10⁻⁶·max(1, |f*|))" read as 10⁻⁶ times the bracket)
+        title=f"Cost to reach f ≤ f* + {power_text(study.target_tol)}·max(1, |f*|) = "
+              f"{power_text(target, 6)} over {N} starts",
         fig=fig), height=280.0,
         # the whole-run cost in a sentence of its own (chained Rosenbrock p. 10: "…, each
         # start's cost being …, on the gradient tolerance …: an upper bound on its cost to

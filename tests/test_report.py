@@ -920,7 +920,9 @@ def test_the_many_starts_target_writes_a_power_of_ten_as_the_gradient_tolerance_
 
     drawn = fig.draw_fn(Figure(figsize=(6.9, 3.9)))
     texts = [t.get_text() for t in drawn.findobj(Text)]
-    want = f"Cost to reach f ≤ {tol} (f* + {tol}·max(1, |f*|))"
+    # the rule, then its value (study p. 37: "f ≤ 10⁻⁶ (f* + 10⁻⁶·max(1, |f*|))" read as
+    # 10⁻⁶ times the bracket)
+    want = f"Cost to reach f ≤ f* + {tol}·max(1, |f*|) = {tol} over"
     assert any(t.replace("\n", " ").startswith(want) for t in texts), texts
 
 
