@@ -607,6 +607,42 @@ def resolve_page_refs(text: str, pages: Mapping[str, int]) -> str:
     return _PAGE_REF.sub(lambda m: str(labelled_page(pages, m.group(1)) or "?"), text)
 
 
+#: a footnote that is only a pointer to a note printed in full on another page
+#: (:func:`note_reference`): its head and that page
+_POINTER = re.compile(r"(.+): see the full note on p\. (\d+)\.")
+
+
+#: the longest head of a pointer :func:`merge_pointers` joins with others: a name
+#: ("Agreement", "L-BFGS", "Decided by"), not a sentence ("† step outside the window …")
+POINTER_NAME = 16
+
+
+def merge_pointers(notes: Sequence[str]) -> list[str]:
+    """A page's footnotes with its pointers to one page (:func:`note_reference`) headed by a
+    name (at most :data:`POINTER_NAME` characters) in one line where the first of them
+    stood: "Agreement, CG, BFGS and L-BFGS: see the full notes on p. 7." (chained Rosenbrock
+    p. 6 ended with four lines "…: see the full note on p. 7."); a pointer headed by a
+    sentence keeps its line."""
+    def named(n: str) -> re.Match[str] | None:
+        m = _POINTER.fullmatch(n)
+        return m if m and len(m.group(1)) <= POINTER_NAME else None
+
+    heads: dict[str, list[str]] = {}
+    for n in notes:
+        if m := named(n):
+            heads.setdefault(m.group(2), []).append(m.group(1))
+    out = []
+    for n in notes:
+        m = named(n)
+        if m is None or len(heads[m.group(2)]) == 1:
+            out.append(n)
+        elif heads[m.group(2)][0] == m.group(1):
+            names = heads[m.group(2)]
+            out.append(", ".join(names[:-1]) + f" and {names[-1]}: see the full notes on "
+                       f"p. {m.group(2)}.")
+    return out
+
+
 def note_reference(note: str, page: int) -> str:
     """A later page's pointer to a long note printed in full on ``page``: its first clause
     whole (up to the first '. ', '; ' or ': '), never cut inside it, then the page: "∼ ratio
@@ -4008,7 +4044,7 @@ class Document:
 
     @staticmethod
     def _lines(keys: set[str], rest: list[str]) -> list[str]:
-        return ([legend_text(keys)] if keys else []) + drop_said_asides(rest)
+        return ([legend_text(keys)] if keys else []) + merge_pointers(drop_said_asides(rest))
 
     def _note_space(self, canv: Any, notes: Sequence[str]) -> float:
         """Height that ``notes`` add to the footnotes of the current page: a note already

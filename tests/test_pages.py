@@ -3192,3 +3192,24 @@ def test_an_aside_another_footnote_says_is_left_out_on_that_page(tmp_path):
     assert texts[0].count("spans the errors") == 1
     assert "ESTIMATORS-NOTE over the window (a window i–j spans the errors" in texts[1]
     assert not any(c in t for t in texts for c in pages.ASIDE)
+
+
+def test_pointers_named_alike_to_one_page_share_a_line():
+    """Chained Rosenbrock p. 6 ended with four lines "Agreement: / CG: / BFGS: / L-BFGS: see
+    the full note on p. 7.".  Pointers headed by a name, to one page, share one line where
+    the first stood; a pointer headed by a sentence, or to another page, keeps its own."""
+    ref = pages.note_reference
+    long_note = ("A ratio can print with more digits here than in a table beside it: the "
+                 "table rounds to the digits that rounding leaves.")
+    notes = ["ᵐ measured in an optimizer run", ref("Agreement: an exact rate within 1%.", 7),
+             ref(long_note, 7), ref("CG: the predicted ρ is a bound.", 7),
+             ref("BFGS: the kind comes from a theorem.", 7),
+             ref("Decided by: the test the verdict rests on.", 3)]
+    assert notes[1] == "Agreement: see the full note on p. 7."
+    assert pages.merge_pointers(notes) == [
+        "ᵐ measured in an optimizer run",
+        "Agreement, CG and BFGS: see the full notes on p. 7.",
+        "A ratio can print with more digits here than in a table beside it: see the full "
+        "note on p. 7.",
+        "Decided by: see the full note on p. 3."]
+    assert pages.merge_pointers(notes[:2] + notes[5:]) == notes[:2] + notes[5:]
