@@ -960,7 +960,9 @@ def extents_text(grid: bool, slsqp: str = "SLSQP") -> str:
              "bisections)" if grid else "its small-gradient samples")
     slack = "10" + str(round(np.log10(POLISH_SLACK))).translate(str.maketrans("-0123456789",
                                                                              "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
-    return ("the bounding box of points checked inside the region: its point, the first exits "
+    # the point named as the table names it (quadratic p. 3: "its point" was undefined)
+    return ("the bounding box of points checked inside the region: the point of its smallest "
+            "‖∇f‖₂, the first exits "
             f"of ‖∇f‖₂ < t along rays from that point (a scan of {RAY_STEPS} geometric steps to "
             f"the box's edge, then {BISECTIONS} bisections) and, for a region found "
             f"{'on the grid' if grid else 'among the samples'}, {found}; each extreme is "

@@ -138,6 +138,15 @@ def test_how_extents_are_computed_is_one_account_not_a_note():
         assert part in rep.extents
     assert SOLVER_NAMES["SLSQP"] != "SLSQP"
     assert "by SLSQP on" in regions(f, threshold=0.02).extents
+    # the rays' start named as the table's column names it (quadratic p. 3: "inside the
+    # region: its point, the first exits …" left "its point" undefined), and it is that
+    # column's point: where ‖∇f‖₂ is smallest in the region
+    assert "inside the region: the point of its smallest ‖∇f‖₂, the first exits" in rep.extents
+    obj = Objective.parse(f)
+    assert rep.regions
+    for r in rep.regions:
+        g = float(np.linalg.norm(obj.grad(np.asarray(r.point, float))))
+        assert g == pytest.approx(r.gradient_norm, rel=1e-9, abs=1e-12)
     # one variable, not a polynomial: the interval ends are refined numerically
     one = regions("tanh(x)", [[-6.0, 6.0]], threshold=1e-3, names=SOLVER_NAMES)
     assert one.extents.endswith(f"grid, refined by {SOLVER_NAMES['brentq']}"), one.extents
