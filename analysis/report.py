@@ -2900,8 +2900,12 @@ def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False,
                 "exactly.  ")
     if refined:
         pts = ", ".join(f"{p} ({fmt_num(g, 2)})" for p, g in refined)
+        # the point is printed rounded, and ∇f moves by about ∇²f times the rounding
+        # (chained Rosenbrock p. 4: ‖∇f‖₂ = 0.074 at R1's printed point, 8.70e−14 printed)
         out += ("A region's smallest ‖∇f‖₂ is evaluated in double precision at the point "
-                f"shown; the ‖∇f‖₂ of the critical-point table at {pts} is evaluated at "
+                "found, shown rounded (at the rounded point ‖∇f‖₂ is larger: ∇f moves by "
+                "about ∇²f times the rounding); the ‖∇f‖₂ of the critical-point table at "
+                f"{pts} is evaluated at "
                 f"{REFINE_DPS} digits at the point refined to {REFINE_DPS} digits (shown "
                 "rounded there), below what double precision resolves.  ")
     if kink:

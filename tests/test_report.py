@@ -3519,16 +3519,20 @@ def test_study_chain_lines_are_drawn_through_every_depth(tmp_path, monkeypatch):
 def test_region_note_says_where_each_smallest_gradient_norm_is_evaluated():
     """Rosenbrock p. 4: the regions R1, R2 gave smallest ‖∇f‖₂ = 8.7e−14, 9.2e−15 while p. 3
     gave 3e−23, 1.6e−24 at the critical points P1, P2 inside them, with nothing to say why:
-    the region's value is evaluated in double precision at its rounded point, the critical
-    point's at the point refined to REFINE_DPS digits.  The note says so, with the values."""
+    the region's value is evaluated in double precision at the point found, the critical
+    point's at the point refined to REFINE_DPS digits.  The note says so, with the values,
+    and that the region's point is shown rounded (chained Rosenbrock p. 4: ‖∇f‖₂ = 0.074 at
+    R1's printed point (−0.9621, 0.9357, 0.8807, 0.7779, 0.6051), 8.70e−14 printed)."""
     from landscape.critical import REFINE_DPS
 
     assert "double precision" not in report.region_note(False, False, False, measured="how")
     note = report.region_note(False, False, False, measured="how",
                               refined=[("P1", 3e-23), ("P2", 1.6e-24)])
     assert note.startswith(report.measured_bounds_text("how"))
-    assert ("A region's smallest ‖∇f‖₂ is evaluated in double precision at the point shown; "
-            f"the ‖∇f‖₂ of the critical-point table at P1 ({report.fmt_num(3e-23, 2)}), "
+    assert ("A region's smallest ‖∇f‖₂ is evaluated in double precision at the point found, "
+            "shown rounded (at the rounded point ‖∇f‖₂ is larger: ∇f moves by about ∇²f times "
+            "the rounding); the ‖∇f‖₂ of the critical-point table at "
+            f"P1 ({report.fmt_num(3e-23, 2)}), "
             f"P2 ({report.fmt_num(1.6e-24, 2)}) is evaluated at {REFINE_DPS} digits at the "
             f"point refined to {REFINE_DPS} digits") in note
 
