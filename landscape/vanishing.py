@@ -886,24 +886,30 @@ def region_share(k: int, total: int) -> str:
 def seeded_text(from_samples: int, seeded: int) -> str:
     """What a sampled search's method adds to its grouping of samples, in sentences of their
     own: how many of the regions the samples gave, then that every critical point and
-    refined minimum of ‖∇f‖ outside them seeds a region of its own (how many of the
-    regions), joining a listed one only when it lies in that region's measured extent along
-    a segment from its point where ‖∇f‖ < t (:func:`_joined`) — two regions closer than the
-    linkage distance are no contradiction.  The counts are shares of the one total the
+    minimum of ‖∇f‖ refined from the samples of smallest ‖∇f‖ (:func:`_seeds`,
+    :func:`_refine_seeds`) outside them seeds a region of its own (how many of the regions),
+    counting in a listed one instead when it lies inside that region's bounds with ‖∇f‖ < t
+    along the segment from that region's point to it (:func:`_joined`) — two regions closer
+    than the linkage distance are no contradiction.  The counts are shares of the one total the
     section states (:func:`region_share`: ``giving 2 of the 5 regions … (seeded: 3 of the 5
     regions)``), so that neither reads as a second total.  When no sample has ‖∇f‖ < t
     (``from_samples`` = 0: the samples form no component), that is said as such, and the
     regions as coming from the seeded points (Rosenbrock, n = 5: ``no sampled point has
     ‖∇f‖ < t, so all 3 regions come from seeded points``)."""
     total = from_samples + seeded
-    joins = ("; it joins a listed region only when it lies in that region's measured extent "
-             "along a segment from its point where ‖∇f‖ < t")
-    seeds = "every local minimum of ‖∇f‖ refined below the sample spacing"
+    # what the search does, in its own terms, with the norm the section names, ‖∇f‖₂
+    # (chained Rosenbrock p. 4: "refined below the sample spacing" and "in that region's
+    # measured extent along a segment from its point where ‖∇f‖ < t" could not be applied
+    # or checked)
+    joins = ("; it counts in a listed region instead when it lies inside that region's bounds "
+             "and ‖∇f‖₂ < t all along the segment from that region's point to it")
+    seeds = (f"every local minimum of ‖∇f‖₂ that Newton's method reaches from the "
+             f"{MAX_SEEDS // 20} samples of smallest ‖∇f‖₂")
     if from_samples == 0:
         come = (f"all {total} regions come" if total > 1 else "the one region comes"
                 if total else "no region comes")
-        return (f"; no sampled point has ‖∇f‖ < t, so {come} from seeded points.  Every "
-                f"critical point, and {seeds}, starts a region of its own if ‖∇f‖ < t there"
+        return (f"; no sampled point has ‖∇f‖₂ < t, so {come} from seeded points.  Every "
+                f"critical point, and {seeds}, starts a region of its own if ‖∇f‖₂ < t there"
                 + joins)
     return (f", giving {region_share(from_samples, total)}.  Every critical point, and "
             f"{seeds}, that lies outside the samples' regions starts one of its own (seeded: "

@@ -51,11 +51,12 @@ def test_no_sampled_region_is_said_plainly():
 
     none = seeded_text(0, 3)
     assert "none of the" not in none and "(seeded:" not in none
-    assert none.startswith("; no sampled point has ‖∇f‖ < t, so all 3 regions come from "
+    assert none.startswith("; no sampled point has ‖∇f‖₂ < t, so all 3 regions come from "
                            "seeded points.  Every critical point, and every local minimum of "
-                           "‖∇f‖ refined below the sample spacing, starts a region of its own "
-                           "if ‖∇f‖ < t there; it joins a listed region"), none
-    assert seeded_text(0, 1).startswith("; no sampled point has ‖∇f‖ < t, so the one region "
+                           "‖∇f‖₂ that Newton's method reaches from the 200 samples of "
+                           "smallest ‖∇f‖₂, starts a region of its own if ‖∇f‖₂ < t there; it "
+                           "counts in a listed region instead"), none
+    assert seeded_text(0, 1).startswith("; no sampled point has ‖∇f‖₂ < t, so the one region "
                                         "comes from seeded points.")
     # with a sampled region the shares stay (unchanged wording)
     assert seeded_text(2, 3).startswith(", giving 2 of the 5 regions.")
@@ -65,7 +66,7 @@ def test_no_sampled_region_is_said_plainly():
     rep = find_vanishing_regions(Objective.parse("sum(x[i]**2, i, 1, 5)"), box,
                                  threshold=1e-3)
     assert len(rep.regions) == 1
-    assert "no sampled point has ‖∇f‖ < t, so the one region comes from seeded points" \
+    assert "no sampled point has ‖∇f‖₂ < t, so the one region comes from seeded points" \
         in rep.method
 
 

@@ -108,12 +108,12 @@ def test_tolerances_in_the_reports_prose_read_as_powers_of_ten():
 
 
 @pytest.mark.parametrize("from_samples, seeded, giving, seeded_words", [
-    (0, 3, "; no sampled point has ‖∇f‖ < t, so all 3 regions come from seeded points.",
-     "starts a region of its own if ‖∇f‖ < t there"),
+    (0, 3, "; no sampled point has ‖∇f‖₂ < t, so all 3 regions come from seeded points.",
+     "starts a region of its own if ‖∇f‖₂ < t there"),
     (2, 3, ", giving 2 of the 5 regions.", "(seeded: 3 of the 5 regions)"),
     (1, 0, ", giving the one region.", "(seeded: no region)"),
-    (0, 1, "; no sampled point has ‖∇f‖ < t, so the one region comes from seeded points.",
-     "starts a region of its own if ‖∇f‖ < t there"),
+    (0, 1, "; no sampled point has ‖∇f‖₂ < t, so the one region comes from seeded points.",
+     "starts a region of its own if ‖∇f‖₂ < t there"),
 ])
 def test_the_sampled_regions_and_the_seeded_ones_read_as_shares_of_one_total(
         from_samples, seeded, giving, seeded_words):

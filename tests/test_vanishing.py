@@ -190,11 +190,16 @@ def test_sampled_regions_say_how_samples_are_grouped_and_name_no_grid():
     # Rosenbrock p.4: the seeding was one 70-word parenthesis nested in the count's
     # sentence: it is said in sentences of their own
     assert seeded_text(0, 1) == (
-        "; no sampled point has ‖∇f‖ < t, so the one region comes from seeded points.  "
-        "Every critical point, and every local minimum of ‖∇f‖ refined below the sample "
-        "spacing, starts a region of its own if ‖∇f‖ < t there; it joins a listed region only "
-        "when it lies in that region's measured extent along a segment from its point where "
-        "‖∇f‖ < t")
+        "; no sampled point has ‖∇f‖₂ < t, so the one region comes from seeded points.  "
+        "Every critical point, and every local minimum of ‖∇f‖₂ that Newton's method reaches "
+        "from the 200 samples of smallest ‖∇f‖₂, starts a region of its own if ‖∇f‖₂ < t "
+        "there; it counts in a listed region instead when it lies inside that region's "
+        "bounds and ‖∇f‖₂ < t all along the segment from that region's point to it")
+    # the 200 are what the search takes: the scattered samples of smallest ‖∇f‖
+    from landscape.vanishing import _seeds
+
+    gn = np.random.default_rng(0).random(5000)
+    assert np.array_equal(_seeds(gn, None), np.argsort(gn)[:200])
     grid = regions("(x**2 + y - 11)**2 + (x + y**2 - 7)**2", threshold=0.02).extents
     assert "on the grid edges leaving it" in grid and "samples" not in grid
 
