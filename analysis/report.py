@@ -6215,22 +6215,10 @@ def hidden_above_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
                 near = (np.abs(d) < HIDDEN_ABOVE) & ((d > 0) if own else np.isfinite(d))
                 if not near.any():
                     continue
-                lo, hi, n = float(r[near].min()), float(r[near].max()), int(near.sum())
-                far = max(hi / rho, rho / lo)
-                most = f"a factor {fmt_num(far, 3) if n == 1 else f'{far:.4f}'}"
-                at = plots.int_ranges(kr[near])
+                n = int(near.sum())
                 if own:
-                    what = ("yardstick" if prediction_how(studies[j].prediction) == "yardstick"
-                            else "bound")
-                    whose = (f"{k}'s only ratio drawn" if r.size == 1 else
-                             f"1 of the {r.size} ratios drawn of {k}" if n == 1 else
-                             f"all {n} ratios drawn of {k}" if n == r.size else
-                             f"{n} of the {r.size} ratios drawn of {k}")
-                    parts.append(f"{whose}, at k = {at}, "
-                                 + (f"{fmt_rate(lo)}, lies" if n == 1 else
-                                    f"from {fmt_rate(lo)} to {fmt_rate(hi)}, lie")
-                                 + f" above its dashed {what} ρ = {fmt_rate(rho)} by "
-                                 + ("" if n == 1 else "up to ") + most)
+                    parts.append(_above_own_bound(k, kr[near], r[near], r.size, rho,
+                                                  studies[j].prediction))
                     whys.append(_bound_why(j, studies[j].prediction))
                 else:  # how many of the run's drawn ratios, grouped by whose line it is
                     others.setdefault(j, []).append((k, n, r.size))
@@ -6245,6 +6233,29 @@ def hidden_above_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
     return (f"  {'; '.join(parts)}: too little to see on the ratio panel's log scale, where "
             f"{'its marker seems' if count == 1 else 'those markers seem'} to sit on the "
             f"line{'' if len(lines) == 1 else 's'}{why}.")
+
+
+def _above_own_bound(label: str, ks: np.ndarray, near: np.ndarray, drawn: int, rho: float,
+                     p: Any) -> str:
+    """Run ``label``'s ratios ``near`` (at steps ``ks``, of the ``drawn`` in its panel) just
+    above its own dashed bound ρ (``p`` its prediction): "10 of the 20 ratios drawn of CG, at
+    k = …, from 0.998 to 0.999573, lie above its dashed yardstick ρ = 0.96085 by up to a factor
+    1.0403" (the largest factor to four decimals, as a student recomputes it; one ratio: to
+    three significant digits)."""
+    from analysis import plots
+
+    lo, hi, n = float(near.min()), float(near.max()), int(near.size)
+    far = max(hi / rho, rho / lo)
+    most = f"a factor {fmt_num(far, 3) if n == 1 else f'{far:.4f}'}"
+    what = "yardstick" if prediction_how(p) == "yardstick" else "bound"
+    whose = (f"{label}'s only ratio drawn" if drawn == 1 else
+             f"1 of the {drawn} ratios drawn of {label}" if n == 1 else
+             f"all {n} ratios drawn of {label}" if n == drawn else
+             f"{n} of the {drawn} ratios drawn of {label}")
+    return (f"{whose}, at k = {plots.int_ranges(ks)}, "
+            + (f"{fmt_rate(lo)}, lies" if n == 1 else f"from {fmt_rate(lo)} to {fmt_rate(hi)}, lie")
+            + f" above its dashed {what} ρ = {fmt_rate(rho)} by " + ("" if n == 1 else "up to ")
+            + most)
 
 
 def _others_near_line(line: str, near: Sequence[tuple[str, int, int]]) -> str:
