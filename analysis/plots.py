@@ -5195,26 +5195,37 @@ ECDF_FLAT_ALPHA = 0.4
 #: ends: each curve marks a few of its data points with its legend marker (one point in
 #: ``every``, staggered between the curves; a curve of few points gets one), which the
 #: captions never explained (kink report: one lone marker on each curve).
-ECDF_END_TEXT = ("  Each curve's legend marker sits on the tops of a few of its risers "
-                 "(one on a curve of few points), staggered between the curves, so "
-                 "that curves can be told apart without their colours and where they lie on "
-                 "one another."
-                 "  Each curve ends at the highest cost among its starts that reached the "
-                 "target; a wide pale line of its "
+#: how :func:`plot_ecdf` marks its curves (the first sentence of :data:`ECDF_END_TEXT`)
+ECDF_MARKER_TEXT = ("  Each curve's legend marker sits on the tops of a few of its risers "
+                    "(one on a curve of few points), staggered between the curves, so "
+                    "that curves can be told apart without their colours and where they lie "
+                    "on one another.")
+#: how a curve ends, and its level carried on (:func:`ecdf_end_text`)
+ECDF_ENDS_TEXT = ("  Each curve ends at the highest cost among its starts that reached the "
+                  "target")
+ECDF_END_TEXT = (ECDF_MARKER_TEXT + ECDF_ENDS_TEXT + "; a wide pale line of its "
                  "colour carries its final level on to the right (side by side where several "
                  "curves end at one level).")
 #: :data:`ECDF_END_TEXT`'s sequel where curves reach 1 (:func:`ecdf_end_text`)
 ECDF_AT_ONE_TEXT = "  For the curves that reach 1, the grey line at 1 carries it."
+#: the ending where every curve reaches 1: no pale line is drawn (:func:`ecdf_end_text`)
+ECDF_ALL_AT_ONE_TEXT = "; the grey line at 1 carries that level on to the right."
 
 
 def ecdf_end_text(iterations: Mapping[str, ArrayLike]) -> str:
-    """:data:`ECDF_END_TEXT` for :func:`plot_ecdf` of ``iterations``, with
-    :data:`ECDF_AT_ONE_TEXT` when a curve reaches 1 on an axis that shows 1: there the
-    reference line carries the level, not a pale line."""
-    reach = any(np.size(v) and np.all(np.isfinite(np.asarray(v, dtype=float)))
-                for v in iterations.values())
-    return ECDF_END_TEXT + (ECDF_AT_ONE_TEXT if reach and ecdf_zoom(iterations) is None
-                            else "")
+    """How :func:`plot_ecdf` of ``iterations`` marks and ends its curves, for its caption:
+    :data:`ECDF_END_TEXT` (pale lines carry the final levels), with
+    :data:`ECDF_AT_ONE_TEXT` when some curves reach 1 on an axis that shows 1 (the reference
+    line carries theirs), or, when every drawn curve reaches 1 there, no pale line at all
+    (:data:`ECDF_ALL_AT_ONE_TEXT`: quadratic p. 8 described pale lines it did not draw)."""
+    drawn = [np.asarray(v, dtype=float) for v in iterations.values()
+             if np.size(v) and np.any(np.isfinite(np.asarray(v, dtype=float)))]
+    full = [bool(np.all(np.isfinite(v))) for v in drawn]
+    if not any(full) or ecdf_zoom(iterations) is not None:
+        return ECDF_END_TEXT
+    if all(full):
+        return ECDF_MARKER_TEXT + ECDF_ENDS_TEXT + ECDF_ALL_AT_ONE_TEXT
+    return ECDF_END_TEXT + ECDF_AT_ONE_TEXT
 
 
 #: Widths (points) of ECDF curves drawn apart (:func:`curve_widths`): the last curve of the
@@ -6227,6 +6238,9 @@ __all__ = [
     "page_tags",
     "ECDF_END_TEXT",
     "ECDF_AT_ONE_TEXT",
+    "ECDF_ALL_AT_ONE_TEXT",
+    "ECDF_ENDS_TEXT",
+    "ECDF_MARKER_TEXT",
     "ecdf_end_text",
     "ECDF_WORDS",
     "COCO_WORDS",

@@ -1595,6 +1595,15 @@ def test_ecdf_final_levels_shared_by_several_methods_lie_side_by_side():
     assert plots.audit(fig) == []
     # the caption says so where a curve reaches 1, and only there (a zoomed axis shows no 1)
     assert plots.ecdf_end_text(costs) == plots.ECDF_END_TEXT + plots.ECDF_AT_ONE_TEXT
+    # every curve at 1: no pale line is drawn, and the caption describes none (quadratic
+    # p. 8 said "a wide pale line of its colour carries its final level" over none)
+    top = {k: costs[k] for k in ("bfgs", "newton")}
+    ax = plots.plot_ecdf(top).axes[0]
+    assert not [ln for ln in ax.lines if ln.get_label().startswith("_flat")]
+    text = plots.ecdf_end_text(top)
+    assert "pale line" not in text and text.startswith(plots.ECDF_MARKER_TEXT)
+    assert text.endswith("reached the target; the grey line at 1 carries that level on to "
+                         "the right.")
     low = {k: v for k, v in costs.items() if k != "bfgs" and k != "newton"}
     assert plots.ecdf_end_text(low) == plots.ECDF_END_TEXT
     zoomed = {"gd": np.r_[3.0, np.full(40, np.nan)]}
