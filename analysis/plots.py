@@ -5196,10 +5196,9 @@ ECDF_FLAT_ALPHA = 0.4
 #: ``every``, staggered between the curves; a curve of few points gets one), which the
 #: captions never explained (kink report: one lone marker on each curve).
 #: how :func:`plot_ecdf` marks its curves (the first sentence of :data:`ECDF_END_TEXT`)
-ECDF_MARKER_TEXT = ("  Each curve's legend marker sits on the tops of a few of its risers "
+ECDF_MARKER_TEXT = ("  Each curve shows its legend marker at the top of a few of its risers "
                     "(one on a curve of few points), staggered between the curves, so "
-                    "that curves can be told apart without their colours and where they lie "
-                    "on one another.")
+                    "that curves can be told apart in grey print and where they overlap.")
 #: how a curve ends, and its level carried on (:func:`ecdf_end_text`)
 ECDF_ENDS_TEXT = ("  Each curve ends at the highest cost among its starts that reached the "
                   "target")
@@ -5209,7 +5208,7 @@ ECDF_END_TEXT = (ECDF_MARKER_TEXT + ECDF_ENDS_TEXT + "; a wide pale line of its 
 #: :data:`ECDF_END_TEXT`'s sequel where curves reach 1 (:func:`ecdf_end_text`)
 ECDF_AT_ONE_TEXT = "  For the curves that reach 1, the grey line at 1 carries it."
 #: the ending where every curve reaches 1: no pale line is drawn (:func:`ecdf_end_text`)
-ECDF_ALL_AT_ONE_TEXT = "; the grey line at 1 carries that level on to the right."
+ECDF_ALL_AT_ONE_TEXT = "; every curve reaches 1, the level the grey line marks across the axis."
 
 
 def ecdf_end_text(iterations: Mapping[str, ArrayLike]) -> str:

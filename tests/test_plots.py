@@ -1602,8 +1602,12 @@ def test_ecdf_final_levels_shared_by_several_methods_lie_side_by_side():
     assert not [ln for ln in ax.lines if ln.get_label().startswith("_flat")]
     text = plots.ecdf_end_text(top)
     assert "pale line" not in text and text.startswith(plots.ECDF_MARKER_TEXT)
-    assert text.endswith("reached the target; the grey line at 1 carries that level on to "
-                         "the right.")
+    # the grey line spans the whole axis: it marks the level, it carries nothing "on to
+    # the right" (86th reading of quadratic p. 8)
+    assert text.endswith("reached the target; every curve reaches 1, the level the grey "
+                         "line marks across the axis.")
+    grey = [ln for ln in ax.lines if ln.get_label() == "fraction of starts solved = 1"]
+    assert grey and tuple(grey[0].get_xdata()) == (0.0, 1.0)  # axes fraction: edge to edge
     low = {k: v for k, v in costs.items() if k != "bfgs" and k != "newton"}
     assert plots.ecdf_end_text(low) == plots.ECDF_END_TEXT
     zoomed = {"gd": np.r_[3.0, np.full(40, np.nan)]}
@@ -2453,7 +2457,7 @@ def test_ecdf_markers_sit_on_the_tops_of_risers_not_part_way_up_a_tie():
         assert marked.size
         for x, y in marked:  # each marker at its riser's top: the share of starts ≤ x
             assert y == pytest.approx(np.mean(v <= x + 1e-12)), (name, x, y)
-    assert "sits on the tops of a few of its risers" in plots.ECDF_END_TEXT
+    assert "marker at the top of a few of its risers" in plots.ECDF_END_TEXT
 
 
 def test_momentum_map_ends_at_its_cells_with_its_edge_markers_over_the_frame():

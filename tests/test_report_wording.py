@@ -85,4 +85,4 @@ def test_the_ecdf_caption_explains_the_markers_on_the_curves():
     curves = [ln for ln in fig.axes[0].lines if not ln.get_label().startswith("_")
               and ln.get_marker() not in (None, "None", "", " ")]
     assert len(curves) == 2  # both curves draw markers on their data points
-    assert "marker sits on the tops of a few of its risers" in plots.ECDF_END_TEXT
+    assert "legend marker at the top of a few of its risers" in plots.ECDF_END_TEXT
