@@ -668,6 +668,11 @@ def path_curvature(obj: Any, x0: np.ndarray, xstar: np.ndarray | None,
 #: differs from L, the largest Hessian eigenvalue at the minimizer that sets η = 1/L.
 L_BOX = "L_box"
 
+#: The convexity table's rows for μ and L_box, each saying what it is the extreme of
+#: (Rosenbrock p. 4: "L_box (smoothness, max over the box)" left the maximised quantity out)
+MU_LABEL = "μ = min of λ_min(∇²f) on the box (strong convexity)"
+L_BOX_LABEL = f"{L_BOX} = max of |λ(∇²f)| on the box (smoothness)"
+
 #: The name of λ_max(∇²f(x*)), the largest Hessian eigenvalue at the minimizer, on which the
 #: step-size threshold 2/L* is predicted; the default steps' L (η = 1/L) is larger when the
 #: run meets more curvature on its way in (:class:`Curvature`).
@@ -2597,8 +2602,7 @@ def _convexity_table(b: Builder, A: Analysis) -> None:
     rows = [["verdict", cv.verdict, _verdict_how(cv)],
             ["strictly / strongly convex", f"{yes_no(_strict_value(cv))} / {yes_no(cv.strong)}",
              _strict_how(cv)]]
-    for key, label in (("mu", "μ (strong convexity, min over the box)"),
-                       ("L", f"{L_BOX} (smoothness, max over the box)")):
+    for key, label in (("mu", MU_LABEL), ("L", L_BOX_LABEL)):
         v = getattr(cv, key)
         if v is not None:
             rows.append([label, cell(b, sec, "box", key, v, how_of(key)),

@@ -613,6 +613,11 @@ def _witness_point(obj: Any, point: np.ndarray, which: int) -> tuple[np.ndarray,
     return V[:, which], float(w[which])
 
 
+#: How a nonconvex verdict's row opens: both convexity and concavity are refuted, so the
+#: verdict says which (Rosenbrock p. 4 read "refuted: λ_min < 0 and λ_max > 0" without what)
+NEITHER_WAY = "neither convex nor concave: λ_min < 0 and λ_max > 0"
+
+
 def _verdict(
     sym: _Symbolic, scan: _Scan, exact: bool, convex_refuted: bool, concave_refuted: bool,
     lams: tuple[float, float], tau: float, how: dict[str, str],
@@ -632,8 +637,9 @@ def _verdict(
     elif convex_refuted and concave_refuted:
         verdict = "nonconvex"
         method = "symbolic" if exact else "numeric"
-        how["verdict"] = ("refuted: λ_min < 0 and λ_max > 0 on the box "
-                          + ("(exact)" if exact else "with chord witnesses verified exactly"))
+        how["verdict"] = (NEITHER_WAY + " on the box"
+                          + (" (exact)" if exact else ", each refuted by a chord verified "
+                             "exactly"))
     elif lam_min >= -tau:
         verdict, method = "convex", "numeric"
         how["verdict"] = (f"no refutation found in {spaced(scan.samples)} samples (not a proof); "
@@ -951,7 +957,7 @@ def nonsmooth_convexity(obj: Any, box: np.ndarray, budget: float, seed: int = 0)
         method = "numeric"
         if convex_w and concave_w:
             verdict = "nonconvex"
-            how["verdict"] = "refuted both ways by chord witnesses verified exactly"
+            how["verdict"] = "neither convex nor concave: each refuted by a chord verified exactly"
         elif concave_w:
             verdict = "convex"
             how["verdict"] = (f"no chord of {spaced(KINK_CHORDS)} refutes convexity (not a proof); "

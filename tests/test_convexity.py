@@ -96,6 +96,23 @@ def test_nonconvex_with_verified_witness(text):
     check_chord(obj, c.witness["chord"])
 
 
+def test_nonconvex_verdict_says_neither_convex_nor_concave():
+    """Rosenbrock p. 4: the verdict's row read "refuted: λ_min < 0 and λ_max > 0" without
+    what was refuted; curvature of both signs refutes convexity and concavity, and the row
+    says so, exact or with the chords that verify each."""
+    _, c = conv("x**2 - y**2")  # λ = 2 and −2 everywhere: exact
+    assert c.how["verdict"] == ("neither convex nor concave: λ_min < 0 and λ_max > 0 on the "
+                                "box (exact)")
+    obj, c = conv("x*cos(pi*x)")  # f'' = −2π sin(πx) − π²x cos(πx): π² at 1, −2π² at 2
+    f2 = sp.diff(obj.expr, obj.variables[0], 2)
+    assert f2.subs(obj.variables[0], 1) == sp.pi**2 and f2.subs(obj.variables[0], 2) < 0
+    assert c.how["verdict"] == ("neither convex nor concave: λ_min < 0 and λ_max > 0 on the "
+                                "box, each refuted by a chord verified exactly")
+    k = Objective.parse("x**2 - abs(x)").convexity()
+    assert k.how["verdict"] == ("neither convex nor concave: each refuted by a chord verified "
+                                "exactly")
+
+
 def test_x_cos_pi_x_curvature_bound():
     """|f''| = |−2π sin(πx) − π²x cos(πx)| ≤ 2π + 5π² on [−5, 5], attained near ±5."""
     _, c = conv("x*cos(pi*x)")

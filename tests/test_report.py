@@ -2223,8 +2223,8 @@ def test_chord_gap_is_marked_exact_as_its_verification_is():
     from types import SimpleNamespace as NS
 
     cv = NS(verdict="nonconvex", method="numeric", strict=False, strong=False, mu=None, L=None,
-            how={"verdict": "refuted: λ_min < 0 and λ_max > 0 on the box with chord "
-                            "witnesses verified exactly"},
+            how={"verdict": "neither convex nor concave: λ_min < 0 and λ_max > 0 on the "
+                            "box, each refuted by a chord verified exactly"},
             witness={"point": [0.0, 0.0], "min_eigenvalue": -6.0,
                      "chord": {"x": [-0.5, 0.0], "y": [0.5, 0.0], "alpha": 0.5, "gap": gap}},
             to_json=dict)
@@ -2245,15 +2245,17 @@ def test_convexity_table_says_how_strictness_follows_and_names_the_box_L_apart()
 
     obj = Objective.parse("x**4 - 3*x**2 + y**2")
     cv = NS(verdict="nonconvex", method="numeric", strict=False, strong=False, mu=None,
-            L=326.8, how={"verdict": "refuted: λ_min < 0 and λ_max > 0 on the box with chord "
-                                     "witnesses verified exactly", "L": "numeric: sampled"},
+            L=326.8, how={"verdict": "neither convex nor concave: λ_min < 0 and λ_max > 0 "
+                                     "on the box, each refuted by a chord verified exactly",
+                          "L": "numeric: sampled"},
             witness={}, to_json=dict)
     b = report.Builder("t")
     report._convexity_table(b, NS(convexity=cv, obj=obj))
     (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
     rows = {r[0]: r for r in table.rows}
     assert rows["strictly / strongly convex"][2].startswith("follows from the verdict")
-    assert "L_box (smoothness, max over the box)" in rows
+    # and says what L_box is the largest of (Rosenbrock p. 4: "max over the box" of what?)
+    assert "L_box = max of |λ(∇²f)| on the box (smoothness)" in rows
     assert not [r for r in rows if r.startswith("L (")]
     # a convex verdict keeps the analysis's own provenance
     assert report._strict_how(NS(verdict="convex", strict=True, strong=True,
@@ -2270,6 +2272,13 @@ def test_convexity_table_says_how_strictness_follows_and_names_the_box_L_apart()
     # table and in it)
     assert report._convexity_sentence(NS(convexity=strong)).endswith(
         "(symbolic proof: Hessian constant).")
+    b = report.Builder("t")
+    report._convexity_table(b, NS(convexity=NS(**vars(strong), witness={}, to_json=dict),
+                                  obj=obj))
+    (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
+    assert [r[0] for r in table.rows][2:] == ["μ = min of λₘᵢₙ(∇²f) on the box (strong "
+                                              "convexity)", "L_box = max of |λ(∇²f)| on the "
+                                              "box (smoothness)"]
     above = report._convexity_sentence(NS(convexity=strong), how_below=True)
     assert above.endswith("on the box (how it was obtained: the table below)."), above
     assert "Hessian constant" not in above
