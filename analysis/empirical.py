@@ -888,9 +888,10 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
                       f"({_ratio_list(e, b, n, 1)}) "
                       f"{zigzag_end(e[b + 1:n] / e[b:n - 1])}{_per_step_miss(e, s, n, b)}.  "
                       # what is no test said first: "(…), no part of the test, give the
-                      # orders" read as a chain of clauses (Himmelblau p. 7)
-                      "Outside the test, the disjoint blocks of two steps ending at the last "
-                      f"step ({seen}) give the orders: "
+                      # orders" read as a chain of clauses (Himmelblau p. 7); and which test:
+                      # "Outside the test" did not say (study p. 40)
+                      "The superlinear test aside, the disjoint blocks of two steps ending at "
+                      f"the last step ({seen}) give the orders: "
                       f"{pair_falls(chain, 2, test=False)}")
     return None
 

@@ -669,8 +669,8 @@ def test_a_two_step_reading_names_the_test_it_passed_and_the_disjoint_blocks_at_
     assert text.startswith("two-step ratios e_(k+2)/e_k, k = 0–4 (")
     chain = [r2[0], r2[2], r2[4]]
     seen = ", ".join(f"{fmt(v, 3)} at k = {k}" for k, v in zip((0, 2, 4), chain, strict=True))
-    assert (f"Outside the test, the disjoint blocks of two steps ending at the last step "
-            f"({seen}) give the orders: ") in text
+    assert (f"The superlinear test aside, the disjoint blocks of two steps ending at the last "
+            f"step ({seen}) give the orders: ") in text
     q = math.sqrt(math.log(chain[2]) / math.log(chain[1]))  # two-step blocks have order q²
     assert (f"{fmt(chain[1], 3)} → {fmt(chain[2], 3)} (× {fmt(chain[2] / chain[1], 3)}, per-step "
             f"q ≈ (ln {fmt(chain[2], 3)} / ln {fmt(chain[1], 3)})^(1/2) = {fmt(q, 3)})") in text
