@@ -239,6 +239,13 @@ def _convexity_text(conv: dict[str, Any]) -> list[str]:
                 f"  chord: f(a x + (1-a) y) exceeds a f(x) + (1-a) f(y) by {fmt(chord['gap'])} "
                 f"at x = {fmt(chord['x'])}, y = {fmt(chord['y'])}, a = {fmt(chord['alpha'])}"
             )
+        below = w.get("concave_chord")
+        if below:
+            lines.append(
+                f"  chord: f(a x + (1-a) y) falls short of a f(x) + (1-a) f(y) by "
+                f"{fmt(-below['gap'])} at x = {fmt(below['x'])}, y = {fmt(below['y'])}, "
+                f"a = {fmt(below['alpha'])} (so f is not concave either)"
+            )
     return lines
 
 

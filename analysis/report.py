@@ -2613,25 +2613,37 @@ def _convexity_table(b: Builder, A: Analysis) -> None:
         rows.append(["λ_min there", cell(b, sec, "witness", "min eigenvalue",
                                          w.get("min_eigenvalue"), "numeric"),
                      "negative: the Hessian is not positive semidefinite"])
-    chord = w.get("chord") if isinstance(w, Mapping) else None
-    if chord:
-        rows.append(["chord test", f"x = {fmt_point(chord['x'])}, y = {fmt_point(chord['y'])}, "
+    chords = [(key, w.get(key)) for key in ("chord", "concave_chord")
+              if isinstance(w, Mapping) and w.get(key)]
+    for key, chord in chords:
+        # each chord named by what it refutes when both are shown (chained Rosenbrock p. 4:
+        # "each refuted by a chord" above one chord)
+        rows.append([CHORD_ROWS[key] if len(chords) > 1 else "chord test",
+                     f"x = {fmt_point(chord['x'])}, y = {fmt_point(chord['y'])}, "
                      f"α = {fmt_num(chord.get('alpha'))}",
                      "f(αx + (1−α)y) − (αf(x) + (1−α)f(y)) = "
-                     + cell(b, sec, "witness", "chord gap", chord.get("gap"), "exact")
+                     + cell(b, sec, "witness", CHORD_KEYS[key], chord.get("gap"), "exact")
                      + chord_verdict(chord.get("gap"))])
     d.table(["quantity", "value", "how it was obtained"], rows, title="Convexity on the box",
             notes=[legend_text(["exact", "numeric"])])
 
 
+#: the convexity table's rows for the witness's chords, when both are shown, and the keys
+#: of their gaps among the table's cells
+CHORD_ROWS = {"chord": "chord test (convexity)", "concave_chord": "chord test (concavity)"}
+CHORD_KEYS = {"chord": "chord gap", "concave_chord": "concave chord gap"}
+
+
 def chord_verdict(gap: Any) -> str:
     """What the sign of a chord gap f(αx + (1−α)y) − (αf(x) + (1−α)f(y)) says: above 0, f
     lies above its chord there, which a convex f never does (``" > 0, so f is not convex"``);
-    '' for a gap that refutes nothing."""
+    below 0, below it, which a concave f never does (``" < 0, so f is not concave"``); ''
+    for a gap that refutes nothing."""
     try:
-        return " > 0, so f is not convex" if float(gap) > 0 else ""
+        g = float(gap)
     except (TypeError, ValueError):
         return ""
+    return " > 0, so f is not convex" if g > 0 else " < 0, so f is not concave" if g < 0 else ""
 
 
 #: the vanishing analysis's word for a critical point without a Hessian, as the table says it

@@ -538,6 +538,13 @@ def _chord_gap_exact(expr, variables, x, y) -> float:
     return float(sp.N(gap, 50))
 
 
+def of_f(chord: dict[str, Any]) -> dict[str, Any]:
+    """A chord found against concavity (a positive gap of −f) with the gap of f itself,
+    f(αx + (1−α)y) − (αf(x) + (1−α)f(y)) < 0: f lies below its chord there, which a concave
+    f never does; the same keys as a chord against convexity, whose gap of f is > 0."""
+    return {**chord, "gap": -chord["gap"]}
+
+
 def chord_witness(
     obj: Any, box: np.ndarray, point: np.ndarray, v: np.ndarray, timeout: float, sign: float = 1.0
 ) -> dict[str, Any] | None:
@@ -730,7 +737,7 @@ def analyze_convexity(
     tau = EIG_RTOL * max(1.0, L)
     verify = min(budget_seconds("verify"), budget)
 
-    witness = None
+    witness = concave_chord = None
     convex_refuted = concave_refuted = False
     if lam_min < -tau and not sym.psd:
         point = (np.array([float(sp.N(c, 30)) for c in sym.argmin])
@@ -743,12 +750,15 @@ def analyze_convexity(
         point = (np.array([float(sp.N(c, 30)) for c in sym.argmax])
                  if exact and sym.argmax is not None else scan.argmax)
         v, _ = _witness_point(obj, point, -1)
-        concave_refuted = exact or chord_witness(obj, B, point, v, verify, -1.0) is not None
+        concave_chord = None if exact else chord_witness(obj, B, point, v, verify, -1.0)
+        concave_refuted = exact or concave_chord is not None
 
     verdict, method = _verdict(sym, scan, exact, convex_refuted, concave_refuted,
                                (lam_min, lam_max), tau, how)
     if verdict != "nonconvex":
         witness = None
+    elif witness is not None and concave_chord is not None:
+        witness["concave_chord"] = of_f(concave_chord)
 
     mu, mu_exact, strict, strong = _curvature_bounds(obj, sym, scan, verdict, exact,
                                                      (lam_min, lam_max), tau, how)
@@ -972,7 +982,8 @@ def nonsmooth_convexity(obj: Any, box: np.ndarray, budget: float, seed: int = 0)
         if verdict == "nonconvex":
             chord = convex_w
             mid = [0.5 * (a + b) for a, b in zip(chord["x"], chord["y"], strict=True)]
-            witness = {"point": mid, "min_eigenvalue": None, "chord": chord}
+            witness = {"point": mid, "min_eigenvalue": None, "chord": chord,
+                       "concave_chord": of_f(concave_w)}
             return Convexity(verdict, False, False, None, None, method, witness, how)
     strong = mu is not None and mu > 0
     how["strict"] = "implied by μ > 0" if strong else STRICT_UNDECIDED

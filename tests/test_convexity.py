@@ -108,9 +108,23 @@ def test_nonconvex_verdict_says_neither_convex_nor_concave():
     assert f2.subs(obj.variables[0], 1) == sp.pi**2 and f2.subs(obj.variables[0], 2) < 0
     assert c.how["verdict"] == ("neither convex nor concave: λ_min < 0 and λ_max > 0 on the "
                                 "box, each refuted by a chord verified exactly")
-    k = Objective.parse("x**2 - abs(x)").convexity()
+    # both chords are kept, so that the page can show each: f above one chord, below the
+    # other (each gap that of f itself, checked here in floating point)
+    for key, sign in (("chord", 1.0), ("concave_chord", -1.0)):
+        ch = c.witness[key]
+        x, y = np.array(ch["x"]), np.array(ch["y"])
+        gap = obj.value((x + y) / 2) - (obj.value(x) + obj.value(y)) / 2
+        assert sign * ch["gap"] > 0 and gap == pytest.approx(ch["gap"], rel=1e-9), key
+    assert "concave_chord" not in conv("x**2 - y**2")[1].witness  # exact: no chord needed
+    kink = Objective.parse("x**2 - abs(x)")
+    k = kink.convexity()
     assert k.how["verdict"] == ("neither convex nor concave: each refuted by a chord verified "
                                 "exactly")
+    ch = k.witness["concave_chord"]
+    x, y = np.array(ch["x"]), np.array(ch["y"])
+    assert kink.value((x + y) / 2) - (kink.value(x) + kink.value(y)) / 2 == pytest.approx(
+        ch["gap"])
+    assert ch["gap"] < 0
 
 
 def test_x_cos_pi_x_curvature_bound():

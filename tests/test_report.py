@@ -2233,6 +2233,19 @@ def test_chord_gap_is_marked_exact_as_its_verification_is():
     (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
     (row,) = [r for r in table.rows if r[0] == "chord test"]
     assert row[2].endswith("= 0.6875ᵉ > 0, so f is not convex"), row
+    # a chord against concavity too (chained Rosenbrock p. 4: "each refuted by a chord"
+    # above one): each row named by what it refutes, f below its chord there
+    below = _chord_gap_exact(-obj.expr, obj.variables, [0.0, -1.0], [0.0, 1.0])
+    assert below == 1.0  # −(f(0, 0) − (f(0, −1) + f(0, 1))/2) = 1: f is 1 below
+    cv.witness["concave_chord"] = {"x": [0.0, -1.0], "y": [0.0, 1.0], "alpha": 0.5,
+                                   "gap": -below}
+    b = report.Builder("t")
+    report._convexity_table(b, NS(convexity=cv, obj=obj))
+    (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
+    rows = {r[0]: r for r in table.rows}
+    assert rows["chord test (convexity)"][2].endswith("= 0.6875ᵉ > 0, so f is not convex")
+    assert rows["chord test (concavity)"][2].endswith("= -1ᵉ < 0, so f is not concave"), rows
+    assert "chord test" not in rows
 
 
 def test_convexity_table_says_how_strictness_follows_and_names_the_box_L_apart():
@@ -2718,11 +2731,19 @@ def test_the_chord_test_says_which_sign_refutes_convexity(four_reports):
     """Himmelblau p. 3: the chord gap 30.48 was printed bare; a positive gap puts f above
     its chord, which refutes convexity, and the row says so."""
     result, doc = four_reports["himmelblau"]
-    gap = json.loads(result.json.read_text())["convexity"]["witness"]["chord"]["gap"]
+    witness = json.loads(result.json.read_text())["convexity"]["witness"]
+    gap = witness["chord"]["gap"]
     assert gap > 0
-    row = next(r for r in _doc_table(doc, "Convexity on the box").rows if r[0] == "chord test")
+    rows = {r[0]: r for r in _doc_table(doc, "Convexity on the box").rows}
+    row = rows["chord test (convexity)"]
     assert row[2].endswith(f"= {report.fmt_num(gap)}ᵉ > 0, so f is not convex"), row[2]
-    assert report.chord_verdict(-1.0) == "" and report.chord_verdict(None) == ""
+    # and the chord that refutes concavity, which the verdict's "each refuted by a chord"
+    # names (f below it: a negative gap)
+    below = witness["concave_chord"]["gap"]
+    assert below < 0
+    assert rows["chord test (concavity)"][2].endswith(
+        f"= {report.fmt_num(below)}ᵉ < 0, so f is not concave")
+    assert report.chord_verdict(0.0) == "" and report.chord_verdict(None) == ""
 
 
 def test_what_failed_names_the_rate_study_run_apart_from_the_comparison_run(
