@@ -147,3 +147,21 @@ def test_unwritable_output_directory_exits_2(capsys, tmp_path):
         code, _, err = run_cli(capsys, *argv)
         assert code == 2 and "cannot write to the output directory" in err
         assert "Traceback" not in err and "internal error" not in err
+
+
+def test_analyze_text_shows_both_chords_of_a_nonconvex_verdict():
+    """A verdict refuted both ways by chords shows each: f above one, below the other
+    (values of f(x) = x⁴ − 3x² on chords whose gaps are closed forms)."""
+    from analysis.cli import _convexity_text
+
+    f = lambda t: t**4 - 3 * t**2  # noqa: E731
+    above = {"x": [-0.5], "y": [0.5], "alpha": 0.5, "gap": f(0.0) - (f(-0.5) + f(0.5)) / 2}
+    below = {"x": [2.0], "y": [4.0], "alpha": 0.5, "gap": f(3.0) - (f(2.0) + f(4.0)) / 2}
+    assert above["gap"] == 0.6875 and below["gap"] == 54 - (4 + 208) / 2 == -52
+    lines = _convexity_text({"verdict": "nonconvex", "method": "numeric", "mu": None, "L": 1.0,
+                             "witness": {"point": [0.0], "min_eigenvalue": -6.0,
+                                         "chord": above, "concave_chord": below}})
+    text = "\n".join(lines)
+    assert "exceeds a f(x) + (1-a) f(y) by 0.6875 at x = (-0.5), y = (0.5)" in text, text
+    assert ("falls short of a f(x) + (1-a) f(y) by 52 at x = (2), y = (4), a = 0.5 (so f is "
+            "not concave either)") in text, text
