@@ -2615,13 +2615,15 @@ def _convexity_table(b: Builder, A: Analysis) -> None:
                      "negative: the Hessian is not positive semidefinite"])
     chords = [(key, w.get(key)) for key in ("chord", "concave_chord")
               if isinstance(w, Mapping) and w.get(key)]
-    for key, chord in chords:
+    for i, (key, chord) in enumerate(chords):
         # each chord named by what it refutes when both are shown (chained Rosenbrock p. 4:
-        # "each refuted by a chord" above one chord)
+        # "each refuted by a chord" above one chord); the second row names the difference
+        # the first wrote out, whose formula with a long number broke over three lines
         rows.append([CHORD_ROWS[key] if len(chords) > 1 else "chord test",
                      f"x = {fmt_point(chord['x'])}, y = {fmt_point(chord['y'])}, "
                      f"α = {fmt_num(chord.get('alpha'))}",
-                     "f(αx + (1−α)y) − (αf(x) + (1−α)f(y)) = "
+                     ("the same difference = " if i else
+                      "f(αx + (1−α)y) − (αf(x) + (1−α)f(y)) = ")
                      + cell(b, sec, "witness", CHORD_KEYS[key], chord.get("gap"), "exact")
                      + chord_verdict(chord.get("gap"))])
     d.table(["quantity", "value", "how it was obtained"], rows, title="Convexity on the box",
