@@ -2640,12 +2640,16 @@ def chord_verdict(gap: Any) -> str:
     """What the sign of a chord gap f(αx + (1−α)y) − (αf(x) + (1−α)f(y)) says: above 0, f
     lies above its chord there, which a convex f never does (``" > 0, so f is not convex"``);
     below 0, below it, which a concave f never does (``" < 0, so f is not concave"``); ''
-    for a gap that refutes nothing."""
+    for a gap that refutes nothing.  The conclusion stays on one line (chained Rosenbrock
+    p. 4 ended a cell with "concave" alone)."""
     try:
         g = float(gap)
     except (TypeError, ValueError):
         return ""
-    return " > 0, so f is not convex" if g > 0 else " < 0, so f is not concave" if g < 0 else ""
+    if not g:
+        return ""
+    return f" {'>' if g > 0 else '<'} 0, " + unbroken(
+        f"so f is not {'convex' if g > 0 else 'concave'}")
 
 
 #: the vanishing analysis's word for a critical point without a Hessian, as the table says it

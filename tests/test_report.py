@@ -13,6 +13,7 @@ import pytest
 from level_sets import gradient_level_points
 
 from analysis import report
+from analysis.pages import NBSP
 from landscape.numfmt import fmt, rate_digits, spaced
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
@@ -2231,7 +2232,7 @@ def test_chord_gap_is_marked_exact_as_its_verification_is():
     b = report.Builder("t")
     report._convexity_table(b, NS(convexity=cv, obj=obj))
     (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
-    (row,) = [r for r in table.rows if r[0] == "chord test"]
+    (row,) = [[c.replace(NBSP, " ") for c in r] for r in table.rows if r[0] == "chord test"]
     assert row[2].endswith("= 0.6875ᵉ > 0, so f is not convex"), row
     # a chord against concavity too (chained Rosenbrock p. 4: "each refuted by a chord"
     # above one): each row named by what it refutes, f below its chord there
@@ -2242,7 +2243,7 @@ def test_chord_gap_is_marked_exact_as_its_verification_is():
     b = report.Builder("t")
     report._convexity_table(b, NS(convexity=cv, obj=obj))
     (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
-    rows = {r[0]: r for r in table.rows}
+    rows = {r[0]: [c.replace(NBSP, " ") for c in r] for r in table.rows}
     assert rows["chord test (convexity)"][2].endswith("= 0.6875ᵉ > 0, so f is not convex")
     assert rows["chord test (concavity)"][2] == ("the same difference = -1ᵉ < 0, so f is not "
                                                  "concave"), rows
@@ -2735,7 +2736,8 @@ def test_the_chord_test_says_which_sign_refutes_convexity(four_reports):
     witness = json.loads(result.json.read_text())["convexity"]["witness"]
     gap = witness["chord"]["gap"]
     assert gap > 0
-    rows = {r[0]: r for r in _doc_table(doc, "Convexity on the box").rows}
+    rows = {r[0]: [c.replace(NBSP, " ") for c in r]
+            for r in _doc_table(doc, "Convexity on the box").rows}
     row = rows["chord test (convexity)"]
     assert row[2].endswith(f"= {report.fmt_num(gap)}ᵉ > 0, so f is not convex"), row[2]
     # and the chord that refutes concavity, which the verdict's "each refuted by a chord"
@@ -2745,6 +2747,8 @@ def test_the_chord_test_says_which_sign_refutes_convexity(four_reports):
     assert rows["chord test (concavity)"][2] == (
         f"the same difference = {report.fmt_num(below)}ᵉ < 0, so f is not concave")
     assert report.chord_verdict(0.0) == "" and report.chord_verdict(None) == ""
+    # the conclusion never breaks over lines (chained Rosenbrock p. 4: "concave" alone)
+    assert report.chord_verdict(-2.0) == " < 0, so\u00a0f\u00a0is\u00a0not\u00a0concave"
 
 
 def test_what_failed_names_the_rate_study_run_apart_from_the_comparison_run(
