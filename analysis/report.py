@@ -4331,7 +4331,7 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
              shown: Sequence[int] | None = None, steps: Sequence[int] | None = None,
              settled: str = "", order_win: Sequence[int] | None = None,
              order_only: bool = False, below: tuple[int, int] | None = None,
-             fitted: bool = True) -> str:
+             fitted: bool = True, order: float | None = None) -> str:
     """Title of a per-step table: its fit window, or the step a run reached x* (finite
     termination: no rate fitted, as the error figure says); ``to``: the point x* the errors
     are measured to, named when runs converged to different points.  ``shown`` of the
@@ -4341,7 +4341,10 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
     or "in the band": nothing is fitted there, so the window is not called a fit window.
     ``order_win``: the errors a fitted order was fitted on (:func:`printed_window`) when they
     are fewer than the window's, where the kind was read and the geometric mean is taken:
-    "(kind read on k = 32–38; order fitted on k = 33–38)", so that each row of the table and
+    "(kind read on k = 32–38; order 1.32 fitted on k = 33–38)", with the fitted ``order``
+    as the convergence table prints it (study p. 40 named the window of an order printed
+    only on the page before, beside two per-step orders of the paragraph above the table,
+    1.44 and 1.39, a student could take for it), so that each row of the table and
     the order printed beside it name their own window, and "fit window" names only where a
     rate or order was fitted (the window the error figure shades).  ``order_only``: for a run whose
     printed number is that order, and whose table has no row over the fit window (a method
@@ -4356,6 +4359,7 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
     that stops at e_7.  A window where a kind was read and nothing was fitted (``fitted``
     false: a kind faster than linear with no fitted order) is not called a fit window:
     "(kind read on k = 2–8; nothing fitted)"."""
+    fit_order = "order" if order is None else f"order {fmt_num(order, 3)}"
     skipped = shown is not None and steps is not None and len(shown) < len(steps)
     what = (f"errors and ratios at k = {', '.join(str(int(k)) for k in shown)} of "
             f"{int(steps[0])}–{int(steps[-1])}" if skipped else "errors and ratios per step")
@@ -4364,7 +4368,8 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
         return title + (f" (iterations k = {int(win[0])}–{int(win[1])} {settled}, "
                         "nothing fitted)")
     if order_only and order_win is not None:
-        return title + f" (order fitted on k = {int(order_win[0])}–{int(order_win[1])})"
+        return title + (f" ({fit_order} fitted on k = {int(order_win[0])}–"
+                        f"{int(order_win[1])})")
     if win is not None and below is not None and below[0] > int(win[1]):
         fit = (f"; fit window k = {int(win[0])}–{int(win[1])}" if fitted else
                "; nothing fitted")
@@ -4374,8 +4379,8 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
         return title + f" (kind read on k = {int(win[0])}–{int(win[1])}; nothing fitted)"
     if win is not None:
         if order_win is not None and tuple(map(int, order_win)) != tuple(map(int, win)):
-            return title + (f" (kind read on k = {int(win[0])}–{int(win[1])}; order fitted "
-                            f"on k = {int(order_win[0])}–{int(order_win[1])})")
+            return title + (f" (kind read on k = {int(win[0])}–{int(win[1])}; {fit_order} "
+                            f"fitted on k = {int(order_win[0])}–{int(order_win[1])})")
         return title + f" (fit window k = {int(win[0])}–{int(win[1])})"
     if at is not None:
         return title + f" (x* reached at k = {at}: finite termination, no rate fitted)"
@@ -4531,7 +4536,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         notes += [step_ratio_note(h)] + ([cycle_step_note(h, name or label)] if linear else [])
     kind_paragraph(b, label, study, name)
     b.doc.table(cols, body, title=nw_title(name or label, titled, at, to, chosen, steps, settled,
-                                            printed, order_only, below, fitted),
+                                            printed, order_only, below, fitted,
+                                            getattr(study.measurement, "order", None)),
                  notes=notes, summary=len(body) - data, half=True)
     return True
 

@@ -3758,6 +3758,12 @@ def test_a_per_step_title_names_the_order_window_beside_the_fit_window():
     # alone, under one name (study p. 22: 'fit window k = 0–7; order fitted on k = 4–7')
     assert report.nw_title("Newton", (0, 7), None, order_win=(4, 7), order_only=True
                            ).endswith(": errors and ratios per step (order fitted on k = 4–7)")
+    # with the order fitted there, as the convergence table prints it (study p. 40: the
+    # order named by its window was printed only on the page before)
+    assert report.nw_title("BFGS", (32, 38), None, order_win=(33, 38), order=1.32014).endswith(
+        "(kind read on k = 32–38; order 1.32 fitted on k = 33–38)")
+    assert report.nw_title("Newton", (0, 7), None, order_win=(4, 7), order_only=True,
+                           order=1.9652).endswith("(order 1.97 fitted on k = 4–7)")
 
 
 def test_a_band_note_says_when_the_robust_fit_lies_outside_the_band_too():
@@ -4509,3 +4515,4 @@ def test_what_failed_says_why_runs_next_to_a_kink_minimum_count_as_not_converged
     flat = NS(point=np.array([0.0, 0.0]), differentiable=False)
     assert report.kink_minimum_gradient_text(NS(tuned=None, minimum=flat,
                                         obj=Objective.parse("relu(x) + y**2")), runs) is None
+

@@ -2280,7 +2280,10 @@ def test_the_cosh_table_and_figure_name_the_window_the_order_was_fitted_on():
     # window alone (study p. 22 read "fit window k = 0–7; order fitted on k = 4–7" beside
     # a convergence table and a figure that give the window as 4–7)
     assert not [r for r in t.rows if r[1] == "geometric mean"]
-    assert t.title.endswith(f"(order fitted on k = {a}–{b})"), t.title
+    # (with the order the row beside it prints, row[6]'s first number)
+    assert row[6].startswith(report.fmt_num(m.order, 3))
+    assert t.title.endswith(f"(order {report.fmt_num(m.order, 3)} fitted on k = {a}–{b})"), \
+        t.title
     assert "fit window" not in t.title
     # each step k (a row with its ratio e_(k+1)/e_k) outside it carries † (the steps of a
     # window a–b are k = a to b − 1, as the table's note says), the mark of every window a
