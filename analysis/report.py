@@ -2793,8 +2793,10 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
             (f"{names[k]} = {lo}" if k in flat else f"{names[k]} ∈ [{lo}, {hi}]") if flat
             else f"[{lo}, {hi}]" for k, (lo, hi) in enumerate(ends))
         # a region holding an exact critical point has its smallest ‖∇f‖ = 0 there, exactly
+        # marked as every other number of the table (chained Rosenbrock p. 4: R1's and R2's
+        # points, found numerically, bore no mark beside R3's (1, 1, 1, 1, 1)ᵉ)
         at = mark(_exact_text(cp.point_exact) or fmt_point(cp.point), "exact") if cp else \
-            fmt_point(r.point)
+            mark(fmt_point(r.point), "numeric")
         gn, ghow = (0.0, "exact") if cp is not None else (r.gradient_norm, "numeric")
         fv, fhow = ((float(cp.value) - f_star, "exact") if cp is not None and exact
                     else (r.value - f_star, "numeric"))

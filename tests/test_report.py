@@ -4516,3 +4516,26 @@ def test_what_failed_says_why_runs_next_to_a_kink_minimum_count_as_not_converged
     assert report.kink_minimum_gradient_text(NS(tuned=None, minimum=flat,
                                         obj=Objective.parse("relu(x) + y**2")), runs) is None
 
+
+def test_a_region_point_found_numerically_is_marked_numeric():
+    """Chained Rosenbrock p. 4: R1's and R2's points of smallest ‖∇f‖₂, found numerically,
+    bore no mark, beside R3's (1, 1, 1, 1, 1)ᵉ and every other number of the table marked.
+    tanh's plateaus hold no critical point: each point is a numeric one, where
+    sech²(x) = ‖∇f‖₂ is below the threshold (checked here from the printed x)."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+
+    obj = Objective.parse("tanh(x)")
+    box = np.array([[-10.0, 10.0]])
+    cps = obj.critical_points(box=box)
+    v = obj.vanishing(box=box)
+    assert not cps and v.regions
+    A = NS(obj=obj, box=box, cps=cps, vanishing=v, minimum=None)
+    b = report.Builder("Regions")
+    report._vanishing_table(b, A)
+    (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
+    for row in table.rows:
+        assert row[2].endswith("ⁿ"), row
+        x = float(row[2].strip("()ⁿ").replace("−", "-"))
+        assert 1.0 / math.cosh(x) ** 2 < v.threshold
