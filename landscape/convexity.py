@@ -538,6 +538,30 @@ def _chord_gap_exact(expr, variables, x, y) -> float:
     return float(sp.N(gap, 50))
 
 
+#: significant digits of a chord's ends: the chord is verified at its ends rounded to them,
+#: the digits a report prints, so that a reader who recomputes the gap from the printed
+#: ends finds the printed gap (Himmelblau p. 3: 30.49 from the printed ends, 30.48 printed)
+CHORD_DIGITS = 4
+
+
+def printed_ends(x: np.ndarray, y: np.ndarray, box: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ends ``x``, ``y`` of a chord rounded to :data:`CHORD_DIGITS` significant digits,
+    when both stay inside ``box``; else as they are."""
+    def rounded(v: np.ndarray) -> np.ndarray:
+        return np.array([float(f"{t:.{CHORD_DIGITS - 1}e}") for t in np.ravel(v)])
+
+    rx, ry = rounded(x), rounded(y)
+    inside = all(np.all((box[:, 0] <= r) & (r <= box[:, 1])) for r in (rx, ry))
+    return (rx, ry) if inside else (np.asarray(x, float), np.asarray(y, float))
+
+
+def _float_gap(obj: Any, x: np.ndarray, y: np.ndarray, sign: float) -> float:
+    """sign·(f((x + y)/2) − (f(x) + f(y))/2) in floating point; −∞ where not finite."""
+    fx, fy, fm = (sign * obj.compiled.value(q) for q in (x, y, 0.5 * (x + y)))
+    gap = fm - 0.5 * (fx + fy)
+    return float(gap) if np.isfinite(gap) else -np.inf
+
+
 def of_f(chord: dict[str, Any]) -> dict[str, Any]:
     """A chord found against concavity (a positive gap of −f) with the gap of f itself,
     f(αx + (1−α)y) − (αf(x) + (1−α)f(y)) < 0: f lies below its chord there, which a concave
@@ -551,9 +575,10 @@ def chord_witness(
     """A verified chord witness against convexity of sign·f along direction v near ``point``.
 
     Candidates: x, y = p ∓ s·v with α = ½, p = ``point`` pulled inside the box so that both
-    ends fit, s = min(1, room), then halved (20 times).  The first candidate whose float gap
-    is positive is re-evaluated exactly (50 digits, SymPy, rational points); returned only if
-    the exact gap is positive.
+    ends fit, s = min(1, room), then halved (20 times), the ends rounded as printed
+    (:func:`printed_ends`) while their float gap stays positive.  The first candidate whose
+    float gap is positive is re-evaluated exactly (50 digits, SymPy, rational points);
+    returned only if the exact gap is positive.
     """
     v = np.asarray(v, float) / np.linalg.norm(v)
     width = box[:, 1] - box[:, 0]
@@ -563,9 +588,11 @@ def chord_witness(
     expr = sign * obj.expr
     for _ in range(21):
         p = np.clip(point, box[:, 0] + s * np.abs(v), box[:, 1] - s * np.abs(v))
-        x, y = p - s * v, p + s * v
-        fx, fy, fm = (sign * obj.compiled.value(q) for q in (x, y, 0.5 * (x + y)))
-        if np.isfinite(fm) and fm - 0.5 * (fx + fy) > 0:
+        ends = [printed_ends(p - s * v, p + s * v, box), (p - s * v, p + s * v)]
+        # the rounded ends when their float gap is positive (a short chord's rounded ends
+        # may meet), else the ends as they are
+        x, y = next((e for e in ends if _float_gap(obj, *e, sign) > 0), ends[-1])
+        if _float_gap(obj, x, y, sign) > 0:
             try:
                 gap = run_with_budget(_chord_gap_exact, expr, obj.variables, x, y,
                                       timeout=timeout)
@@ -856,13 +883,14 @@ def _chord_search(obj: Any, box: np.ndarray, count: int, seed: int, sign: float,
     for i in np.argsort(-gaps)[:5]:
         if gaps[i] <= 0:
             break
+        x, y = printed_ends(X[i], Y[i], box)
         try:
-            gap = run_with_budget(_chord_gap_exact, sign * obj.expr, obj.variables, X[i], Y[i],
+            gap = run_with_budget(_chord_gap_exact, sign * obj.expr, obj.variables, x, y,
                                   timeout=timeout)
         except (BudgetExceeded, AnalysisError):
             continue
         if gap > 0:
-            return {"x": [float(t) for t in X[i]], "y": [float(t) for t in Y[i]],
+            return {"x": [float(t) for t in x], "y": [float(t) for t in y],
                     "alpha": 0.5, "gap": gap}
     return None
 

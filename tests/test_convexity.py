@@ -127,6 +127,24 @@ def test_nonconvex_verdict_says_neither_convex_nor_concave():
     assert ch["gap"] < 0
 
 
+def test_chords_are_verified_at_the_ends_a_report_prints():
+    """Himmelblau p. 3: the gap recomputed from the printed ends (0.9778, −4.881) and
+    (−1.019, −5.000) was 30.49, the printed gap 30.48, verified at ends not printed.  The
+    ends are rounded to the digits a report prints before the exact check, so the gap
+    from the printed ends is the printed gap."""
+    from analysis.report import fmt_point
+
+    obj, c = conv("(x**2 + y - 11)**2 + (x + y**2 - 7)**2")
+    for key in ("chord", "concave_chord"):
+        ch = c.witness[key]
+        for end in (ch["x"], ch["y"]):
+            printed = [float(t.replace("−", "-")) for t in fmt_point(end).strip("()").split(", ")]
+            assert printed == end, (key, end)  # the printed ends are the ends verified
+        x, y = np.array(ch["x"]), np.array(ch["y"])
+        assert obj.value((x + y) / 2) - (obj.value(x) + obj.value(y)) / 2 == pytest.approx(
+            ch["gap"], rel=1e-12)
+
+
 def test_x_cos_pi_x_curvature_bound():
     """|f''| = |−2π sin(πx) − π²x cos(πx)| ≤ 2π + 5π² on [−5, 5], attained near ±5."""
     _, c = conv("x*cos(pi*x)")
