@@ -2879,12 +2879,14 @@ def sentence(clause: str) -> str:
 
 def measured_bounds_text(extents: str) -> str:
     """The footnote's sentences on numeric (computed) bounds of small-gradient regions:
-    "Numeric region bounds are computed: " and how (``extents``, the account the search
+    "Numeric region bounds are " and how they are computed (``extents``, the account the search
     gives, :attr:`landscape.vanishing.VanishingReport.extents`), then that printed bounds
     are rounded outward; empty without an account."""
     if not extents:
         return ""
-    return (f"Numeric region bounds are computed: {extents}.  Printed bounds are rounded "
+    # "are" and the account, one colon (chained Rosenbrock p. 4 read "are computed: the
+    # bounding box of points checked inside the region: the point …", two in a row)
+    return (f"Numeric region bounds are {extents}.  Printed bounds are rounded "
             "outward (a lower end down, an upper end up).  ")
 
 
@@ -2916,7 +2918,7 @@ def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False,
                 "the ellipse ‖H(x − x*)‖₂ ≤ t around its exact minimizer: xᵢ* ± t·‖row i of "
                 "H⁻¹‖₂ (agreeing with the computed bounds).  ")
     if checked and not measured and (ellipse or on_kink):
-        out += f"Computed bounds: {checked}.  "
+        out += f"Computed bounds are {checked}.  "
     if zero:
         out += ("A region holding an exact critical point where f is differentiable has its "
                 "smallest ‖∇f‖₂ = 0 there, exactly.  " if kink else

@@ -967,7 +967,7 @@ def extents_text(grid: bool, slsqp: str = "SLSQP") -> str:
     slack = "10" + str(round(np.log10(POLISH_SLACK))).translate(str.maketrans("-0123456789",
                                                                              "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
     # the point named as the table names it (quadratic p. 3: "its point" was undefined)
-    return ("the bounding box of points checked inside the region: the point of its smallest "
+    return ("the bounding box of the points checked inside the region: the point of its smallest "
             "‖∇f‖₂, the first exits "
             f"of ‖∇f‖₂ < t along rays from that point (a scan of {RAY_STEPS} geometric steps to "
             f"the box's edge, then {BISECTIONS} bisections) and, for a region found "

@@ -482,8 +482,11 @@ def test_the_basin_grid_says_its_size():
 def test_numeric_region_bounds_are_computed_not_measured():
     """Himmelblau p. 3: the footnote called the ⁿ bounds "measured", the word the legend keeps
     for ᵐ (optimizer runs)."""
-    text = report.measured_bounds_text("how")
-    assert text.startswith("Numeric region bounds are computed: how.  ")
+    text = report.measured_bounds_text("the bounding box of the points checked: …")
+    # and is one sentence with one colon, the account's (chained Rosenbrock p. 4: "are
+    # computed: the bounding box of points checked inside the region: the point …")
+    assert text.startswith("Numeric region bounds are the bounding box of the points checked: "
+                           "….  ")
     assert "are measured" not in text and report.measured_bounds_text("") == ""
 
 
@@ -1081,9 +1084,9 @@ def test_small_gradient_region_of_a_quadratic_is_exact():
     # the page described once the paragraph on them joined the notes: the notes say how
     # they were computed (the search's account), and call them computed, not measured
     assert "(agreeing with the computed bounds).  " in table.notes[0]
-    assert f"Computed bounds: {v.extents}.  " in table.notes[0] and v.extents
+    assert f"Computed bounds are {v.extents}.  " in table.notes[0] and v.extents
     assert "measured extents" not in table.notes[0]
-    assert "Computed bounds: " not in report.region_note(False, True, False, measured="how",
+    assert "Computed bounds are " not in report.region_note(False, True, False, measured="how",
                                                          checked="how")
 
 
