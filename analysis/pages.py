@@ -364,15 +364,18 @@ def note_aside(text: str) -> str:
 
 def drop_said_asides(notes: Sequence[str]) -> list[str]:
     """The footnotes of a page with each aside (:func:`note_aside`) left out where another of
-    them says it outside its own asides (its text, less a trailing comma or semicolon; two
+    them says it outside its own asides (its text, less a trailing comma or semicolon and
+    the brackets around it; two
     notes with the same aside keep it), else printed without its marks: the note on the
-    geometric mean and the robust fit defines a window "(a window i–j spans the errors eᵢ
-    to eⱼ, so its steps are k = i to j − 1, the window of the table's title)" for pages
+    geometric mean and the robust fit defines a window, "the window of the table's title (a
+    window i–j spans the errors eᵢ to eⱼ, so its steps are k = i to j − 1)", for pages
     without the † note, and under both the definition read twice (Himmelblau p. 6)."""
     plain = [_ASIDE_SPAN.sub("", n) for n in notes]
 
     def kept(i: int, m: re.Match[str]) -> str:
-        said = m.group(1).rstrip(" ,;")
+        # an aside in brackets is said where its words are: " (a window …)" as "a window …"
+        said = m.group(1).strip(" ,;")
+        said = said[1:-1] if said[:1] == "(" and said[-1:] == ")" else said
         return "" if said and any(said in p for j, p in enumerate(plain) if j != i) \
             else m.group(1)
 

@@ -5489,9 +5489,12 @@ THEORY_TABLE = "Predicted and measured convergence"
 #: It says how a window counts (:data:`WINDOW_SPAN`) where the windows of the titles are
 #: first read: "ratios at k = … 60 of 0–60 (fit window k = 0–61)" is no off-by-one; as an
 #: aside (:func:`~analysis.pages.note_aside`), left out on a page whose † note says it.
+#: The aside comes after "the window of the table's title", which it would otherwise seem
+#: to rename ("…, so its steps are k = i to j − 1, the window of the table's title",
+#: chained Rosenbrock p. 8).
 ESTIMATORS_NOTE = (
     "Geometric mean and robust fit are two estimators of the rate over the same fit window "
-    f"i–j ({note_aside(WINDOW_SPAN + ', ')}the window of the table's title): the geometric "
+    f"i–j, the window of the table's title{note_aside(f' ({WINDOW_SPAN})')}: the geometric "
     "mean of the ratios, (e_j/e_i)^(1/(j−i)), sees only the window's two "
     f"end errors; the robust fit (the measured rate of the table ‘{THEORY_TABLE}’, which the "
     "verdict compares with the theory) uses the errors all through the window. They differ "

@@ -3183,6 +3183,18 @@ def test_an_aside_another_footnote_says_is_left_out_on_that_page(tmp_path):
     other = f"OTHER-NOTE ({pages.note_aside(span + ', ')}its own)."
     assert pages.drop_said_asides([est, other]) == [
         f"ESTIMATORS-NOTE over the window ({span}, the title's).", f"OTHER-NOTE ({span}, its own)."]
+    # an aside in brackets is said where its words are, and leaves with its brackets
+    # (chained Rosenbrock p. 8: the window's definition, set before "the window of the
+    # table's title", seemed to rename its steps)
+    bracketed = f"ESTIMATORS-NOTE over the window, the title's{pages.note_aside(f' ({span})')}."
+    assert pages.drop_said_asides([both, bracketed]) == [both, "ESTIMATORS-NOTE over the "
+                                                               "window, the title's."]
+    assert pages.drop_said_asides([bracketed]) == [f"ESTIMATORS-NOTE over the window, the "
+                                                   f"title's ({span})."]
+    assert report.ESTIMATORS_NOTE.startswith(
+        "Geometric mean and robust fit are two estimators of the rate over the same fit "
+        "window i–j, the window of the table's title" + pages.ASIDE[0]
+        + f" ({report.WINDOW_SPAN})" + pages.ASIDE[1] + ": the geometric mean")
     b = report.Builder("Asides")
     b.doc.table(["x", "value"], [["a", "1"]], title="Table 1", notes=[both, est])
     b.doc.page_break()
