@@ -179,3 +179,28 @@ def test_extent_around_an_ill_conditioned_minimum_reaches_both_sides():
     model = t * np.linalg.norm(np.linalg.inv(H), axis=1)
     assert np.all(upper - x_star > 0.9 * model) and np.all(upper - x_star < 1.1 * model)
     assert np.all(x_star - lower > 0.9 * model) and np.all(x_star - lower < 1.1 * model)
+
+
+@pytest.mark.parametrize("text, lo, hi", [("tanh(x)", -10.0, 10.0),
+                                          ("1/(1 + exp(-x))", -25.0, 25.0),
+                                          ("exp(-x**2)", -5.0, 5.0),
+                                          ("x*exp(-x**2)", -6.0, 6.0)])
+def test_a_tail_whose_gradient_is_below_the_critical_test_is_no_critical_point(text, lo, hi):
+    """tanh on [−10, 10]: ‖∇f‖₂ = sech²(10) = 8.2e−09 at the ends passed the critical test
+    (≤ 10⁻⁸·max(1, ‖H‖)) and both tails read "holds a saddle (degenerate)", while the exact
+    solve proved there is no critical point.  A region holds a critical point exactly when
+    one of SymPy's roots of f′ lies in it; the others, at the box's edge, are tails."""
+    obj = Objective.parse(text)
+    x = obj.variables[0]
+    roots = [float(r) for r in sp.solveset(sp.diff(obj.expr, x), x, sp.Interval(lo, hi))]
+    v = obj.vanishing(box=f"{lo}:{hi}")
+    assert v.regions
+    for r in v.regions:
+        holds = any(r.lower[0] <= t <= r.upper[0] for t in roots)
+        assert (r.label == "critical point") == holds, (text, r.lower, r.upper, r.label)
+        if not holds:
+            assert r.label == "tail" and r.point[0] in (lo, hi), r
+            assert r.describe().startswith("tail at the box edge (no critical point)")
+    # a critical point on a bound stays one: x³ at 0 on [0, 5], where ‖∇f‖₂ = 0
+    (r,) = Objective.parse("x**3").vanishing(box="0:5").regions
+    assert r.label == "critical point" and r.critical_point == "degenerate"
