@@ -2936,10 +2936,14 @@ def section_nesterov(S: Study) -> None:
     S.text(f"On f = ½(μx₁² + Lx₂²) with μ = {fmt_num(mu)}, L = {fmt_num(L)} (κ = "
            f"{fmt_num(kappa)}) the best GD step 2/(μ + L) contracts by (κ − 1)/(κ + 1) = "
            f"{fmt_num((kappa - 1) / (kappa + 1), 4)} per step.  Heavy ball with Polyak's "
-           f"tuning η = 4/(√L + √μ)², β = ((√κ − 1)/(√κ + 1))² (Polyak 1964; Introduction to "
-           f"Optimization (1987) §3.2.1) contracts by (√κ − 1)/(√κ + 1) = {fmt_num(hb_rho, 4)}"
-           f"; Nesterov with η = 1/L, β = (√κ − 1)/(√κ + 1) (Nesterov, Lectures on Convex "
-           f"Optimization (2018) §2.2) by 1 − 1/√κ = {fmt_num(ne_rho, 4)}.  On a quadratic, "
+           # a citation never breaks over lines (study p. 24: "(Nesterov, Lectures on" /
+           # "Convex Optimization (2018) §2.2)", then "(Nesterov," / "Lectures on …")
+           f"tuning η = 4/(√L + √μ)², β = ((√κ − 1)/(√κ + 1))² "
+           f"{unbroken('(Polyak 1964; Introduction to Optimization (1987) §3.2.1)')} contracts "
+           f"by (√κ − 1)/(√κ + 1) = {fmt_num(hb_rho, 4)}"
+           f"; Nesterov with η = 1/L, β = (√κ − 1)/(√κ + 1) "
+           f"{unbroken('(Nesterov, Lectures on Convex Optimization (2018) §2.2)')} by "
+           f"1 − 1/√κ = {fmt_num(ne_rho, 4)}.  On a quadratic, "
            "tuned heavy ball is the faster of the two; Nesterov's advantage is that its "
            "guarantee holds for every smooth strongly convex f, where heavy ball can fail "
            "(Lessard, Recht & Packard 2016).  For the same error reduction, steps scale as "

@@ -299,3 +299,18 @@ def test_a_run_stopped_after_as_many_iterations_as_its_budget_rule_gives_says_it
     assert report._study_end(run(11, None)) == "stopped: line search failed, above the floor"
     assert report._study_end(run(11, 1, maxiter=11)) == (
         "error at the floor; the run stopped: line search failed")
+
+
+def test_a_citation_in_the_nesterov_section_never_breaks_over_lines():
+    """Study p. 24: the paragraph broke inside a book's title, "(Nesterov, Lectures on" /
+    "Convex Optimization (2018) §2.2)"; each citation there is held on one line."""
+    from analysis.pages import NBSP
+    from analysis.report import Builder
+
+    s = study.Study(Builder("titles"), quick=True)
+    study.section_nesterov(s)
+    text = " ".join(getattr(b, "text", "") for b in s.doc.blocks)
+    for title in ("(Nesterov, Lectures on Convex Optimization (2018) §2.2)",
+                  "(Polyak 1964; Introduction to Optimization (1987) §3.2.1)"):
+        assert title.replace(" ", NBSP) in text, title
+        assert title not in text  # no breakable space left in it
