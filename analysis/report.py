@@ -118,6 +118,8 @@ from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
 from landscape.numfmt import (
     GRAD_DIGITS,
+    ORDER_DIGITS,
+    POINT_DIGITS,
     RATE_DIGITS,
     as_printed,
     fmt,
@@ -854,7 +856,7 @@ def fmt_num(v: Any, digits: int = 4) -> str:
     return fmt(v, digits)
 
 
-def fmt_point(p: Any, digits: int = 4) -> str:
+def fmt_point(p: Any, digits: int = POINT_DIGITS) -> str:
     """``(a, b, …)`` with each coordinate to ``digits`` significant digits
     (:func:`landscape.numfmt.fmt` of the coordinates as floats); a point with one
     coordinate is that number, ``0`` rather than ``(0)``."""
@@ -3352,7 +3354,8 @@ def _meas_cells(b: Builder, label: str, m: Any, like: str = "", digits: int | No
                     like="" if digits is None and own < rate_digits(m.rate) else like)
     if rate != "—" and m.window is not None:
         rate += f" [k = {int(m.window[0])}–{int(m.window[1])}]"
-    order = "—" if m.order is None else cell(b, sec, label, "measured order", m.order, "fit", 3)
+    order = ("—" if m.order is None
+             else cell(b, sec, label, "measured order", m.order, "fit", ORDER_DIGITS))
     if order != "—":  # its standard error and the window it was fitted over, as a rate's
         if getattr(m, "order_se", None):
             order += one_se(fmt_num(m.order_se, 2))
@@ -4363,7 +4366,7 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
     that stops at e_7.  A window where a kind was read and nothing was fitted (``fitted``
     false: a kind faster than linear with no fitted order) is not called a fit window:
     "(kind read on k = 2–8; nothing fitted)"."""
-    fit_order = "order" if order is None else f"order {fmt_num(order, 3)}"
+    fit_order = "order" if order is None else f"order {fmt_num(order, ORDER_DIGITS)}"
     skipped = shown is not None and steps is not None and len(shown) < len(steps)
     what = (f"errors and ratios at k = {', '.join(str(int(k)) for k in shown)} of "
             f"{int(steps[0])}–{int(steps[-1])}" if skipped else "errors and ratios per step")

@@ -38,7 +38,7 @@ import sympy as sp
 from .budget import budget_seconds, run_with_budget
 from .errors import AnalysisError, BudgetExceeded, InputError
 from .jsonutil import jsonable
-from .numfmt import spaced
+from .numfmt import POINT_DIGITS, spaced
 
 #: Relative tolerance on eigenvalues (scaled by max(1, L)) below which they count as zero.
 EIG_RTOL = 1e-8
@@ -538,17 +538,13 @@ def _chord_gap_exact(expr, variables, x, y) -> float:
     return float(sp.N(gap, 50))
 
 
-#: significant digits of a chord's ends: the chord is verified at its ends rounded to them,
-#: the digits a report prints, so that a reader who recomputes the gap from the printed
-#: ends finds the printed gap (Himmelblau p. 3: 30.49 from the printed ends, 30.48 printed)
-CHORD_DIGITS = 4
-
-
 def printed_ends(x: np.ndarray, y: np.ndarray, box: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The ends ``x``, ``y`` of a chord rounded to :data:`CHORD_DIGITS` significant digits,
-    when both stay inside ``box``; else as they are."""
+    """The ends ``x``, ``y`` of a chord rounded to the digits a report prints a point with
+    (:data:`~landscape.numfmt.POINT_DIGITS` significant digits), when both stay inside
+    ``box``; else as they are: a reader who recomputes the gap from the printed ends finds
+    the printed gap (Himmelblau p. 3: 30.49 from the printed ends, 30.48 printed)."""
     def rounded(v: np.ndarray) -> np.ndarray:
-        return np.array([float(f"{t:.{CHORD_DIGITS - 1}e}") for t in np.ravel(v)])
+        return np.array([float(f"{t:.{POINT_DIGITS - 1}e}") for t in np.ravel(v)])
 
     rx, ry = rounded(x), rounded(y)
     inside = all(np.all((box[:, 0] <= r) & (r <= box[:, 1])) for r in (rx, ry))

@@ -223,6 +223,15 @@ def fmt_rate(r: Any) -> str:
 #: the significant digits of a run's final gradient max-norm ‖∇f‖∞ (:func:`fmt_grad`)
 GRAD_DIGITS = 3
 
+#: the significant digits of each coordinate of a point a report prints; a convexity
+#: witness's chord is verified at its ends rounded to them, so that the gap recomputed from
+#: the printed ends is the printed gap
+POINT_DIGITS = 4
+
+#: the significant digits of a fitted order q, in a convergence table and in the title of
+#: the per-step table that names the window it was fitted on
+ORDER_DIGITS = 3
+
 
 def fmt_grad(g: Any) -> str:
     """A run's final ‖∇f‖∞ as every sentence and table prints it: :data:`GRAD_DIGITS`
