@@ -249,6 +249,21 @@ def test_function_builders_on_expressions_are_equal_in_value():
         assert abs(got - ref.xreplace(point).evalf(30)) < 1e-25, text
 
 
+def test_log_of_a_number_to_a_symbolic_base_is_evaluated():
+    """log(a, u) of a number a and an expression u is log(a)/log(u) with log(a) evaluated:
+    log(1, x + y) is exactly 0.  Kept unevaluated, log(1) was a hidden zero, and generating
+    the Hessian kernel of (y*log(1, x + y))**y divided by it (ZeroDivisionError)."""
+    from landscape.codegen import generate_sources
+    from landscape.objective import Objective
+
+    assert expr("log(1, x + y)") == 0
+    assert expr("log(0.5 + 0.5, x + y)") == 0
+    assert same(expr("log(4, x + y)"), 2 * sp.log(2) / sp.log(x + y))
+    obj = Objective.parse("((y * log((0.5 + 0.5), (x + y))))**y")
+    assert obj.expr == sp.Pow(0, y)  # 0**y stays: 1 at y = 0, undefined for y < 0
+    generate_sources(obj.expr, obj.variables, obj.gradient_list, obj.hessian_entries)
+
+
 def test_log1p_prints_and_differentiates():
     e = expr("log1p(x)")
     assert e.diff(x) == 1 / (x + 1)

@@ -55,10 +55,12 @@ def _build_log(sp: Any, args: list, evaluate: bool) -> Any:
         return sp.log(args[0], evaluate=evaluate)
     if evaluate:
         return sp.log(args[0], args[1])  # exact when possible: log(8, 2) = 3
-    # the base is evaluated on its own when it is a number, so that log(u, 1) is seen as a
-    # division by zero
+    # a number argument is evaluated on its own: log(u, 1) is then seen as a division by
+    # zero, and log(1, u) is 0 (an unevaluated log(1) is a hidden zero, on which SymPy's
+    # numeric evaluation later divides by zero)
+    top = sp.log(args[0], evaluate=bool(args[0].is_number))
     base = sp.log(args[1], evaluate=bool(args[1].is_number))
-    return sp.Mul(sp.log(args[0], evaluate=False), sp.Pow(base, sp.S.NegativeOne))
+    return sp.Mul(top, sp.Pow(base, sp.S.NegativeOne))
 
 
 def _build_log1p(sp: Any, args: list, evaluate: bool) -> Any:
