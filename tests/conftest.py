@@ -16,6 +16,31 @@ os.environ.setdefault(
 )
 
 
+#: the test files that read the session fixture ``four_reports`` (about a minute to build):
+#: ``make test`` runs them on one worker, which builds the reports once
+#: (``test_scheduling.py`` checks the list against the tests that use the fixture)
+FOUR_REPORTS_FILES = frozenset({
+    "tests/test_cost_table_reading.py", "tests/test_figures.py", "tests/test_pages.py",
+    "tests/test_report.py", "tests/test_typesetting_wording.py",
+})
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile`` (``make test``) with one change: the files of
+    ``FOUR_REPORTS_FILES`` form one unit of work.  Every other file is its own unit, so its
+    module fixtures are built once, as under ``loadfile``."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FourReportsTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = super()._split_scope(nodeid)
+            return "four_reports" if path in FOUR_REPORTS_FILES else path
+
+    return FourReportsTogether(config, log)
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _settled_objects_frozen():
     """After each test file the objects still alive (imported modules, compiled kernels,
