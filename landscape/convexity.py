@@ -551,11 +551,15 @@ def printed_ends(x: np.ndarray, y: np.ndarray, box: np.ndarray) -> tuple[np.ndar
     return (rx, ry) if inside else (np.asarray(x, float), np.asarray(y, float))
 
 
-def _float_gap(obj: Any, x: np.ndarray, y: np.ndarray, sign: float) -> float:
-    """sign·(f((x + y)/2) − (f(x) + f(y))/2) in floating point; −∞ where not finite."""
-    fx, fy, fm = (sign * obj.compiled.value(q) for q in (x, y, 0.5 * (x + y)))
-    gap = fm - 0.5 * (fx + fy)
-    return float(gap) if np.isfinite(gap) else -np.inf
+def _float_gaps(obj: Any, X: np.ndarray, Y: np.ndarray, sign: float) -> np.ndarray:
+    """sign·(f((x + y)/2) − (f(x) + f(y))/2) for each row x of ``X`` and y of ``Y``, in
+    floating point (one batched kernel call per set of points); −∞ where not finite."""
+    values = obj.compiled.values
+    with np.errstate(invalid="ignore"):
+        gaps = sign * (values(0.5 * (X + Y)) - 0.5 * (values(X) + values(Y)))
+    gaps = np.array(gaps, dtype=float)
+    gaps[~np.isfinite(gaps)] = -np.inf
+    return gaps
 
 
 def of_f(chord: dict[str, Any]) -> dict[str, Any]:
@@ -587,8 +591,10 @@ def chord_witness(
         ends = [printed_ends(p - s * v, p + s * v, box), (p - s * v, p + s * v)]
         # the rounded ends when their float gap is positive (a short chord's rounded ends
         # may meet), else the ends as they are
-        x, y = next((e for e in ends if _float_gap(obj, *e, sign) > 0), ends[-1])
-        if _float_gap(obj, x, y, sign) > 0:
+        gaps = _float_gaps(obj, np.array([e[0] for e in ends]), np.array([e[1] for e in ends]),
+                           sign)
+        if np.any(gaps > 0):
+            x, y = ends[int(np.argmax(gaps > 0))]
             try:
                 gap = run_with_budget(_chord_gap_exact, expr, obj.variables, x, y,
                                       timeout=timeout)
@@ -872,10 +878,7 @@ def _chord_search(obj: Any, box: np.ndarray, count: int, seed: int, sign: float,
     n = obj.n
     P = _samples(np.vstack([box, box]), count, seed)[:count]
     X, Y = P[:, :n], P[:, n:]
-    values = obj.compiled.values  # one batched kernel call per set of points
-    with np.errstate(invalid="ignore"):
-        gaps = sign * (values(0.5 * (X + Y)) - 0.5 * (values(X) + values(Y)))
-    gaps[~np.isfinite(gaps)] = -np.inf
+    gaps = _float_gaps(obj, X, Y, sign)
     for i in np.argsort(-gaps)[:5]:
         if gaps[i] <= 0:
             break
