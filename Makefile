@@ -18,7 +18,8 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/landscape study -o reports
 
-# the suite runs on every core, one test file per worker (module fixtures built once)
+# the suite runs on every core, one test file per worker (module fixtures built once); the
+# files that read the four reports share one worker, which builds them once (tests/conftest.py)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -n auto --dist loadfile
