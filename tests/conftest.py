@@ -25,6 +25,7 @@ FOUR_REPORTS_FILES = frozenset({
 })
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: unknown under -p no:xdist
 def pytest_xdist_make_scheduler(config, log):
     """``--dist loadfile`` (``make test``) with one change: the files of
     ``FOUR_REPORTS_FILES`` form one unit of work.  Every other file is its own unit, so its
