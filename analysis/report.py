@@ -4394,18 +4394,25 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
     return title
 
 
-def uncompared_text(study: Any, cps: Sequence[Any] | None = None) -> str:
+def uncompared_text(study: Any, cps: Sequence[Any] | None = None,
+                    full_in: str | None = None) -> str:
     """What the theory row of a per-step table adds for a run whose verdict is *not
     comparable*: that its theory is not held to the measured rate beside it, and why, "not
     comparable: the run ended 1.10 from P3, outside its convergence radius 0.202" (the
     reason of the row of the table ‘Predicted and measured convergence’, :func:`outside_head`,
     with the critical points ``cps``), or where the reason is when it is not that short one
     (Rosenbrock p. 7: GD's theory 0.9999829 under its robust fit 0.9999613, the verdict on
-    p. 6 only; then "see the table …", with no reason on p. 7); '' for any other run."""
+    p. 6 only; then "see the table …", with no reason on p. 7); '' for any other run.  With
+    ``full_in``, the section that prints the reasons whole (:func:`failed_heading`), the short
+    reason points there, as the row of that table does (:func:`row_note`): the convergence
+    radius it names is defined there (chained Rosenbrock p. 7: "radius 0.202", defined on
+    p. 2 only)."""
     verdict = getattr(getattr(study, "comparison", None), "verdict", None)
     if verdict != "not comparable":
         return ""
     why = outside_head(study, cps)
+    if why and full_in:
+        why = _add_aside(why, f"reasons in full under “{full_in}”")
     return f"not comparable: {why}" if why else f"not comparable: see the table ‘{THEORY_TABLE}’"
 
 
@@ -4434,7 +4441,7 @@ def _table_windows(m: Any, win: Sequence[int] | None, at: int | None, q: float |
 
 def convergence_table(b: Builder, label: str, study: Any, section: str, rows: int = 6,
                       to: str = "", name: str | None = None, q_limit: str = "",
-                      cps: Sequence[Any] | None = None) -> bool:
+                      cps: Sequence[Any] | None = None, full_in: str | None = None) -> bool:
     """Nocedal & Wright's table for one run: k, e_k, e_(k+1)/e_k and e_(k+1)/e_k^q at a few
     iterations clear of the rounding floor, with the theory's limit in the last row
     (ρ for linear convergence, 0 for superlinear, 1 for sublinear; with the order q of a
@@ -4445,7 +4452,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     then the robust fit's rate when the run measured one (:func:`_window_rows`).  Returns
     whether a table was added (none without a reference point or usable errors); ``cps``:
     the critical points, which the theory row of a run that is not comparable names in its
-    reason (:func:`uncompared_text`)."""
+    reason, and ``full_in`` the section that prints that reason whole
+    (:func:`uncompared_text`)."""
     from analysis import plots
 
     try:
@@ -4518,7 +4526,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         above = [] if compared else above
     if above:  # no fit window to compare: the bound alone
         notes.append(ABOVE_NOTE_NO_WINDOW)
-    against = against or uncompared_text(study, cps)
+    against = against or uncompared_text(study, cps, full_in)
     last = ["theory", "", theory_limit(b, label, section, p, at, digits)
             + (f", {against}" if against else "")]
     if q is not None:
@@ -5450,7 +5458,8 @@ def _theory(b: Builder, A: Analysis) -> None:
     for r in promised:
         with b.guard(f"convergence table of {r.shown}", note=False):
             convergence_table(b, r.label, r.study, "theory vs measurement",
-                              to=to.get(r.shown, ""), name=r.shown, cps=A.cps)
+                              to=to.get(r.shown, ""), name=r.shown, cps=A.cps,
+                              full_in=full_in)
     if silent:
         d.paragraph(no_ratio_table_text(silent), size=SMALL, style="italic")
 

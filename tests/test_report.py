@@ -4335,11 +4335,35 @@ def test_a_theory_row_beside_a_rate_it_is_not_held_to_says_so_on_its_page():
         f", not comparable: the run ended 1 from P2, outside its convergence radius "
         f"{report.fmt_num(near.radius, 3)}"), theory
     assert near.index == 1 and near.distance == 1.0
+    # the radius is defined in the section that prints the reason whole: the cell points
+    # there, as the table's row does (chained Rosenbrock p. 7, the radius defined on p. 2)
+    b = report.Builder("t")
+    assert report.convergence_table(b, "GD", st, "s", cps=cps, full_in="What failed")
+    (theory,) = [r for r in b.doc.blocks[-1].rows if r[0] == "theory"]
+    assert theory[2].endswith(
+        f", not comparable: the run ended 1 from P2, outside its convergence radius "
+        f"{report.fmt_num(near.radius, 3)} (reasons in full under “What failed”)"), theory
     st.comparison = NS(verdict="disagrees")
     b = report.Builder("t")
     assert report.convergence_table(b, "GD", st, "s", cps=cps)
     (theory,) = [r for r in b.doc.blocks[-1].rows if r[0] == "theory"]
     assert "not comparable" not in theory[2], theory
+
+
+def test_a_per_step_theory_cell_points_to_where_its_radius_is_defined(four_reports):
+    """Chained Rosenbrock p. 7: GD's theory cell said "outside its convergence radius 0.202",
+    a radius defined only under “What failed” (p. 2).  The cell points there, and that
+    section gives the same radius with its definition."""
+    result, doc = four_reports["rosenbrock5"]
+    (table,) = [blk for blk in doc.blocks
+                if str(getattr(blk, "title", "")).startswith("GD: errors and ratios")]
+    (theory,) = [r for r in table.rows if r[0] == "theory"]
+    m = re.search(r"outside its convergence radius (\S+) \(reasons in full under “(.+?)”\)",
+                  theory[2])
+    assert m, theory
+    text = squash(pdf_text(result.pdf))
+    after = text[text.index(f"{m.group(2)} "):]
+    assert f"beyond its radius {m.group(1)} (within which a run counts as converged" in after
 
 
 def test_what_failed_names_what_it_lists_in_its_lead():
