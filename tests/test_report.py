@@ -3207,7 +3207,11 @@ def test_theory_notes_give_the_source_of_the_quasi_newton_predicted_kinds():
     notes = report.qn_source_notes(rows)
     assert len(notes) == 2
     assert notes[0].startswith("BFGS: the predicted kind comes from the theorem that BFGS")
-    assert "Dennis–Moré condition, N&W Thm 6.6" in notes[0]
+    # Thm 6.6 is the BFGS theorem, proved through the Dennis–Moré condition (N&W Eq. 3.36),
+    # which is no theorem 6.6 of its own: "(the Dennis–Moré condition, N&W Thm 6.6)" gave
+    # the condition the theorem's number (chained Rosenbrock p. 7)
+    assert "(N&W Thm 6.6, via the Dennis–Moré condition)" in notes[0]
+    assert "condition, N&W Thm" not in notes[0]
     assert notes[1].startswith("L-BFGS: the predicted kind comes from the theorem that L-BFGS "
                                "converges R-linearly")
     assert "Liu & Nocedal 1989, Thm 7.1" in notes[1]

@@ -241,7 +241,7 @@ QUADRATIC = [
          "a bound; the interpolating line search is exact on a quadratic, so the run ends with "
          "a jump to x* (faster than the bound)"),
     Case("bfgs-quadratic", Q1, "bfgs", (1, 1), {}, "superlinear", FAST, AGREE,
-         "BFGS with Wolfe steps: superlinear (Dennis-More, N&W Thm 6.6), no order; finite "
+         "BFGS with Wolfe steps: superlinear (N&W Thm 6.6, via Dennis-More), no order; finite "
          "termination would need exact line searches"),
     Case("lbfgs-quadratic", Q3, "lbfgs", (1, 1, 1), {}, "linear", FAST, AGREE,
          "only R-linear convergence is proved for L-BFGS (Liu & Nocedal 1989 Thm 7.1); with "

@@ -29,8 +29,8 @@ LOCALLY = ("applied near the minimizer the theory is evaluated at, where ∇²f 
 #: the predicted kind beside a run
 QN_SOURCE_TEXT = {
     BFGS_BASIS: ("the theorem that BFGS with a Wolfe line search trying the unit step first "
-                 "converges superlinearly near a minimizer with a Lipschitz ∇²f (the "
-                 "Dennis–Moré condition, N&W Thm 6.6): its ratios eₖ₊₁/eₖ tend to 0, at no "
+                 "converges superlinearly near a minimizer with a Lipschitz ∇²f (N&W Thm "
+                 "6.6, via the Dennis–Moré condition): its ratios eₖ₊₁/eₖ tend to 0, at no "
                  "predicted order"),
     LBFGS_BASIS: ("the theorem that L-BFGS converges R-linearly on a uniformly convex f (Liu "
                   f"& Nocedal 1989, Thm 7.1), {LOCALLY}, with a constant not computable from "
