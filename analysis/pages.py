@@ -530,15 +530,17 @@ def carried_notes(notes: Sequence[str], title: str | None) -> list[str]:
 def ending_pointers(t: Table, printed: Mapping[str, int], page: int | None = None,
                     rows: Sequence[Sequence[str]] | None = None) -> list[str]:
     """On a page holding a part of table ``t`` that does not end there (``rows``, all of
-    them when None), a pointer (:func:`note_reference`) to each long headed note ("Decided
-    by: …") of the table, to the page where it is printed in full (``printed``: note → page,
-    of the previous pass; none while unknown, nor on that page itself, ``page``): the key to
-    a column is found from the column's first page.  A note headed by the name of a row
-    ("BFGS: …") points only from a page that holds that row."""
+    them when None), a pointer (:func:`note_reference`) to each long note of the table
+    ("Decided by: …", "Rate = factor by which …"), to the page where it is printed in full
+    (``printed``: note → page, of the previous pass; none while unknown, nor on that page
+    itself, ``page``): the key to a column is found from the column's first page, and what
+    a symbol the part prints means (quadratic p. 4 printed ρ and its rates with a pointer to
+    the agreement rule only, not to the note that defines a rate).  A note headed by the
+    name of a row ("BFGS: …") points only from a page that holds that row."""
     named = {str(row[0]) for row in t.rows if row}
     here = named if rows is None else {str(row[0]) for row in rows if row}
     return [note_reference(n, at) for n in t.notes
-            if note_head(n) and len(n) >= LONG_NOTE and not note_mark(n)
+            if len(n) >= LONG_NOTE and not note_mark(n)
             and (at := full_note_page(n, printed)) is not None and at != page
             and (note_head(n) not in named or note_head(n) in here)]
 
@@ -2141,6 +2143,9 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             #: all the rows, whose notes are set at the foot of the next page
             #: (:meth:`_rows_here_notes_next`): the page says so (:data:`NOTES_FOLLOW`)
             self.notes_follow = False
+            #: all the rows, their notes on the next page, where the footnote
+            #: (:data:`NOTES_FOLLOW`) or the title says they are: no pointer to each of them
+            self.notes_next = False
             #: a rest goes to the top of the next page before the figures waiting for it
             #: (as the rest of a paragraph does): no figure between the parts of a table
             self.continues = False
@@ -2273,10 +2278,10 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             if self.with_notes:
                 return carried_notes(notes, self.t.title) if self.notes_only else notes
             canv = getattr(self, "canv", None)
-            return [*notes, *ending_pointers(self.t, self.doc._notes_before,
-                                             canv.getPageNumber() if canv else None,
-                                             self.rows),
-                    *([NOTES_FOLLOW] if self.notes_follow else [])]
+            pointers = [] if self.notes_next else ending_pointers(
+                self.t, self.doc._notes_before, canv.getPageNumber() if canv else None,
+                self.rows)
+            return [*notes, *pointers, *([NOTES_FOLLOW] if self.notes_follow else [])]
 
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
             th = 0.0 if self.notes_only else self.table.wrap(aW, 1e6)[1]
@@ -2479,16 +2484,18 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                                                           after=3.0))
 
         def _rows_here_notes_next(self, aW: float, aH: float) -> list[Flowable]:
-            """Every row on this page, the table's notes at the foot of the next (this page
-            points to the long ones there, :func:`ending_pointers`): the rows fit the page
-            but the notes of the whole table do not.  Moving rows to the next page for the
-            notes' sake would leave this page blank in the middle of a section (himmelblau
-            p. 5 kept two rows that fitted for the next page, and the page was 0.30 blank),
-            or a row or two alone under a repeated header.  This page says where the notes
-            are: a footnote (:data:`NOTES_FOLLOW`) when that line fits it (``aW`` × ``aH``
-            points), else the table's title when it takes no more lines so, "Runs from the
-            same start (notes at the foot of the next page)" (the kink report's p. 4 had no
-            room for the footnote and said nothing)."""
+            """Every row on this page, the table's notes at the foot of the next: the rows
+            fit the page but the notes of the whole table do not.  Moving rows to the next
+            page for the notes' sake would leave this page blank in the middle of a section
+            (himmelblau p. 5 kept two rows that fitted for the next page, and the page was
+            0.30 blank), or a row or two alone under a repeated header.  This page says
+            where the notes are: a footnote (:data:`NOTES_FOLLOW`) when that line fits it
+            (``aW`` × ``aH`` points), else the table's title when it takes no more lines so,
+            "Runs from the same start (notes at the foot of the next page)" (the kink
+            report's p. 4 had no room for the footnote and said nothing).  Either says where
+            every note of the table is, so the page points to none of them one by one
+            (:func:`ending_pointers`; chained Rosenbrock p. 6 ended with three lines "…: see
+            the full note(s) on p. 7." above the footnote that says so)."""
             rows = TableFlowable(self.t, self.doc, self.full_widths, self.continued,
                                  self.rows, notes=False)
             notes = TableFlowable(self.t, self.doc, self.full_widths, True, [],
@@ -2496,7 +2503,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             canv = getattr(self, "canv", None)
             notes.after_page = canv.getPageNumber() if canv is not None else None
             if canv is not None and any(plain_note(n) for n in notes._notes()):
-                rows.notes_follow = True
+                rows.notes_next = rows.notes_follow = True
                 rows.notes_follow = rows.wrapOn(canv, aW, aH)[1] <= aH
                 if not rows.notes_follow and rows.title is not None:
                     plain = rows.title

@@ -632,6 +632,30 @@ def test_a_note_headed_by_a_row_points_only_from_the_pages_holding_that_row():
     assert pages.note_reference(row_note, 7) == "BFGS: see the full note on p. 7."
 
 
+def test_a_part_of_a_table_points_to_its_long_unheaded_notes_too():
+    """Quadratic p. 4: the first part of the theory table printed ρ and rates, and pointed
+    only to the agreement rule on p. 5 ("Agreement: see the full note on p. 5."), not to the
+    note on p. 5 that says what a rate is ("Rate = factor by which ‖xₖ − x*‖ shrinks …"),
+    which has no head.  Every long note of the table is pointed to; a short one is printed
+    in full where the table ends, and a mark's note under every part that uses the mark."""
+    rate = ("Rate = factor by which the error shrinks per iteration (asymptotically); order "
+            "= q.  " + "More words of the definition. " * 10)
+    key = "Agreement: the test each verdict rests on.  " + "More words of the rule. " * 12
+    short = "Every k is an iteration of the run."
+    assert min(len(rate), len(key)) >= pages.LONG_NOTE > len(short)
+    rows = [["GD", "a"], ["momentum", "b"]]
+    t = pages.Table([pages.Column("method"), pages.Column("x")], rows,
+                    notes=[rate, short, key])
+    assert pages.ending_pointers(t, {rate: 5, key: 5}, 4, rows[:1]) == [
+        pages.note_reference(rate, 5), pages.note_reference(key, 5)]
+    assert pages.note_reference(rate, 5) == (
+        "Rate = factor by which the error shrinks per iteration (asymptotically): see the "
+        "full note on p. 5.")
+    # not on the page that prints it, nor before it is printed
+    assert pages.ending_pointers(t, {rate: 5, key: 5}, 5, rows[:1]) == []
+    assert pages.ending_pointers(t, {}, 4, rows[:1]) == []
+
+
 def test_long_note_once_per_document_and_legend_lists_the_markers_used(tmp_path):
     """A long note is printed in full on the first page that has it and referred to on later
     pages; each page's legend lists exactly the markers its tables use."""
@@ -1997,6 +2021,25 @@ def test_a_page_whose_table_notes_go_next_says_so_where_that_fits(tmp_path, spar
     titled = "TALL (notes at the foot of the next page)" in " ".join(texts[0].split())
     assert titled == (not said), texts[0][:200]
     assert "NOTE," in texts[1] and "NOTE," not in texts[0]
+
+
+def test_a_page_that_says_its_table_notes_follow_points_to_none_of_them():
+    """Chained Rosenbrock p. 6: every row of the theory table fitted the page, its notes
+    went to the foot of p. 7, and the page ended with a pointer to each long one ("Agreement,
+    CG, BFGS and L-BFGS: see the full notes on p. 7.", "Where the theory was evaluated: see
+    the full note on p. 7.") above the line that says all of them are there
+    (:data:`pages.NOTES_FOLLOW`).  That line (or the title that says it) is the pointer."""
+    rule = "Agreement: the rule of every verdict.  " + "More words of the rule. " * 12
+    rows = [["GD", "a"], ["momentum", "b"]]
+    t = pages.Table([pages.Column("method"), pages.Column("x")], rows, "T", [rule])
+    doc = pages.Document("probe")
+    doc._notes_before = {rule: 7}  # printed in full on p. 7 in the layout pass before
+    part = pages._flowables().TableFlowable(t, doc, None, False, rows, notes=False)
+    assert part._notes() == ["Agreement: see the full note on p. 7."]
+    part.notes_next = True  # the rows here, the notes at the foot of the next page
+    assert part._notes() == []
+    part.notes_follow = True  # and the page says so
+    assert part._notes() == [pages.NOTES_FOLLOW]
 
 
 def test_the_rows_that_go_take_the_notes_of_their_marks_with_them(tmp_path):
