@@ -483,8 +483,15 @@ def table_notes(t: Table, rows: Sequence[Sequence[str]] | None = None,
     return out if legend or not used else [legend_text(used), *out]
 
 
-#: the footnote of a page whose table's notes are set at the foot of the next page
-NOTES_FOLLOW = "The notes to the table that ends this page are at the foot of the next page."
+def notes_follow(title: str | None) -> str:
+    """The footnote of a page whose table's rows end here and whose notes are set at the
+    foot of the next page (:meth:`TableFlowable._rows_here_notes_next`), naming the table
+    as the notes there are headed (:func:`carried_notes`): "The notes to the table
+    ‘Predicted and measured convergence’ are at the foot of the next page."  Text may follow
+    the table on its page, so it is not "the table that ends this page" (chained Rosenbrock
+    p. 6, where the lead-in of the next tables began under it)."""
+    whose = f"the table ‘{title}’" if title else "the table above"
+    return f"The notes to {whose} are at the foot of the next page."
 
 
 def plain_note(note: str) -> bool:
@@ -2141,10 +2148,10 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self.lead = 0.0  # points of a lead-in kept with it (:class:`KeepWithNext`)
             self.after_page: int | None = None  # a rest: the page of the part before it
             #: all the rows, whose notes are set at the foot of the next page
-            #: (:meth:`_rows_here_notes_next`): the page says so (:data:`NOTES_FOLLOW`)
+            #: (:meth:`_rows_here_notes_next`): the page says so (:func:`notes_follow`)
             self.notes_follow = False
             #: all the rows, their notes on the next page, where the footnote
-            #: (:data:`NOTES_FOLLOW`) or the title says they are: no pointer to each of them
+            #: (:func:`notes_follow`) or the title says they are: no pointer to each of them
             self.notes_next = False
             #: a rest goes to the top of the next page before the figures waiting for it
             #: (as the rest of a paragraph does): no figure between the parts of a table
@@ -2281,7 +2288,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             pointers = [] if self.notes_next else ending_pointers(
                 self.t, self.doc._notes_before, canv.getPageNumber() if canv else None,
                 self.rows)
-            return [*notes, *pointers, *([NOTES_FOLLOW] if self.notes_follow else [])]
+            return [*notes, *pointers,
+                    *([notes_follow(self.t.title)] if self.notes_follow else [])]
 
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
             th = 0.0 if self.notes_only else self.table.wrap(aW, 1e6)[1]
@@ -2489,7 +2497,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             page for the notes' sake would leave this page blank in the middle of a section
             (himmelblau p. 5 kept two rows that fitted for the next page, and the page was
             0.30 blank), or a row or two alone under a repeated header.  This page says
-            where the notes are: a footnote (:data:`NOTES_FOLLOW`) when that line fits it
+            where the notes are: a footnote (:func:`notes_follow`) when that line fits it
             (``aW`` × ``aH`` points), else the table's title when it takes no more lines so,
             "Runs from the same start (notes at the foot of the next page)" (the kink
             report's p. 4 had no room for the footnote and said nothing).  Either says where

@@ -2006,7 +2006,7 @@ def test_a_page_with_carried_notes_sets_its_own_notes_under_a_line_of_their_own(
 def test_a_page_whose_table_notes_go_next_says_so_where_that_fits(tmp_path, spare):
     """Chained Rosenbrock p. 6 (and kink p. 4): every row of a table fitted the page and its
     notes went to the foot of the next, with nothing on the page to say so.  A line says
-    where they are (:data:`pages.NOTES_FOLLOW`) when it fits under the rows (``spare``
+    where they are (:func:`pages.notes_follow`) when it fits under the rows (``spare``
     points: 45 do, 8 do not; then the table's title says it, and the rows still stay whole
     on the page)."""
     cols, rows, notes, _, height = _tall_table_with_long_notes()
@@ -2016,7 +2016,7 @@ def test_a_page_whose_table_notes_go_next_says_so_where_that_fits(tmp_path, spar
     b.doc.add(pages.Table(cols, rows, "TALL", notes))
     _, texts = _rest_of_section(b, tmp_path / "pointer.pdf")
     assert re.findall(r"ROW-(\d+) ", texts[0]) == [str(i) for i in range(7)]
-    said = " ".join(pages.NOTES_FOLLOW.split()) in " ".join(texts[0].split())
+    said = " ".join(pages.notes_follow("TALL").split()) in " ".join(texts[0].split())
     assert said == (spare > 40.0), texts[0][-200:]
     titled = "TALL (notes at the foot of the next page)" in " ".join(texts[0].split())
     assert titled == (not said), texts[0][:200]
@@ -2028,7 +2028,7 @@ def test_a_page_that_says_its_table_notes_follow_points_to_none_of_them():
     went to the foot of p. 7, and the page ended with a pointer to each long one ("Agreement,
     CG, BFGS and L-BFGS: see the full notes on p. 7.", "Where the theory was evaluated: see
     the full note on p. 7.") above the line that says all of them are there
-    (:data:`pages.NOTES_FOLLOW`).  That line (or the title that says it) is the pointer."""
+    (:func:`pages.notes_follow`).  That line (or the title that says it) is the pointer."""
     rule = "Agreement: the rule of every verdict.  " + "More words of the rule. " * 12
     rows = [["GD", "a"], ["momentum", "b"]]
     t = pages.Table([pages.Column("method"), pages.Column("x")], rows, "T", [rule])
@@ -2038,8 +2038,9 @@ def test_a_page_that_says_its_table_notes_follow_points_to_none_of_them():
     assert part._notes() == ["Agreement: see the full note on p. 7."]
     part.notes_next = True  # the rows here, the notes at the foot of the next page
     assert part._notes() == []
-    part.notes_follow = True  # and the page says so
-    assert part._notes() == [pages.NOTES_FOLLOW]
+    part.notes_follow = True  # and the page says so, naming the table: text may follow it
+    assert part._notes() == [
+        "The notes to the table ‘T’ are at the foot of the next page."]
 
 
 def test_the_rows_that_go_take_the_notes_of_their_marks_with_them(tmp_path):

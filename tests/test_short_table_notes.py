@@ -62,7 +62,7 @@ def test_a_short_table_whose_rows_fit_is_not_split_for_its_notes(tmp_path):
     flat = " ".join(texts[1].split())
     assert "Notes to the table ‘RUNS’ on the page before: NOTE-START" in flat, flat[-400:]
     assert "RUNS (notes at the foot of the next page)" in " ".join(texts[0].split())
-    assert " ".join(pages.NOTES_FOLLOW.split()) not in " ".join(texts[0].split())
+    assert " ".join(pages.notes_follow("RUNS").split()) not in " ".join(texts[0].split())
     # the page of the rows is full: 10 points were left for 8 rows' page and their legend
     assert res.page_fill[0].blank < 0.05, res.page_fill
 
