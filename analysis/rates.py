@@ -524,12 +524,19 @@ def _nearest_text(x: Any, x0: np.ndarray, points: Sequence[Any]) -> str:
     if near is None:
         return ""
     coords = np.asarray(points[near.index].point, dtype=float)
-    scale = (f"its distance from x₀, {fmt(near.start, 3)}" if near.start <= near.separation else
-             f"its distance from the nearest other critical point, {fmt(near.separation, 3)}")
     which = "" if len(points) == 1 else "the nearest, "
     return (f"{fmt(near.distance, 3)} from {which}{_fmt(coords)}, beyond its radius "
-            f"{fmt(near.radius, 3)} (within which a run counts as converged to it: "
-            f"{CONVERGED_FRACTION:g} × {scale})")
+            f"{fmt(near.radius, 3)} ({radius_rule(near)})")
+
+
+def radius_rule(near: Nearest) -> str:
+    """How the convergence radius of the critical point ``near`` names is set
+    (:func:`converged_radius`), in its numbers: "within which a run counts as converged to
+    it: 0.1 × its distance from the nearest other critical point, 2.02" (from x₀ when that is
+    less)."""
+    scale = (f"its distance from x₀, {fmt(near.start, 3)}" if near.start <= near.separation else
+             f"its distance from the nearest other critical point, {fmt(near.separation, 3)}")
+    return f"within which a run counts as converged to it: {CONVERGED_FRACTION:g} × {scale}"
 
 
 @dataclass

@@ -110,7 +110,7 @@ from analysis.pages import Paragraph as Paragraph
 from analysis.pages import Table as Table
 from analysis.pages import drop_empty_columns as drop_empty_columns
 from analysis.pages import typeset as typeset
-from analysis.rates import OUTSIDE_EVERY, OUTSIDE_ONLY
+from analysis.rates import OUTSIDE_EVERY, OUTSIDE_ONLY, radius_rule
 from analysis.theory.cg import exact_search_text
 from analysis.theory.prediction import NO_RATE_PROMISED
 from landscape.critical import REFINE_DPS
@@ -3411,18 +3411,23 @@ def none_kind(kind: str, study: Any) -> str:
 ROW_NOTE_CHARS = 240
 
 
-def row_note(reason: str, full_in: str | None = None, head: str | None = None) -> str:
+def row_note(reason: str, full_in: str | None = None, head: str | None = None,
+             detail: str | None = None) -> str:
     """A theory table's note: ``reason`` itself, or, when ``full_in`` names a section that
     prints it whole and it is longer than :data:`ROW_NOTE_CHARS`, its head (up to the
     first ": " outside brackets, where the measurement's kind is named, :func:`reason_head`;
     else ``head``, the reason in short when its caller has one, :func:`outside_head`) and
     where the rest is: a note tens of lines tall in a narrow column pushes the table to the
-    next page."""
+    next page.  A head that ends on a run outside the convergence radius of every critical
+    point goes on with ``detail``, the nearest one and how its radius is set
+    (:func:`outside_detail`): the radius is named on the page, with its size and its rule."""
     if full_in is None or len(reason) <= ROW_NOTE_CHARS:
         return reason
     first = reason_head(reason)
     if first == reason and head is None:
         return reason
+    if first != reason and detail and first.endswith((OUTSIDE_EVERY, OUTSIDE_ONLY)):
+        first = f"{first}: {detail}"
     return _add_aside(first if first != reason else head, f"reasons in full under “{full_in}”")
 
 
@@ -3438,8 +3443,11 @@ def _add_aside(text: str, aside: str) -> str:
 def outside_head(study: Any, cps: Sequence[Any] | None) -> str | None:
     """A not-comparable reason in short for a run that ended outside the convergence radius
     of every critical point (:data:`analysis.rates.OUTSIDE_EVERY`): ``the run ended 1.1 from
-    P3, outside its convergence radius 0.202`` (P3 numbered as in the critical-point table
-    ``cps``, :func:`analysis.rates.nearest_critical`); None for any other run."""
+    P3, outside its convergence radius 0.202 (within which a run counts as converged to it:
+    0.1 × its distance from the nearest other critical point, 2.02)`` (P3 numbered as in the
+    critical-point table ``cps``, :func:`analysis.rates.nearest_critical`; the radius with
+    its rule, :func:`analysis.rates.radius_rule`: chained Rosenbrock p. 7 printed 0.202 with
+    nothing on the page to check it by); None for any other run."""
     from analysis.rates import nearest_critical
 
     how = str(getattr(study, "minimizer_how", ""))
@@ -3449,7 +3457,24 @@ def outside_head(study: Any, cps: Sequence[Any] | None) -> str | None:
     if near is None:
         return None
     return (f"the run ended {fmt_num(near.distance, 3)} from P{near.index + 1}, outside its "
-            f"convergence radius {fmt_num(near.radius, 3)}")
+            f"convergence radius {fmt_num(near.radius, 3)} ({radius_rule(near)})")
+
+
+def outside_detail(study: Any, cps: Sequence[Any] | None) -> str | None:
+    """Which critical point a run that ended outside the convergence radius of every one
+    (:func:`outside_head`) ended nearest, and how that radius is set: ``1.10 from P3, the
+    nearest, whose radius is 0.202 (within which a run counts as converged to it: 0.1 × its
+    distance from the nearest other critical point, 2.02)``, for a theory table's note
+    (:func:`row_note`): chained Rosenbrock p. 6 named "the convergence radius of every
+    critical point" with no size and no definition on the page; None for any other run."""
+    from analysis.rates import nearest_critical
+
+    if outside_head(study, cps) is None:
+        return None
+    near = nearest_critical(study.result.x, study.x0, cps)
+    which = "the only critical point" if len(cps or ()) == 1 else "the nearest"
+    return (f"{fmt_num(near.distance, 3)} from P{near.index + 1}, {which}, whose radius is "
+            f"{fmt_num(near.radius, 3)} ({radius_rule(near)})")
 
 
 def measured_rate_digits(m: Any, rate: float | None = None, bound: float | None = None) -> int:
@@ -3527,7 +3552,7 @@ def theory_row(b: Builder, label: str, study: Any, name: str | None = None,
             c.verdict,
             row_note(comparison_reason(c) + below_floor_text(study),
                      full_in if c.verdict == "not comparable" else None,
-                     outside_head(study, cps))]
+                     outside_head(study, cps), outside_detail(study, cps))]
 
 
 #: Quantities whose verdict is a relative difference against a tolerance.

@@ -1999,13 +1999,36 @@ def test_a_long_note_of_a_run_that_ended_outside_every_radius_keeps_its_head():
     sep = float(np.linalg.norm(cps[1].point - cps[0].point))
     radius = 0.1 * min(float(np.linalg.norm(x0 - cps[1].point)), sep)
     head = report.outside_head(study, cps)
+    # the radius with its rule, in numbers the page can check (chained Rosenbrock p. 7):
+    # here the nearer scale is the distance to the other critical point
+    assert sep < float(np.linalg.norm(x0 - cps[1].point))
+    rule = ("within which a run counts as converged to it: 0.1 × its distance from the "
+            f"nearest other critical point, {fmt(sep, 3)}")
     assert head == (f"the run ended {fmt(d, 3)} from P2, outside its convergence radius "
-                    f"{fmt(radius, 3)}")
+                    f"{fmt(radius, 3)} ({rule})")
     reason = far.removeprefix("none: ")
     assert len(reason) > report.ROW_NOTE_CHARS
     assert report.row_note(reason, "What failed", head) == (
-        f"{head} (reasons in full under “What failed”)")
+        f"{head[:-1]}; reasons in full under “What failed”)")
     assert report.row_note(reason, None, head) == reason  # no section prints it: whole
+    # the reason as the report writes it, its detail after ": ": the note keeps the head,
+    # then which point the run ended nearest and how its radius is set (chained Rosenbrock
+    # p. 6 said "outside the convergence radius of every critical point" and no more)
+    written = (f"the run ended at {tuple(end)} after 20 000 iterations, {OUTSIDE_EVERY}: "
+               + _nearest_text(end, x0, cps) + "; status maxiter, ‖∇f‖∞ = 0.752; theory "
+               "evaluated at the minimum (1, 1, 1, 1, 1) nearest to x₀ (exact)")
+    assert len(written) > report.ROW_NOTE_CHARS
+    detail = report.outside_detail(study, cps)
+    assert detail == (f"{fmt(d, 3)} from P2, the nearest, whose radius is {fmt(radius, 3)} "
+                      f"({rule})")
+    assert report.row_note(written, "What failed", head, detail) == (
+        f"the run ended at {tuple(end)} after 20 000 iterations, {OUTSIDE_EVERY}: "
+        f"{detail[:-1]}; reasons in full under “What failed”)")
+    assert report.row_note(written, "What failed", head) == (
+        f"the run ended at {tuple(end)} after 20 000 iterations, {OUTSIDE_EVERY} (reasons "
+        "in full under “What failed”)")
+    assert report.outside_detail(NS(minimizer_how="exact", result=NS(x=end), x0=x0),
+                                 cps) is None
     assert report.outside_head(NS(minimizer_how="exact", result=NS(x=end), x0=x0), cps) is None
 
 
@@ -4335,10 +4358,13 @@ def test_a_theory_row_beside_a_rate_it_is_not_held_to_says_so_on_its_page():
     b = report.Builder("t")
     assert report.convergence_table(b, "GD", st, "s", cps=cps)
     (theory,) = [r for r in b.doc.blocks[-1].rows if r[0] == "theory"]
+    # the radius with its rule: 0.1 × 4, P2's distance from P1 (less than from x₀, 5)
+    rule = ("within which a run counts as converged to it: 0.1 × its distance from the "
+            "nearest other critical point, 4")
     assert theory[2].endswith(
         f", not comparable: the run ended 1 from P2, outside its convergence radius "
-        f"{report.fmt_num(near.radius, 3)}"), theory
-    assert near.index == 1 and near.distance == 1.0
+        f"{report.fmt_num(near.radius, 3)} ({rule})"), theory
+    assert near.index == 1 and near.distance == 1.0 and near.radius == 0.4
     # the radius is defined in the section that prints the reason whole: the cell points
     # there, as the table's row does (chained Rosenbrock p. 7, the radius defined on p. 2)
     b = report.Builder("t")
@@ -4346,7 +4372,8 @@ def test_a_theory_row_beside_a_rate_it_is_not_held_to_says_so_on_its_page():
     (theory,) = [r for r in b.doc.blocks[-1].rows if r[0] == "theory"]
     assert theory[2].endswith(
         f", not comparable: the run ended 1 from P2, outside its convergence radius "
-        f"{report.fmt_num(near.radius, 3)} (reasons in full under “What failed”)"), theory
+        f"{report.fmt_num(near.radius, 3)} ({rule}; reasons in full under “What failed”)"), \
+        theory
     st.comparison = NS(verdict="disagrees")
     b = report.Builder("t")
     assert report.convergence_table(b, "GD", st, "s", cps=cps)
@@ -4356,18 +4383,24 @@ def test_a_theory_row_beside_a_rate_it_is_not_held_to_says_so_on_its_page():
 
 def test_a_per_step_theory_cell_points_to_where_its_radius_is_defined(four_reports):
     """Chained Rosenbrock p. 7: GD's theory cell said "outside its convergence radius 0.202",
-    a radius defined only under “What failed” (p. 2).  The cell points there, and that
-    section gives the same radius with its definition."""
+    a radius defined only under “What failed” (p. 2).  The cell gives the radius's rule in
+    its numbers (0.202 = 0.1 × 2.02) and points there, and that section gives the same
+    radius with the same rule."""
     result, doc = four_reports["rosenbrock5"]
     (table,) = [blk for blk in doc.blocks
                 if str(getattr(blk, "title", "")).startswith("GD: errors and ratios")]
     (theory,) = [r for r in table.rows if r[0] == "theory"]
-    m = re.search(r"outside its convergence radius (\S+) \(reasons in full under “(.+?)”\)",
-                  theory[2])
-    assert m, theory
+    # in the cell, or in the note its mark points to when the cell is too long for it
+    said = " ".join([theory[2], *table.notes])
+    m = re.search(r"outside its convergence radius (\S+) \((within which a run counts as "
+                  r"converged to it: 0\.1 × its distance from [^;]+, (\S+)); reasons in full "
+                  r"under “(.+?)”\)", said)
+    assert m, (theory, table.notes)
+    radius, rule, scale, section = m.groups()
+    assert float(radius) == pytest.approx(0.1 * float(scale), rel=5e-3)
     text = squash(pdf_text(result.pdf))
-    after = text[text.index(f"{m.group(2)} "):]
-    assert f"beyond its radius {m.group(1)} (within which a run counts as converged" in after
+    after = text[text.index(f"{section} "):]
+    assert f"beyond its radius {radius} ({rule})" in after
 
 
 def test_what_failed_names_what_it_lists_in_its_lead():
@@ -4464,8 +4497,12 @@ def test_a_run_outside_the_radius_of_the_one_critical_point_is_placed_by_it():
     assert text.startswith("4.8 from (0, 0), beyond its radius 1 (within which"), text
     study = NS(minimizer_how=f"none: the run ended at (0, -4.8), {OUTSIDE_ONLY}: {text}",
                result=NS(x=end), x0=x0)
-    assert report.outside_head(study, cps) == ("the run ended 4.8 from P1, outside its "
-                                               "convergence radius 1")
+    # x₀ is the only scale with one critical point: 1 = 0.1 × 10, its distance from x₀
+    assert report.outside_head(study, cps) == (
+        "the run ended 4.8 from P1, outside its convergence radius 1 (within which a run "
+        "counts as converged to it: 0.1 × its distance from x₀, 10)")
+    assert report.outside_detail(study, cps).startswith(
+        "4.8 from P1, the only critical point, whose radius is 1 (within")
 
 
 def test_theory_notes_say_a_sublinear_row_holds_an_exponent_not_a_factor():
