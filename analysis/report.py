@@ -3440,20 +3440,27 @@ def _add_aside(text: str, aside: str) -> str:
     return f"{text} ({aside})"
 
 
-def outside_head(study: Any, cps: Sequence[Any] | None) -> str | None:
-    """A not-comparable reason in short for a run that ended outside the convergence radius
-    of every critical point (:data:`analysis.rates.OUTSIDE_EVERY`): ``the run ended 1.1 from
-    P3, outside its convergence radius 0.202 (within which a run counts as converged to it:
-    0.1 × its distance from the nearest other critical point, 2.02)`` (P3 numbered as in the
-    critical-point table ``cps``, :func:`analysis.rates.nearest_critical`; the radius with
-    its rule, :func:`analysis.rates.radius_rule`: chained Rosenbrock p. 7 printed 0.202 with
-    nothing on the page to check it by); None for any other run."""
+def _outside_nearest(study: Any, cps: Sequence[Any] | None) -> Any:
+    """The critical point of ``cps`` nearest to where rate study ``study`` ended, when its run
+    ended outside the convergence radius of every one (:data:`analysis.rates.OUTSIDE_EVERY`,
+    :func:`analysis.rates.nearest_critical`); None for any other run."""
     from analysis.rates import nearest_critical
 
     how = str(getattr(study, "minimizer_how", ""))
     if not cps or (OUTSIDE_EVERY not in how and OUTSIDE_ONLY not in how):
         return None
-    near = nearest_critical(study.result.x, study.x0, cps)
+    return nearest_critical(study.result.x, study.x0, cps)
+
+
+def outside_head(study: Any, cps: Sequence[Any] | None) -> str | None:
+    """A not-comparable reason in short for a run that ended outside the convergence radius
+    of every critical point (:func:`_outside_nearest`): ``the run ended 1.1 from P3, outside
+    its convergence radius 0.202 (within which a run counts as converged to it: 0.1 × its
+    distance from the nearest other critical point, 2.02)`` (P3 numbered as in the
+    critical-point table ``cps``; the radius with its rule,
+    :func:`analysis.rates.radius_rule`: chained Rosenbrock p. 7 printed 0.202 with nothing
+    on the page to check it by); None for any other run."""
+    near = _outside_nearest(study, cps)
     if near is None:
         return None
     return (f"the run ended {fmt_num(near.distance, 3)} from P{near.index + 1}, outside its "
@@ -3462,16 +3469,14 @@ def outside_head(study: Any, cps: Sequence[Any] | None) -> str | None:
 
 def outside_detail(study: Any, cps: Sequence[Any] | None) -> str | None:
     """Which critical point a run that ended outside the convergence radius of every one
-    (:func:`outside_head`) ended nearest, and how that radius is set: ``1.10 from P3, the
+    (:func:`_outside_nearest`) ended nearest, and how that radius is set: ``1.10 from P3, the
     nearest, whose radius is 0.202 (within which a run counts as converged to it: 0.1 × its
     distance from the nearest other critical point, 2.02)``, for a theory table's note
     (:func:`row_note`): chained Rosenbrock p. 6 named "the convergence radius of every
     critical point" with no size and no definition on the page; None for any other run."""
-    from analysis.rates import nearest_critical
-
-    if outside_head(study, cps) is None:
+    near = _outside_nearest(study, cps)
+    if near is None:
         return None
-    near = nearest_critical(study.result.x, study.x0, cps)
     which = "the only critical point" if len(cps or ()) == 1 else "the nearest"
     return (f"{fmt_num(near.distance, 3)} from P{near.index + 1}, {which}, whose radius is "
             f"{fmt_num(near.radius, 3)} ({radius_rule(near)})")
