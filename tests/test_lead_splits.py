@@ -104,3 +104,57 @@ def test_a_lead_in_never_breaks_in_mid_sentence_over_a_blank(tmp_path):
     assert "LEAD-START" in texts[0] and "LEAD-END" in texts[0], texts[0]
     assert "ROW-0" not in texts[0] and "STEPS" in texts[1] and "(continued)" not in texts[1]
     assert res.page_fill[0].blank <= pages.SHORT_SPLIT_GAP, res.page_fill
+
+
+def test_a_lead_in_split_over_a_page_breaks_after_a_sentence(tmp_path):
+    """Chained Rosenbrock p. 6: the lead-in of the per-step tables filled the page and broke
+    after "(4.2e−13 to 5.0e−13 over these runs;", its last line opening p. 7 with "ε =
+    2.2e−16, …".  A lead-in split over a page breaks after the last sentence that ends on
+    the page, and the page still reads full."""
+    sentences = [f"SENT-{i} opens " + "words of one sentence " * 6 + f"END-{i}."
+                 for i in range(8)]
+    lead = " ".join(sentences) + " The table below follows."
+    rows = [[f"ROW-{k}", f"{0.5 ** k:g}"] for k in range(12)]
+    para = pages._paragraph(pages.Paragraph(lead))
+    lead_h, line = para.wrap(pages.CONTENT_W, 1e6)[1], para.style.leading
+    for spare in (0.3, 1.3, 2.3):  # where the page's room ends within the lead-in's lines
+        room = lead_h - 3 * line + spare * line
+        b = report.Builder("Lead-in at a sentence")
+        b.doc.add(pages.Spacer(pages.CONTENT_H - room))
+        b.doc.paragraph(lead)
+        b.doc.table(["k", "e_k"], rows, title="STEPS")
+        b.doc.heading("Next section")
+        res, texts = _rest_of_section(b, tmp_path / f"sentence_{spare}.pdf")
+        first = " ".join(texts[0].split())
+        assert "SENT-0" in first and "ROW-0" not in first, first[-300:]
+        opened = [i for i in range(8) if f"SENT-{i} " in first]
+        assert all(f"END-{i}." in first for i in opened), (spare, first[-300:])
+        assert f"SENT-{opened[-1] + 1} " in " ".join(texts[1].split())
+        assert res.page_fill[0].blank <= pages.LEAD_SPLIT_GAP + pages.PRINTED_SLACK, \
+            res.page_fill
+
+
+def test_two_lines_of_a_lead_in_broken_in_mid_sentence_do_not_end_a_page(tmp_path):
+    """Chained Rosenbrock p. 7: the lead-in of Newton's per-step table began at the foot of
+    the page with two lines, "…after a rise from 0.888 at k = 10, fall", over a sixth of
+    the page blank, and went on above its table on p. 8.  With no sentence ending in them
+    and moving the block whole leaving at most SHORT_SPLIT_GAP blank, it moves whole."""
+    lead = ("LEAD-START Newton is measured quadratic, per-step table follows, "
+            + "with ratios that fall toward zero over the window " * 5 + "LEAD-END.")
+    rows = [[f"ROW-{k}", f"{0.5 ** k:g}"] for k in range(12)]
+    para = pages._paragraph(pages.Paragraph(lead))
+    line = para.style.leading
+    room = pages.LEAD_SPLIT_GAP * pages.CONTENT_H + 1.2 * line
+    assert room <= pages.SHORT_SPLIT_GAP * pages.CONTENT_H
+    # four lines: all of them fit, the table under them not; its last two go with the
+    # table, and two stay, leaving at most LEAD_SPLIT_GAP blank (the page "reads full")
+    assert para.wrap(pages.CONTENT_W, 1e6)[1] == pytest.approx(4 * line)
+    b = report.Builder("Two lines")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - room))
+    b.doc.paragraph(lead)
+    b.doc.table(["k", "e_k"], rows, title="STEPS")
+    b.doc.heading("Next section")
+    res, texts = _rest_of_section(b, tmp_path / "two_lines.pdf")
+    assert "LEAD-START" not in texts[0], texts[0][-300:]
+    assert texts[1].index("LEAD-START") < texts[1].index("LEAD-END") < texts[1].index("ROW-0")
+    assert res.page_fill[0].blank <= pages.SHORT_SPLIT_GAP + pages.PRINTED_SLACK
