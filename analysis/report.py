@@ -3555,9 +3555,24 @@ def theory_row(b: Builder, label: str, study: Any, name: str | None = None,
     return [name or label, pk, pr, po, mk, mr, mo,
             decided_by(c, study.prediction, study.measurement),
             c.verdict,
-            row_note(comparison_reason(c) + below_floor_text(study),
+            row_note(row_reason(c) + below_floor_text(study),
                      full_in if c.verdict == "not comparable" else None,
                      outside_head(study, cps), outside_detail(study, cps))]
+
+
+def row_reason(c: Any) -> str:
+    """The reason a theory table's row gives in its note column: the comparison's
+    (:func:`comparison_reason`), but none for a measured order q_m inside the band
+    [0.9 q, 1.3 q] of the predicted q, where "measured order 1.97 ± 0.019 (1 s.e.) within
+    [0.9, 1.3] × the predicted 2" says again what the row's cells say: "1.97ᶠ ± 0.019
+    (1 s.e.)" and "q = 1.97 in [1.8, 2.6]" (:func:`order_decided`; Himmelblau p. 5).  A
+    measured order that only its two standard errors bring into the band keeps its note."""
+    m, q = c.measured, c.predicted
+    if c.quantity == "order" and c.agree and m is not None and q is not None:
+        lo, hi = order_band(q)
+        if lo <= m <= hi:
+            return ""
+    return comparison_reason(c)
 
 
 #: Quantities whose verdict is a relative difference against a tolerance.
@@ -3692,7 +3707,7 @@ THEORY_RULES = {
                     "(as e_k ≈ C (k + 1) ρ^k) on ρ and on −ln ρ"),
     "bound": "a bound (line-search methods, degenerate minima) when the run is at least as fast",
     "order": (f"an order q when the measured order lies in [{ORDER_BAND[0]:g}q, "
-              f"{ORDER_BAND[1]:g}q], or reaches it within 2 standard errors"),
+              f"{ORDER_BAND[1]:g}q], or within 2 standard errors of that band"),
     "band": ("a cycle or band at a kink when its size (of a cycle, its diameter: the largest "
              "distance between two of its points; of a band, the diameter of the last half of "
              f"the run, at most its last {BAND_DIAMETER_POINTS} iterates) is no larger than "

@@ -1550,21 +1550,51 @@ def test_a_sublinear_rate_has_its_window_and_the_lead_in_calls_it_the_measured_r
 def test_the_order_rule_says_the_band_may_be_reached_within_two_standard_errors():
     """Study p. 21: "lies in [0.9 q, 1.3 q] (± 2 standard errors)" read as a band widened on
     both sides; the rule is: in the band, or within 2 standard errors of it (p. 9's order
-    1.79 ± 0.16 against [1.8, 2.6] agrees so)."""
+    1.79 ± 0.16 against [1.8, 2.6] agrees so).  Chained Rosenbrock p. 7: "or reaches it
+    within 2 standard errors" left "it" to be q or the band; the rule names the band, which
+    an order 1.70 ± 0.06 reaches (1.82) and q = 2 does not (1.70 ± 0.06 agrees)."""
     from analysis import compare
 
     rule = report.THEORY_RULES["order"]
-    assert rule == ("an order q when the measured order lies in [0.9q, 1.3q], or reaches it "
-                    "within 2 standard errors"), rule
+    assert rule == ("an order q when the measured order lies in [0.9q, 1.3q], or within 2 "
+                    "standard errors of that band"), rule
     assert "(± 2" not in report.THEORY_NOTES
     from analysis.empirical import Measurement
     from analysis.theory.prediction import Prediction
 
     p = Prediction(kind="superlinear", order=2.0, exact=True)
-    for q, se, agree in ((1.79, 0.16, True), (1.79, 0.0, False), (1.5, 0.1, False)):
+    for q, se, agree in ((1.79, 0.16, True), (1.79, 0.0, False), (1.5, 0.1, False),
+                         (1.70, 0.06, True), (1.70, 0.04, False), (2.70, 0.06, True),
+                         (2.80, 0.06, False)):
         m = Measurement("superlinear", None, q, (0, 7), order_se=se, order_window=(4, 7))
         assert compare.compare(p, m).agree is agree, (q, se)
         assert (0.9 * 2.0 <= q + 2 * se and q - 2 * se <= 1.3 * 2.0) is agree
+
+
+def test_an_order_inside_its_band_has_no_note_that_says_its_cells_again():
+    """Himmelblau p. 5: Newton's note "measured order 1.97 ± 0.019 (1 s.e.) within [0.9,
+    1.3] × the predicted 2" said again what its cells "1.97ᶠ ± 0.019 (1 s.e.)" and "q = 1.97
+    in [1.8, 2.6]" say.  An order inside the band has no note; one that only its two
+    standard errors bring into the band, or that disagrees, keeps it."""
+    from analysis import compare
+    from analysis.empirical import Measurement
+    from analysis.theory.prediction import Prediction
+
+    p = Prediction(kind="superlinear", order=2.0, exact=True)
+
+    def row(q, se):
+        m = Measurement("superlinear", None, q, (0, 7), order_se=se, order_window=(4, 7))
+        c = compare.compare(p, m)
+        return c, report.row_reason(c), report.decided_by(c, p, m)
+
+    c, note, cell = row(1.97, 0.019)
+    assert c.agree and note == "" and cell == "q = 1.97 in [1.8, 2.6]"
+    assert "within [0.9, 1.3] × the predicted 2" in report.comparison_reason(c)
+    c, note, cell = row(1.70, 0.06)
+    assert c.agree and "within two standard errors of [0.9, 1.3]" in note, note
+    assert cell == "q = 1.7 ± 0.06 (1 s.e.) reaches [1.8, 2.6] within 2 s.e.", cell
+    c, note, _ = row(2.80, 0.06)
+    assert not c.agree and note == report.comparison_reason(c) != ""
 
 
 def test_per_step_lead_in_reads_the_rows_in_the_tables_order():
