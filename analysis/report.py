@@ -53,6 +53,7 @@ import numpy as np
 
 from analysis import empirical as E
 from analysis.compare import (
+    ON_AVERAGE,
     SE_RULE,
     SPEED,
     band_digits,
@@ -3325,9 +3326,21 @@ def _pred_cells(b: Builder, label: str, p: Any, digits: int | None = None
         rate = ("" if p.exact else "≤ ") + cell(b, sec, label, "predicted rate", p.rate,
                                                 prediction_how(p),
                                                 digits or rate_digits(p.rate))
-    order = "—" if p.order is None else cell(b, sec, label, "predicted order", p.order,
-                                             "theory", 3)
+    order = ("—" if p.order is None or p.order == 1.0  # a linear order: its kind says it
+             else cell(b, sec, label, "predicted order", p.order, "theory", 3))
     return kind, rate, order
+
+
+def kind_with_order(kind: str, order: str) -> str:
+    """A predicted kind cell with its order q when it has one to print (``order`` a marked
+    number, else "—"): ``quadratic (order q = 2ᵗ)``, ``cubic (order q = 3ᵗ)``, inside the
+    brackets of a bound, ``superlinear (bound, order q = 1.5ᵗ)``; a linear kind (q = 1)
+    and a kind with no order as they are."""
+    if order == "—":
+        return kind
+    if kind.endswith(")"):
+        return f"{kind[:-1]}, order q = {order})"
+    return f"{kind} (order q = {order})"
 
 
 def predicted_rate_text(p: Any, digits: int | None = None) -> str:
@@ -3548,16 +3561,29 @@ def theory_row(b: Builder, label: str, study: Any, name: str | None = None,
     digits = row_rate_digits(study)
     pk, pr, po = _pred_cells(b, label, p, digits)
     mk, mr, mo = _meas_cells(b, label, m, predicted_rate_text(p, digits), digits, p)
-    mk = none_kind(mk, study)
+    mk, why = kind_aside(none_kind(mk, study))
     if c.rel_diff is not None and c.quantity in RELATIVE_RULES:
         b.ledger.add("theory vs measurement", label, "relative difference", decisive_diff(c),
                      "fit")
-    return [name or label, pk, pr, po, mk, mr, mo,
+    return [name or label, kind_with_order(pk, po), pr, mk, mr, mo,
             decided_by(c, study.prediction, study.measurement),
             c.verdict,
-            row_note(row_reason(c) + below_floor_text(study),
-                     full_in if c.verdict == "not comparable" else None,
-                     outside_head(study, cps), outside_detail(study, cps))]
+            "; ".join(filter(None, (why, row_note(
+                row_reason(c) + below_floor_text(study),
+                full_in if c.verdict == "not comparable" else None,
+                outside_head(study, cps), outside_detail(study, cps)))))]
+
+
+def kind_aside(kind: str) -> tuple[str, str]:
+    """A measured-kind cell of a theory table and what its bracket explains, which the row's
+    note column says: ``linear on average`` and "R-linear only: in each half of the window
+    the errors stray ≥ 0.58 decades from the fitted line" (:func:`analysis.compare.
+    kind_words`), so that the kind column stays as narrow as its kinds (study p. 21 set the
+    explanation six lines tall in it); any other cell as it is, with no aside."""
+    head = f"{ON_AVERAGE} ("
+    if kind.startswith(head) and kind.endswith(")"):
+        return ON_AVERAGE, kind[len(head):-1]
+    return kind, ""
 
 
 def row_reason(c: Any) -> str:
@@ -3695,9 +3721,12 @@ def comparison_reason(c: Any) -> str:
     return ""
 
 
-THEORY_COLUMNS = ["method", "predicted kind", Column("predicted rate", "r"),
-                  Column("order", "r"), "measured kind", Column("measured rate [window]", "r"),
-                  Column("order", "r"), "decided by", "verdict", "note"]
+#: The columns of a theory table.  The predicted order has no column of its own: its kind
+#: says it, "linear" (q = 1), else "quadratic (order q = 2ᵗ)" (:func:`kind_with_order`), so
+#: that one column reads "order", the measured one (Himmelblau p. 5 headed two "order").
+THEORY_COLUMNS = ["method", "predicted kind", Column("predicted rate", "r"), "measured kind",
+                  Column("measured rate [window]", "r"), Column("measured order", "r"),
+                  "decided by", "verdict", "note"]
 
 #: Per rule a verdict of the theory table can rest on (:func:`theory_criterion`): when
 #: theory and measurement agree under it.

@@ -303,8 +303,8 @@ class Study:
         self.rows.append(row)
         p, m, c = st.prediction, st.measurement, st.comparison
         self.checks.append(Check(
-            self.section, f"{what or label}: convergence", _kind_cell(*row[1:4]),
-            _kind_cell(kind_words(m, predicted=p), *row[5:7]), decisive_diff(c), c.verdict,
+            self.section, f"{what or label}: convergence", _kind_cell(*row[1:3], "—"),
+            _kind_cell(kind_words(m, predicted=p), *row[4:6]), decisive_diff(c), c.verdict,
             "; ".join(filter(None, (comparison_reason(c), yardstick_case(st)))),
             decided=decided_by(c, p, m)))
         self.studies[f"{self.section} / {label}"] = st
@@ -569,7 +569,8 @@ def _kind_cell(kind: str, rate: str, order: str) -> str:
     ``linear, ρ = 0.6ᵗ``, ``sublinear, ∝ k^−a, a = 1ᵗ``, ``quadratic (order q = 2ᵗ)``,
     ``cubic (order q = 3ᵗ)`` (the order beside the kind it refines, for a prediction of order
     3 named as :func:`analysis.report.predicted_kind` names it); a measured rate's fit window
-    is left to the section."""
+    is left to the section.  A predicted kind cell holds its order already
+    (:func:`analysis.report.kind_with_order`) and comes with the order "—"."""
     parts = [kind]
     rate = re.sub(r"\s*\[k = [^\]]*\]$", "", rate)
     if rate != "—":

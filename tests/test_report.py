@@ -1453,7 +1453,7 @@ def test_the_per_step_table_prints_rho_and_the_fit_with_the_theory_rows_digits()
     theory = f"{report.fmt_num(rho, digits)}ᵗ"
     assert rows["theory"].startswith(theory) and row[2] == theory
     fit = f"{report.fmt_num(st.measurement.rate, digits)}ᶠ"
-    assert rows["robust fit (measured rate)"] == fit and row[5].startswith(fit)
+    assert rows["robust fit (measured rate)"] == fit and row[4].startswith(fit)
 
 def test_a_rate_linear_only_on_average_prints_the_digits_its_spread_supports():
     """Study pp. 41, 44: CG on Rosenbrock measured "0.47147ᶠ", five digits, for a rate its
@@ -1595,6 +1595,40 @@ def test_an_order_inside_its_band_has_no_note_that_says_its_cells_again():
     assert cell == "q = 1.7 ± 0.06 (1 s.e.) reaches [1.8, 2.6] within 2 s.e.", cell
     c, note, _ = row(2.80, 0.06)
     assert not c.agree and note == report.comparison_reason(c) != ""
+
+
+def test_a_predicted_kind_cell_says_the_order_a_linear_kind_implies_not():
+    """The predicted kind carries the predicted order q, which has no column: inside the
+    brackets of a bound, beside an exact kind, never for a linear kind (q = 1)."""
+    assert report.kind_with_order("quadratic", "2ᵗ") == "quadratic (order q = 2ᵗ)"
+    assert report.kind_with_order("superlinear (bound)", "1.5ᵗ") == (
+        "superlinear (bound, order q = 1.5ᵗ)")
+    assert report.kind_with_order("linear (bound, no rate)", "—") == "linear (bound, no rate)"
+    from types import SimpleNamespace as NS
+
+    b = report.Builder("t")
+    for order, shown in ((1.0, "—"), (None, "—"), (2.0, "2ᵗ")):
+        p = NS(kind="linear" if order == 1.0 else "quadratic", rate=None, exact=True,
+               order=order, details={})
+        assert report._pred_cells(b, "m", p)[2] == shown, order
+
+
+def test_an_on_average_kind_gives_its_explanation_in_the_note_column():
+    """Study p. 21: with room in the table, the measured kind "linear on average (R-linear
+    only: …)" was set whole, six lines tall in its column, and the table split over two
+    pages.  The kind column says "linear on average"; the note column, what it means."""
+    from analysis.compare import kind_words
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    st = rate_study(Objective.parse("0.1*x1**2 + 2*x2**2"), "momentum", [-5.0, -2.0],
+                    lr=0.6, momentum=0.5)
+    whole = kind_words(st.measurement, predicted=st.prediction)
+    assert whole.startswith("linear on average (R-linear only: in each half of the window")
+    row = report.theory_row(report.Builder("t"), "momentum", st)
+    assert row[3] == "linear on average"
+    assert row[-1] == whole[len("linear on average ("):-1], row[-1]
+    assert report.kind_aside("quadratic (within 2 s.e.)") == ("quadratic (within 2 s.e.)", "")
 
 
 def test_per_step_lead_in_reads_the_rows_in_the_tables_order():
@@ -2137,12 +2171,12 @@ def test_columns_of_dashes_only_are_dropped():
                                            [["1", "—", "—"], ["2", " — ", "x"]])
     assert cols == ["a", "c"] and rows == [["1", "—"], ["2", "x"]]
     b = report.Builder("t")
-    t = b.doc.table(report.THEORY_COLUMNS, [["newton", "superlinear", "—", "3ᵗ",
+    t = b.doc.table(report.THEORY_COLUMNS, [["newton", "cubic (order q = 3ᵗ)", "—",
                                              "superlinear", "—", "2.94ᶠ",
                                              "q = 2.94 in [2.7, 3.9]", "agrees", "r"]])
-    assert [c.header for c in t.columns] == ["method", "predicted kind", "order",
-                                            "measured kind", "order", "decided by",
-                                            "verdict", "note"]
+    assert [c.header for c in t.columns] == ["method", "predicted kind", "measured kind",
+                                            "measured order", "decided by", "verdict",
+                                            "note"]
 
 
 def test_decided_by_is_short_and_never_a_bare_dash():
@@ -3453,22 +3487,23 @@ def test_the_kind_rule_covers_a_predicted_divergence_whose_growth_factor_is_show
 def test_a_rate_that_holds_only_on_average_is_named_so_in_the_table(himmelblau_report):
     """Himmelblau p.5: Adam's row read "measured kind linear, 0.94927ᶠ [k = 303–566]" while
     its error swung by more than a decade inside that window (p.11): the row names the kind
-    "linear on average [n]", its note under the table "(R-linear: ...)" with the swing the
-    JSON gives; runs whose error does
-    not swing keep "linear"; the JSON kind stays "linear"."""
+    "linear on average", its note "R-linear only: …" with the swing the JSON gives (in the
+    note column, :func:`report.kind_aside`; Adam's note is long and goes under the table);
+    runs whose error does not swing keep "linear"; the JSON kind stays "linear"."""
     from analysis.empirical import R_LINEAR_SPREAD
 
     data = json.loads(himmelblau_report.json.read_text())
     text = squash(pdf_text(himmelblau_report.pdf))
     adam = data["rates"]["adam"]["measured"]
     assert adam["kind"] == "linear" and adam["spread"] > R_LINEAR_SPREAD
-    # the cell keeps the verdict, its explanation is the note under the table it refers to
-    ref = re.search(r"Adam — \(no rate promised\) — — linear on average \[(\d+)\] "
-                    + re.escape(f"{adam['rate']:.3f}ᶠ"), text)
+    # the kind cell says the kind, the note column (here its note under the table) what it
+    # means
+    ref = re.search(r"Adam — \(no rate promised\) — linear on average "
+                    + re.escape(f"{adam['rate']:.3f}ᶠ") + r".*?R-linear only \[(\d+)\]", text)
     assert ref is not None
-    assert (f"[{ref.group(1)}] measured kind: linear on average (R-linear only: in each half of "
-            f"the window the errors stray ≥ {fmt(adam['spread'], 2)} decades from the fitted "
-            "line)") in text
+    assert (f"[{ref.group(1)}] note: R-linear only: in each half of the window the errors "
+            f"stray ≥ {fmt(adam['spread'], 2)} decades from the fitted line; Adam with a "
+            "constant step size η promises no rate") in text
     # its rate to the digits that swing supports: a line within it of the errors at both ends
     # of the window may tilt by 2·spread/(z − a) decades per step, ρ ± u with u in [0.01, 0.1)
     a, z = adam["window"]
@@ -3477,7 +3512,7 @@ def test_a_rate_that_holds_only_on_average_is_named_so_in_the_table(himmelblau_r
     for name in ("gd", "momentum", "nesterov"):
         m = data["rates"][name]["measured"]
         assert m["kind"] == "linear" and m["spread"] <= R_LINEAR_SPREAD, name
-    assert text.count("linear on average") == 2  # the cell and its note
+    assert text.count("linear on average") == 1  # the cell; its note says what it means
 
 
 def test_a_per_step_table_ends_with_the_last_error_above_the_floor():
@@ -3517,11 +3552,11 @@ def test_a_run_stopped_by_its_line_search_has_no_measured_kind_but_its_status():
     st = rate_study(obj, "cg", [-4.59, -4.83])
     assert st.result.status == "line_search_failed" and st.measurement.kind == "none"
     row = report.theory_row(report.Builder("t"), "CG", st)
-    assert row[4] == f"— ({report.status_text(st.result.status)})" == "— (line search failed)"
+    assert row[3] == f"— ({report.status_text(st.result.status)})" == "— (line search failed)"
     # a run that ran to its limit keeps its measured kind
     gd = rate_study(obj, "gd", [-4.59, -4.83], lr=1.0)
     assert gd.result.status == "maxiter"
-    assert report.theory_row(report.Builder("t"), "GD", gd)[4] == gd.measurement.kind
+    assert report.theory_row(report.Builder("t"), "GD", gd)[3] == gd.measurement.kind
 
 
 def test_a_method_theory_gives_no_kind_says_why_in_its_predicted_kind_cell():
@@ -3763,7 +3798,7 @@ def test_a_run_of_measured_kind_none_says_why_in_its_kind_cell_and_summary():
             measurement=m, comparison=compare(p, m))
     row = report.theory_row(report.Builder("t"), "Adam", st)
     head = report.reason_head(m.reason)
-    assert row[4] == f"— ({head})" == "— (no decrease of the error over the asymptotic window)"
+    assert row[3] == f"— ({head})" == "— (no decrease of the error over the asymptotic window)"
     assert report.none_why(st) == head
     # a reason with its detail after ": " gives its head; a run its status stopped, the status
     assert report.reason_head("the window [2, 4: x] has 3 points: no rate") == (
@@ -4637,3 +4672,35 @@ def test_a_region_point_found_numerically_is_marked_numeric():
         assert row[2].endswith("ⁿ"), row
         x = float(row[2].strip("()ⁿ").replace("−", "-"))
         assert 1.0 / math.cosh(x) ** 2 < v.threshold
+
+
+def test_no_table_of_the_four_reports_heads_two_columns_alike(four_reports):
+    """Himmelblau p. 5, chained Rosenbrock p. 6: the theory table headed two columns
+    "order", the predicted one and the measured one, where its rates read "predicted rate"
+    and "measured rate [window]".  No table of a report heads two of its columns alike.
+    The predicted order is said by the predicted kind, "quadratic (order q = 2ᵗ)" for
+    Newton, and a linear kind has none to say (study p. 39 printed GD's "1ᵗ" beside CG's
+    "—", both linear); the JSON keeps every predicted order."""
+    from analysis.pages import Table
+
+    seen = 0
+    for name, (result, doc) in four_reports.items():
+        data = json.loads(result.json.read_text())
+        for t in (b for b in doc.blocks if isinstance(b, Table)):
+            heads = [c.header for c in t.columns]
+            assert len(set(heads)) == len(heads), (name, t.title, heads)
+            if t.title != report.THEORY_TABLE:
+                continue
+            seen += 1
+            # (a column of dashes only is left out: the kink report has no measured order)
+            assert "predicted order" not in heads and sum("order" in h for h in heads) <= 1
+            # the rows in the order of the JSON's rate studies (report._theory)
+            for row, rec in zip(t.rows, data["rates"].values(), strict=True):
+                p, kind = rec["predicted"], row[heads.index("predicted kind")]
+                if p["order"] is not None and p["order"] != 1.0:
+                    assert f"order q = {report.fmt_num(p['order'], 3)}ᵗ" in kind, kind
+                else:
+                    assert "order q" not in kind, kind
+                if p["kind"] == "linear":
+                    assert p["order"] in (None, 1.0) and kind.startswith("linear"), kind
+    assert seen == 4  # every report has its theory table

@@ -1117,8 +1117,8 @@ def test_the_last_triple_order_says_why_it_differs_from_the_table():
     # the theory table prints the order with the range it was fitted on, and names the
     # measured order, in the band of the predicted order 3, as the prediction does: cubic
     (row,) = [r for r in s.rows if r[0] == "pure Newton"]
-    assert row[1] == row[4] == "cubic", row
-    assert row[6].endswith(f"[k = {a}–{b}]"), row[6]
+    assert row[1].startswith("cubic (order q = 3") and row[3] == "cubic", row
+    assert row[5].endswith(f"[k = {a}–{b}]"), row[5]
     (conv,) = [c for c in s.checks if c.what.endswith(": convergence")]
     assert conv.measured.startswith("cubic (order q = "), conv.measured
     assert conv.theory.startswith("cubic (order q = "), conv.theory
@@ -1146,7 +1146,7 @@ def test_the_order_band_printed_for_newton_on_cosh_is_the_one_the_verdict_uses()
     assert q == 3 and band == "[2.7, 3.9]" and lo <= m.order <= hi
     assert compare(st.prediction, m).agree
     (row,) = [r for r in s.rows if r[0] == "pure Newton"]
-    assert row[7] == f"q = {fmt_num(m.order, 3)} in {band}", row
+    assert row[6] == f"q = {fmt_num(m.order, 3)} in {band}", row
     text = " ".join(str(getattr(b, "text", "")) for b in s.b.doc.blocks)
     assert (f"lies in the band {band} of the predicted order {fmt_num(q, 3)}." in text), text
 
@@ -1554,7 +1554,7 @@ def test_a_measured_rate_beside_its_prediction_shows_the_prediction_s_digits(ros
               for r in t.rows if r[0] == "GD with η = 0.001"]
     # the row shows enough digits to reproduce its relative difference (next test); the
     # measured rate still shows at least the predicted one's digits
-    shown_p, shown_m = row[2].split("ᵗ")[0], row[5].split("ᶠ")[0]
+    shown_p, shown_m = row[2].split("ᵗ")[0], row[4].split("ᶠ")[0]
     assert round(float(shown_p), 6) == 0.999601 and round(float(shown_m), 6) == 0.999600, row
     assert len(shown_m) >= len(shown_p), row
     (per_step,) = [t for t in tables if str(t.title).startswith("GD with η = 0.001: errors")]
@@ -1573,14 +1573,14 @@ def test_a_rate_row_shows_the_digits_that_reproduce_its_relative_difference(rose
     tables = [b for b in rosenbrock.doc.blocks if hasattr(b, "rows")]
     (row,) = [r for t in tables if t.title == "Predicted and measured convergence"
               for r in t.rows if r[0] == "GD with η = 0.001"]
-    p, m = (float(re.match(r"[\d.]+", c).group(0)) for c in (row[2], row[5]))
+    p, m = (float(re.match(r"[\d.]+", c).group(0)) for c in (row[2], row[4]))
     diff = max(abs(m - p) / p, abs(math.log(m) - math.log(p)) / abs(math.log(p)))
-    shown = re.search(r"ρ/ln ρ ([\d.]+%)", row[7])
-    assert shown is not None, row[7]
+    shown = re.search(r"ρ/ln ρ ([\d.]+%)", row[6])
+    assert shown is not None, row[6]
     assert percent(diff) == shown.group(1), (row, percent(diff))
     # and the summary row of the check repeats those cells
     (chk,) = [c for c in rosenbrock.checks if c.what == "GD with η = 0.001: convergence"]
-    assert row[2] in chk.theory and row[5].split(" [")[0] in chk.measured
+    assert row[2] in chk.theory and row[4].split(" [")[0] in chk.measured
 
 
 def test_rate_pair_digits_are_the_fewest_that_reproduce_the_difference():
@@ -2272,7 +2272,7 @@ def test_the_cosh_table_and_figure_name_the_window_the_order_was_fitted_on():
     assert np.polyfit(l[:-1], l[1:], 1)[0] == pytest.approx(m.order, rel=1e-9)
     assert m.window[0] < a  # the fit dropped pre-asymptotic steps: the two windows differ
     (row,) = [r for r in s.rows if r[0] == "pure Newton"]
-    assert row[6].endswith(f"[k = {a}–{b}]"), row[6]
+    assert row[5].endswith(f"[k = {a}–{b}]"), row[5]
     (t,) = [blk for blk in s.doc.blocks if getattr(blk, "title", None)
             and ": errors and ratios" in blk.title]
     # the printed number is the order, and no row of the table is taken over the kind's
@@ -2280,8 +2280,8 @@ def test_the_cosh_table_and_figure_name_the_window_the_order_was_fitted_on():
     # window alone (study p. 22 read "fit window k = 0–7; order fitted on k = 4–7" beside
     # a convergence table and a figure that give the window as 4–7)
     assert not [r for r in t.rows if r[1] == "geometric mean"]
-    # (with the order the row beside it prints, row[6]'s first number)
-    assert row[6].startswith(report.fmt_num(m.order, 3))
+    # (with the order the row beside it prints, row[5]'s first number)
+    assert row[5].startswith(report.fmt_num(m.order, 3))
     assert t.title.endswith(f"(order {report.fmt_num(m.order, 3)} fitted on k = {a}–{b})"), \
         t.title
     assert "fit window" not in t.title

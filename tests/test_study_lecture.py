@@ -950,8 +950,8 @@ def test_the_heavy_ball_rate_rows_print_rho_as_the_ill_conditioning_table_does(S
         row = theory_row(Builder("other section"), "momentum", st)
         assert row[2].endswith(c.theory), (row[2], c.theory)  # "linear, ρ = 0.858945ᵗ"
         if b == 0.25:
-            shown = row[5].split("ρ = ")[-1].split("ᶠ")[0]  # that table's measured rate
-            assert shown == "0.858928", row[5]
+            shown = row[4].split("ρ = ")[-1].split("ᶠ")[0]  # that table's measured rate
+            assert shown == "0.858928", row[4]
             assert f"hence its slightly different measured rate ({shown})" in c.reason
             assert c.theory == f"{st.prediction.rate:.6f}ᵗ"
 
