@@ -504,8 +504,8 @@ def kind_words(m: Any, short: bool = False, predicted: Any = None) -> str:
     (``short``: ``fast``), not ``none``; ``quadratic (within 2 s.e.)`` when the fitted order
     lies outside the quadratic band and only its two standard errors reach it (the rule of
     :func:`analysis.empirical._superlinear`; ``short``: ``quadratic``); ``linear on average
-    (R-linear only: in each half of the window the errors stray ≥ X decades from the fitted
-    line)``: the straying is why it is not Q-linear (study p. 39 read "R-linear: …" as a
+    (R-linear only: in each half of the window the errors stray at least X decades from the
+    fitted line)``: the straying is why it is not Q-linear (study p. 39 read "R-linear: …" as a
     definition of R-linear)
     when the errors of a linear window stray from the fitted line (they swing about it, or
     the run speeds up or slows down through the window) by X = ``m.spread`` >
@@ -520,8 +520,8 @@ def kind_words(m: Any, short: bool = False, predicted: Any = None) -> str:
     if on_average(m):
         x = fmt(m.spread, 2)
         return ON_AVERAGE if short else (
-            f"{ON_AVERAGE} (R-linear only: in each half of the window the errors stray ≥ {x} "
-            f"{'decade' if x == '1' else 'decades'} from the fitted line)")
+            f"{ON_AVERAGE} (R-linear only: in each half of the window the errors stray at "
+            f"least {x} {'decade' if x == '1' else 'decades'} from the fitted line)")
     order = getattr(m, "order", None)
     lo, hi = QUADRATIC_ORDER
     if kind == "quadratic" and order is not None and not lo <= order <= hi and not short:

@@ -3577,7 +3577,7 @@ def theory_row(b: Builder, label: str, study: Any, name: str | None = None,
 def kind_aside(kind: str) -> tuple[str, str]:
     """A measured-kind cell of a theory table and what its bracket explains, which the row's
     note column says: ``linear on average`` and "R-linear only: in each half of the window
-    the errors stray ≥ 0.58 decades from the fitted line" (:func:`analysis.compare.
+    the errors stray at least 0.58 decades from the fitted line" (:func:`analysis.compare.
     kind_words`), so that the kind column stays as narrow as its kinds (study p. 21 set the
     explanation six lines tall in it); any other cell as it is, with no aside."""
     head = f"{ON_AVERAGE} ("
@@ -4667,8 +4667,9 @@ def kind_text(b: Builder, label: str, name: str, study: Any) -> str:
         order = (f"; its fitted order q = {fmt_num(m.order, 3)} lies in the band "
                  f"[{fmt_num(lo, 3)}, {fmt_num(hi, 3)}] of the predicted order "
                  f"{fmt_num(q, 3)}")
-    text = (f"{name} is measured {kind} (per-step table follows): "
-            f"{evidence.removesuffix(': superlinear')}{order}.")
+    # a sentence, its first letter capital: "Pure Newton is measured …" (study p. 44)
+    text = sentence(f"{name} is measured {kind} (per-step table follows): "
+                    f"{evidence.removesuffix(': superlinear')}{order}")
     band = band_text(b, label, name, study)
     return text + (" " + band if band else "")
 

@@ -187,7 +187,7 @@ def test_a_linear_rate_that_holds_only_on_average_is_named_r_linear():
         # "R-linear only": the straying is why the rate is not Q-linear (study p. 39 read
         # "R-linear: …" as if the straying defined R-linear)
         assert kind_words(m) == ("linear on average (R-linear only: in each half of the "
-                                 f"window the errors stray ≥ {words} from the fitted line)")
+                                 f"window the errors stray at least {words} from the fitted line)")
         assert kind_words(m, short=True) == "linear on average"
         assert m.to_json()["kind"] == "linear"
         assert compare(Prediction(kind="linear", rate=0.95), m).verdict == "agrees"

@@ -805,7 +805,7 @@ def test_himmelblau_adam_rate_holds_only_on_average():
     # "up to X decades off" would read as the largest distance; X is the least of the two
     # halves' largest distances (asserted above, d two-sided), so each half strays at least X
     assert kind_words(adam) == ("linear on average (R-linear only: in each half of the window "
-                                f"the errors stray ≥ {fmt(adam.spread, 2)} decades from the "
+                                f"the errors stray at least {fmt(adam.spread, 2)} decades from the "
                                 "fitted line)")
     gd, verdict, _ = spreads["gd"]
     a = gd.window[0]  # past the start-up steps k = 3, 4 (0.7 and 0.4 decade below the

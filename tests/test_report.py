@@ -3502,7 +3502,7 @@ def test_a_rate_that_holds_only_on_average_is_named_so_in_the_table(himmelblau_r
                     + re.escape(f"{adam['rate']:.3f}ᶠ") + r".*?R-linear only \[(\d+)\]", text)
     assert ref is not None
     assert (f"[{ref.group(1)}] note: R-linear only: in each half of the window the errors "
-            f"stray ≥ {fmt(adam['spread'], 2)} decades from the fitted line; Adam with a "
+            f"stray at least {fmt(adam['spread'], 2)} decades from the fitted line; Adam with a "
             "constant step size η promises no rate") in text
     # its rate to the digits that swing supports: a line within it of the errors at both ends
     # of the window may tilt by 2·spread/(z − a) decades per step, ρ ± u with u in [0.01, 0.1)

@@ -1123,7 +1123,7 @@ def test_the_last_triple_order_says_why_it_differs_from_the_table():
     assert conv.measured.startswith("cubic (order q = "), conv.measured
     assert conv.theory.startswith("cubic (order q = "), conv.theory
     # the sentence over the per-step table names the kind as the table does, and why
-    assert ("pure Newton is measured cubic (per-step table follows)" in text
+    assert ("Pure Newton is measured cubic (per-step table follows)" in text
             and "is measured superlinear" not in text), text
     assert (f"its fitted order q = {plots.fmt(m.order, 3)} lies in the band [2.7, 3.9] of the "
             "predicted order 3." in text), text
