@@ -3588,16 +3588,14 @@ def kind_aside(kind: str) -> tuple[str, str]:
 
 def row_reason(c: Any) -> str:
     """The reason a theory table's row gives in its note column: the comparison's
-    (:func:`comparison_reason`), but none for a measured order q_m inside the band
-    [0.9 q, 1.3 q] of the predicted q, where "measured order 1.97 ± 0.019 (1 s.e.) within
-    [0.9, 1.3] × the predicted 2" says again what the row's cells say: "1.97ᶠ ± 0.019
-    (1 s.e.)" and "q = 1.97 in [1.8, 2.6]" (:func:`order_decided`; Himmelblau p. 5).  A
-    measured order that only its two standard errors bring into the band keeps its note."""
-    m, q = c.measured, c.predicted
-    if c.quantity == "order" and c.agree and m is not None and q is not None:
-        lo, hi = order_band(q)
-        if lo <= m <= hi:
-            return ""
+    (:func:`comparison_reason`), but none for a measured order that agrees, where the
+    row's cells say it all: "measured order 1.97 ± 0.019 (1 s.e.) within [0.9, 1.3] × the
+    predicted 2" beside "1.97ᶠ ± 0.019 (1 s.e.)" and "q = 1.97 in [1.8, 2.6]"
+    (:func:`order_decided`; Himmelblau p. 5), "… within two standard errors of [0.9, 1.3] ×
+    the predicted 2" beside "q = 1.79 ± 0.16 (1 s.e.) reaches [1.8, 2.6] within 2 s.e."
+    (study p. 44).  An order that disagrees keeps its note."""
+    if c.quantity == "order" and c.agree and c.measured is not None:
+        return ""
     return comparison_reason(c)
 
 
