@@ -498,6 +498,15 @@ def order_word(p: Any, m: Any = None) -> str | None:
     return word if qm is not None and lo <= qm <= hi else None
 
 
+def r_linear_text(m: Any) -> str:
+    """Why a measurement linear only on average (:func:`on_average`) is so: "R-linear only:
+    in each half of the window the errors stray at least X decades from the fitted line",
+    X its ``spread``."""
+    x = fmt(m.spread, 2)
+    return (f"R-linear only: in each half of the window the errors stray at least {x} "
+            f"{'decade' if x == '1' else 'decades'} from the fitted line")
+
+
 def kind_words(m: Any, short: bool = False, predicted: Any = None) -> str:
     """A measurement's kind as documents name it (the JSON keeps ``m.kind``): a kind
     ``none`` with a ``fast_ratio`` is ``fast (superlinear or fast linear, not decided)``
@@ -518,10 +527,7 @@ def kind_words(m: Any, short: bool = False, predicted: Any = None) -> str:
     if kind == "none" and getattr(m, "fast_ratio", None) is not None:
         return "fast" if short else f"fast ({FAST_UNDECIDED})"
     if on_average(m):
-        x = fmt(m.spread, 2)
-        return ON_AVERAGE if short else (
-            f"{ON_AVERAGE} (R-linear only: in each half of the window the errors stray at "
-            f"least {x} {'decade' if x == '1' else 'decades'} from the fitted line)")
+        return ON_AVERAGE if short else f"{ON_AVERAGE} ({r_linear_text(m)})"
     order = getattr(m, "order", None)
     lo, hi = QUADRATIC_ORDER
     if kind == "quadratic" and order is not None and not lo <= order <= hi and not short:

@@ -64,6 +64,7 @@ from analysis.compare import (
     order_word,
     percent,
     prediction_how,
+    r_linear_text,
     rule_text,
     scale_name,
     verdict_band,
@@ -3561,7 +3562,10 @@ def theory_row(b: Builder, label: str, study: Any, name: str | None = None,
     digits = row_rate_digits(study)
     pk, pr, po = _pred_cells(b, label, p, digits)
     mk, mr, mo = _meas_cells(b, label, m, predicted_rate_text(p, digits), digits, p)
-    mk, why = kind_aside(none_kind(mk, study))
+    # a kind known only on average: the kind column says so, the note column what it means
+    # (study p. 21 set the whole explanation six lines tall in the kind column)
+    why = r_linear_text(m) if on_average(m) else ""
+    mk = ON_AVERAGE if why else none_kind(mk, study)
     if c.rel_diff is not None and c.quantity in RELATIVE_RULES:
         b.ledger.add("theory vs measurement", label, "relative difference", decisive_diff(c),
                      "fit")
@@ -3572,18 +3576,6 @@ def theory_row(b: Builder, label: str, study: Any, name: str | None = None,
                 row_reason(c) + below_floor_text(study),
                 full_in if c.verdict == "not comparable" else None,
                 outside_head(study, cps), outside_detail(study, cps)))))]
-
-
-def kind_aside(kind: str) -> tuple[str, str]:
-    """A measured-kind cell of a theory table and what its bracket explains, which the row's
-    note column says: ``linear on average`` and "R-linear only: in each half of the window
-    the errors stray at least 0.58 decades from the fitted line" (:func:`analysis.compare.
-    kind_words`), so that the kind column stays as narrow as its kinds (study p. 21 set the
-    explanation six lines tall in it); any other cell as it is, with no aside."""
-    head = f"{ON_AVERAGE} ("
-    if kind.startswith(head) and kind.endswith(")"):
-        return ON_AVERAGE, kind[len(head):-1]
-    return kind, ""
 
 
 def row_reason(c: Any) -> str:

@@ -1630,7 +1630,11 @@ def test_an_on_average_kind_gives_its_explanation_in_the_note_column():
     row = report.theory_row(report.Builder("t"), "momentum", st)
     assert row[3] == "linear on average"
     assert row[-1] == whole[len("linear on average ("):-1], row[-1]
-    assert report.kind_aside("quadratic (within 2 s.e.)") == ("quadratic (within 2 s.e.)", "")
+    # a run linear step by step keeps its kind and no note (β = 0.25 on the same f)
+    steady = rate_study(Objective.parse("0.1*x1**2 + 2*x2**2"), "momentum", [-5.0, -2.0],
+                        lr=0.6, momentum=0.25)
+    row = report.theory_row(report.Builder("t"), "momentum", steady)
+    assert row[3] == "linear" and row[-1] == "", row
 
 
 def test_per_step_lead_in_reads_the_rows_in_the_tables_order():
@@ -3490,7 +3494,7 @@ def test_a_rate_that_holds_only_on_average_is_named_so_in_the_table(himmelblau_r
     """Himmelblau p.5: Adam's row read "measured kind linear, 0.94927ᶠ [k = 303–566]" while
     its error swung by more than a decade inside that window (p.11): the row names the kind
     "linear on average", its note "R-linear only: …" with the swing the JSON gives (in the
-    note column, :func:`report.kind_aside`; Adam's note is long and goes under the table);
+    note column, :func:`report.theory_row`; Adam's note is long and goes under the table);
     runs whose error does not swing keep "linear"; the JSON kind stays "linear"."""
     from analysis.empirical import R_LINEAR_SPREAD
 
